@@ -1,0 +1,15 @@
+// Where the archive keeps things. One place for the file names so writers and readers agree.
+import path from 'node:path';
+
+export const ARCHIVE_FILES = {
+  issue: 'issue.json',
+  emailHtml: 'email.html',
+  emailText: 'email.txt',
+  web: 'index.html',
+  hash: 'content-hash.txt',
+  meta: 'meta.json',
+} as const;
+
+export const weekDir = (issuesDir: string, week: string) => path.join(issuesDir, week);
+export const archivePath = (issuesDir: string, week: string, file: keyof typeof ARCHIVE_FILES) =>
+  path.join(issuesDir, week, ARCHIVE_FILES[file]);

@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+import { loadContent } from '../../content/load.ts';
+import { formatProblem } from '../../content/problem.ts';
+import { type CliIo, type PathFlags, resolveConfig, withData } from '../context.ts';
+
+export function registerCheck(program: Command, io: CliIo): void {
+  withData(program.command('check'))
+    .description('validate every data file; lists every problem with file, line and field')
+    .action(async (flags: PathFlags) => {
+      const config = resolveConfig(io, flags);
+      const { content, warnings } = await loadContent(config.DATA_DIR);
+      for (const w of warnings) io.stderr(`warning: ${formatProblem(w)}\n`);
+      io.stdout(
+        `ok: ${content.lenses.length} lenses, ${content.tools.size} tools, ${content.comparisons.length} comparisons in ${config.DATA_DIR}\n`,
+      );
+    });
+}

@@ -1,0 +1,71 @@
+// Every setting the product reads, validated once at start-up and passed down as plain data.
+// Secrets come only from the environment; nothing here is ever logged whole.
+import path from 'node:path';
+import { z } from 'zod';
+import { isValidTimeZone } from './content/week.ts';
+import { VerdictsError } from './errors.ts';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+export const DEV_TOKEN_SECRET = 'dev-only-token-secret-change-me';
+
+export const Config = z.object({
+  DATA_DIR: z.string().default('data'),
+  ISSUES_DIR: z.string().default('issues'),
+  DATABASE_PATH: z.string().default('.verdicts/verdicts.db'),
+  OUTBOX_DIR: z.string().default('.verdicts/outbox'),
+  HEALTH_FILE: z.string().default('.verdicts/health.json'),
+  NEWSLETTER_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine(isValidTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/London' }),
+  MAX_PAIRS_PER_ISSUE: positiveInt(6),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  FROM_EMAIL: z.string().default('Weekly AI Tool Verdicts <verdicts@example.com>'),
+  REPLY_TO: optionalString,
+  POSTAL_ADDRESS: z
+    .string()
+    .default('Weekly AI Tool Verdicts, 1 Example Street, Example City, EX1 1EX'),
+  TOKEN_SECRET: z.string().min(16).default(DEV_TOKEN_SECRET),
+  RESEND_API_KEY: optionalString,
+  RESEND_BASE_URL: optionalString,
+  RESEND_RATE_LIMIT: z.coerce.number().positive().default(2),
+  RESEND_WEBHOOK_SECRET: optionalString,
+  IDEMPOTENCY_WINDOW_HOURS: z.coerce.number().positive().max(24).default(23),
+  SEND_SCHEDULE: z.string().default('0 9 * * 1'),
+  CATCH_UP_GRACE_HOURS: z.coerce.number().nonnegative().default(24),
+  LEASE_SECONDS: positiveInt(60),
+  LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+  PORT: positiveInt(3000),
+  PREVIEW_PORT: positiveInt(4000),
+  HOST: z.string().default('127.0.0.1'),
+});
+export type Config = z.infer<typeof Config>;
+
+/** Read the settings from an environment (process.env by default), failing with every bad field named. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = Config.safeParse(env);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new VerdictsError(
+      'config',
+      'invalid_config',
+      'invalid settings in the environment',
+      details,
+    );
+  }
+  return parsed.data;
+}
+
+/** Load `.env` from the working directory when present (Node's own parser, no dependency). */
+export function loadDotEnv(cwd = process.cwd()): void {
+  try {
+    process.loadEnvFile(path.join(cwd, '.env'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}

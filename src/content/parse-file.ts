@@ -1,0 +1,61 @@
+// One data file's text -> a validated value, or every problem in it with line numbers.
+// YAML is a superset of JSON, so one parser serves both and gives positions for each.
+import { type Document, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { err, ok, type Result } from '../result.ts';
+import { formatPath, type Problem } from './problem.ts';
+
+export type SourceFile = { path: string; text: string };
+
+export function parseFile<S extends z.ZodType>(
+  file: SourceFile,
+  schema: S,
+): Result<z.infer<S>, Problem[]> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(file.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return err(
+      doc.errors.map((e) => ({
+        file: file.path,
+        path: '',
+        line: e.linePos?.[0]?.line,
+        message: `syntax error: ${e.message.split('\n')[0]}`,
+      })),
+    );
+  }
+  const parsed = schema.safeParse(doc.toJS(), { reportInput: true });
+  if (parsed.success) return ok(parsed.data);
+  return err(
+    parsed.error.issues.map((issue) => ({
+      file: file.path,
+      path: formatPath(issue.path),
+      line: lineOf(doc, lineCounter, issue.path),
+      message: describeIssue(issue),
+    })),
+  );
+}
+
+function lineOf(doc: Document, counter: LineCounter, path: PropertyKey[]): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n) as (string | number)[], true) as
+      | { range?: [number, number, number] }
+      | undefined;
+    if (node?.range) return counter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return `required field is missing (expected ${issue.expected})`;
+  }
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (misspelt?)`;
+  }
+  const input = (issue as { input?: unknown }).input;
+  const found =
+    input === undefined || (typeof input === 'object' && input !== null)
+      ? ''
+      : `, found ${JSON.stringify(input)}`;
+  return `${issue.message}${found}`;
+}

@@ -1,0 +1,68 @@
+// What editors write in data/: one zod schema per file kind. Objects are strict so a misspelt
+// field is an error, not a silently ignored line. Each schema and its type share one name.
+import { z } from 'zod';
+
+export const Slug = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'expected a lower-case slug such as "code-llama-4"');
+
+const Text = z.string().trim().min(1, 'expected non-empty text');
+
+export const Lens = z.strictObject({
+  id: Slug,
+  name: Text.describe('Persona name, e.g. "The Builder"'),
+  question: Text.describe('The question this lens asks of every tool'),
+});
+export type Lens = z.infer<typeof Lens>;
+
+export const PanelFile = z.strictObject({
+  lenses: z.array(Lens).min(1, 'expected at least one lens'),
+});
+export type PanelFile = z.infer<typeof PanelFile>;
+
+export const Tool = z.strictObject({
+  id: Slug,
+  name: Text,
+  category: Text,
+  tagline: Text,
+  description: Text,
+  entryPrice: Text.describe('Entry price as shown, e.g. "Free" or "$20/mo"'),
+  licence: Text.optional(),
+  homepage: z.url({ protocol: /^https$/ }).optional(),
+});
+export type Tool = z.infer<typeof Tool>;
+
+export const Verdict = z.enum(['ship', 'skip']);
+export type Verdict = z.infer<typeof Verdict>;
+
+export const Review = z.strictObject({
+  lens: Slug.describe('A lens id from panel.yaml'),
+  tool: Slug.describe('One of the two tool ids of this comparison'),
+  verdict: Verdict,
+  quote: Text,
+});
+export type Review = z.infer<typeof Review>;
+
+/** A date (midnight in the newsletter's zone) or a date-time with an explicit offset. */
+export const PublishedAt = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: 'expected a date (2026-11-24) or a date-time with offset (2026-11-24T09:00:00Z)',
+});
+
+export const Comparison = z.strictObject({
+  id: Slug,
+  publishedAt: PublishedAt,
+  headline: Text,
+  intro: Text.optional(),
+  tools: z.tuple([Slug, Slug]),
+  reviews: z.array(Review).min(1, 'expected at least one review'),
+  votes: z.record(Slug, z.number().int().nonnegative()).optional(),
+  editorNote: Text.optional(),
+});
+export type Comparison = z.infer<typeof Comparison>;
+
+/** Everything loaded and cross-checked: the pure input of selection, scoring and rendering. */
+export type Content = {
+  lenses: Lens[];
+  tools: Map<string, Tool>;
+  comparisons: Comparison[];
+};

@@ -1,0 +1,37 @@
+// What a week's issue would carry, given the content and what the archive already holds:
+// pairs carried by any other archived issue are excluded; the number follows earlier issues.
+import { readAllArchivedIssues } from '../archive/list-issues.ts';
+import { type BuiltIssue, buildIssue } from '../content/build-issue.ts';
+import type { Content } from '../content/schema.ts';
+import type { VoteCounts } from '../content/score.ts';
+import { compareWeeks, formatWeek, parseWeek, type Week } from '../content/week.ts';
+
+export type PlanOptions = {
+  content: Content;
+  week: Week;
+  issuesDir: string;
+  zone: string;
+  maxPairs: number;
+  asOf?: Date;
+  votes?: ReadonlyMap<string, VoteCounts>;
+};
+
+export async function planIssue(opts: PlanOptions): Promise<BuiltIssue> {
+  const id = formatWeek(opts.week);
+  const others = (await readAllArchivedIssues(opts.issuesDir)).filter((i) => i.week !== id);
+  const carried = new Set(others.flatMap((i) => i.pairs.map((p) => p.id)));
+  const earlier = others.filter((i) => {
+    const w = parseWeek(i.week);
+    return w.ok && compareWeeks(w.value, opts.week) < 0;
+  });
+  return buildIssue({
+    content: opts.content,
+    week: opts.week,
+    zone: opts.zone,
+    carried,
+    maxPairs: opts.maxPairs,
+    number: earlier.length + 1,
+    ...(opts.asOf ? { asOf: opts.asOf } : {}),
+    ...(opts.votes ? { votes: opts.votes } : {}),
+  });
+}
