@@ -1,0 +1,50 @@
+// Every public URL the product prints, built in one place so emails, pages and the server
+// agree on the routes. Tokens come from tokens.ts; base is PUBLIC_BASE_URL.
+import { signToken } from './tokens.ts';
+
+export type LinkContext = { baseUrl: string; secret: string };
+
+const base = (ctx: LinkContext) => ctx.baseUrl.replace(/\/+$/, '');
+
+export const routes = {
+  home: '/',
+  feed: '/feed.xml',
+  issue: (week: string) => `/issues/${week}/`,
+  subscribe: '/subscribe',
+  confirm: (token: string) => `/confirm/${token}`,
+  unsubscribe: (token: string) => `/unsubscribe/${token}`,
+  vote: (week: string, pairId: string, toolId: string, token: string) =>
+    `/vote/${week}/${pairId}/${toolId}/${token}`,
+  webhook: '/webhooks/resend',
+} as const;
+
+export const webVersionUrl = (ctx: LinkContext, week: string) => base(ctx) + routes.issue(week);
+
+/** Unsubscribe links never expire: an opt-out must keep working long after the send. */
+export const unsubscribeToken = (ctx: LinkContext, subscriberId: number) =>
+  signToken(ctx.secret, { purpose: 'unsubscribe', subject: String(subscriberId), expiresAt: 0 });
+
+export const unsubscribeUrl = (ctx: LinkContext, subscriberId: number) =>
+  base(ctx) + routes.unsubscribe(unsubscribeToken(ctx, subscriberId));
+
+/**
+ * One vote token per reader per issue (subject `<subscriberId>:<week>`), shared by every vote
+ * link in that issue: the server checks the pair belongs to that week and the tool to the pair.
+ * One HMAC per recipient instead of one per link keeps personalisation fast.
+ */
+export const voteToken = (ctx: LinkContext, subscriberId: number, week: string) =>
+  signToken(ctx.secret, { purpose: 'vote', subject: `${subscriberId}:${week}`, expiresAt: 0 });
+
+export const voteUrl = (
+  ctx: LinkContext,
+  week: string,
+  pairId: string,
+  toolId: string,
+  token: string,
+) => base(ctx) + routes.vote(week, pairId, toolId, token);
+
+export const confirmUrl = (ctx: LinkContext, subscriberId: number, expiresAt: number) =>
+  base(ctx) +
+  routes.confirm(
+    signToken(ctx.secret, { purpose: 'confirm', subject: String(subscriberId), expiresAt }),
+  );
