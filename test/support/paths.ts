@@ -1,0 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const sharedDir = path.resolve(repoRoot, '../shared');
+export const dataDir = path.join(repoRoot, 'data');
+export const binPath = path.join(repoRoot, 'src/cli/bin.js');
+/** Screenshots and other evidence tests keep; git-ignored. */
+export const artifactsDir = path.join(repoRoot, 'test-artifacts');
+
+export const tempDir = (prefix = 'verdicts-') => mkdtempSync(path.join(tmpdir(), prefix));
