@@ -1,0 +1,195 @@
+/**
+ * Local stand-in for the Resend API, for tests and benches. Real HTTP on 127.0.0.1 that the
+ * real `resend` SDK talks to via `new Resend(key, { baseUrl: standIn.url })`.
+ *
+ *   const standIn = await startResendStandIn({ apiKey: 're_test', rateLimit: 2 });
+ *   standIn.url; standIn.deliveries(); standIn.countByRecipient(); standIn.requests;
+ *   standIn.stats(); standIn.setFaults(fn | plan | null); standIn.setRateLimit(n | false);
+ *   await standIn.close(); // also destroys hung sockets
+ *
+ * Endpoints: POST /emails, POST /emails/batch (see ../../../../shared/resend/README.md for the
+ * behaviour copied: auth, 2 req/s rate limit, 24 h idempotency keys, strict batch validation,
+ * OpenAPI `SendEmailRequest` checks); GET /__stand-in/stats and /__stand-in/deliveries (no auth).
+ * Order of checks: auth (401/403) → rate limit (429) → Idempotency-Key length (400) → fault →
+ * JSON → idempotency replay/409 → validation (422) → record → 200.
+ * Fault kinds and options: faults.ts. Recording: recorder.ts.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { errorReply, type Reply, writeReply } from './errors.ts';
+import { type FaultsOption, toFaultFn } from './faults.ts';
+import { type Endpoint, handleSend, type Outcome } from './handle-send.ts';
+import { DAY_MS, IdempotencyStore } from './idempotency.ts';
+import { createEmailCheck } from './openapi-check.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { type Delivery, Recorder, type RequestLogEntry, type Stats } from './recorder.ts';
+
+export interface StandInOptions {
+  /** The one API key accepted (403 invalid_api_key for others). Default `re_test`. */
+  apiKey?: string;
+  /** Default 0 (any free port). Always binds 127.0.0.1. */
+  port?: number;
+  /** Requests per second for the whole server (one team); `false` turns it off. Default 2. */
+  rateLimit?: number | false;
+  /** `seconds` (default): integer retry-after ≥ 1; `ms`: fractional seconds. */
+  rateLimitPrecision?: 'seconds' | 'ms';
+  faults?: FaultsOption;
+  /** Clock for rate limit and idempotency expiry. Default Date.now. */
+  now?: () => number;
+  /** false: keep only id/to/subject/headers/idempotencyKey/requestNo per email. Default true. */
+  recordBodies?: boolean;
+  /** Refuse top-level keys `SendEmailRequest` does not list (e.g. `replyTo`). Default true. */
+  strictFields?: boolean;
+  specPath?: string;
+  idempotencyTtlMs?: number;
+}
+
+export interface ResendStandIn {
+  url: string;
+  port: number;
+  deliveries(): readonly Delivery[];
+  /** Copies per mailbox (lower-cased address from `to`). */
+  countByRecipient(): Map<string, number>;
+  readonly requests: readonly RequestLogEntry[];
+  stats(): Stats;
+  setFaults(faults: FaultsOption): void;
+  setRateLimit(perSecond: number | false): void;
+  close(): Promise<void>;
+}
+
+const ENDPOINTS = new Set<string>(['/emails', '/emails/batch']);
+
+const readBody = (req: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+
+const flatHeaders = (req: IncomingMessage): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+};
+
+const authError = (header: string | undefined, apiKey: string): Reply | null => {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!m) return errorReply(401, 'missing_api_key', 'Missing API key in the authorization header.');
+  if (m[1] !== apiKey) return errorReply(403, 'invalid_api_key', 'API key is invalid.');
+  return null;
+};
+
+export const startResendStandIn = async (opts: StandInOptions = {}): Promise<ResendStandIn> => {
+  const apiKey = opts.apiKey ?? 're_test';
+  const now = opts.now ?? Date.now;
+  const check = createEmailCheck({ specPath: opts.specPath, strictFields: opts.strictFields });
+  const limiter = new RateLimiter(
+    { perSecond: opts.rateLimit, precision: opts.rateLimitPrecision },
+    now,
+  );
+  const idempotency = new IdempotencyStore(now, opts.idempotencyTtlMs ?? DAY_MS);
+  const recorder = new Recorder(opts.recordBodies ?? true);
+  let faultFn = toFaultFn(opts.faults);
+  let closed = false;
+  let requestNo = 0;
+  const sockets = new Set<Socket>();
+  const deps = { check, idempotency, recorder, faults: () => faultFn, isClosed: () => closed };
+
+  const standInRoute = (path: string, res: ServerResponse): boolean => {
+    if (path === '/__stand-in/stats') writeReply(res, { status: 200, body: recorder.stats() });
+    else if (path === '/__stand-in/deliveries') {
+      const body = recorder.deliveries.map((d) => ({ id: d.id, to: d.to }));
+      writeReply(res, { status: 200, body });
+    } else return false;
+    return true;
+  };
+
+  const api = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const rawBody = await readBody(req);
+    const no = ++requestNo;
+    const headers = flatHeaders(req);
+    const entry: RequestLogEntry = {
+      requestNo: no,
+      method: req.method ?? '',
+      path,
+      status: null,
+      headers,
+      at: now(),
+    };
+    const finish = (outcome: Outcome, extra: Record<string, string> = {}) => {
+      if (outcome.kind === 'reply') entry.status = outcome.reply.status;
+      recorder.logRequest(entry);
+      if (outcome.kind === 'destroy') req.socket.destroy();
+      if (outcome.kind !== 'reply') return;
+      writeReply(res, { ...outcome.reply, headers: { ...extra, ...outcome.reply.headers } });
+    };
+    const refused = authError(headers.authorization, apiKey);
+    if (refused) return finish({ kind: 'reply', reply: refused });
+    const rate = limiter.take();
+    if (!rate.ok) {
+      const n = rate.headers['ratelimit-limit'];
+      const msg = `Too many requests. You can only make ${n} requests per second.`;
+      const limited = errorReply(429, 'rate_limit_exceeded', msg, rate.headers);
+      return finish({ kind: 'reply', reply: limited });
+    }
+    if (!ENDPOINTS.has(path))
+      return finish({ kind: 'reply', reply: errorReply(404, 'not_found', 'Not found.') });
+    if (req.method !== 'POST') {
+      return finish({
+        kind: 'reply',
+        reply: errorReply(405, 'method_not_allowed', 'Method not allowed.'),
+      });
+    }
+    const mode = headers['x-batch-validation'] === 'permissive' ? 'permissive' : 'strict';
+    const { outcome, fault } = await handleSend(deps, {
+      endpoint: path as Endpoint,
+      requestNo: no,
+      rawBody,
+      idempotencyKey: headers['idempotency-key'],
+      batchValidation: mode,
+    });
+    if (fault) entry.fault = fault;
+    finish(outcome, rate.headers);
+  };
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://stand-in').pathname.replace(/\/+$/, '') || '/';
+    if (req.method === 'GET' && standInRoute(path, res)) return;
+    api(req, res, path).catch((err: unknown) => {
+      const reply = errorReply(500, 'internal_server_error', `stand-in bug: ${String(err)}`);
+      if (!res.headersSent && !res.destroyed) writeReply(res, reply);
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    deliveries: () => recorder.deliveries,
+    countByRecipient: () => recorder.countByRecipient(),
+    requests: recorder.requests,
+    stats: () => recorder.stats(),
+    setFaults: (faults) => {
+      faultFn = toFaultFn(faults);
+    },
+    setRateLimit: (perSecond) => limiter.setLimit(perSecond),
+    close: () => {
+      closed = true;
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      for (const s of sockets) s.destroy();
+      return done;
+    },
+  };
+};
