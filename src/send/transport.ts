@@ -1,0 +1,43 @@
+// The one interface every way of sending mail implements (Resend, the local outbox). The
+// sender depends on this, never on a provider. Expected failures are values, classified so
+// the sender knows whether to wait, retry, stop or fail loudly.
+import type { Result } from '../result.ts';
+
+export type OutgoingEmail = {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  replyTo?: string;
+  /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post. */
+  headers: Record<string, string>;
+  tags: { name: string; value: string }[];
+};
+
+export type TransportFailure =
+  /** 429 rate limit: wait retryAfterMs, then retry the same request. */
+  | { kind: 'rate_limited'; retryAfterMs: number; name: string; message: string }
+  /** 5xx, network error, timeout, concurrent idempotent request: retry with backoff. */
+  | { kind: 'retryable'; status: number | null; name: string; message: string }
+  /** Daily or monthly quota: nothing will succeed until it resets; stop the run. */
+  | { kind: 'quota'; status: number; name: string; message: string }
+  /** Validation, auth, idempotency mismatch: retrying cannot help; fail loudly. */
+  | { kind: 'rejected'; status: number | null; name: string; message: string };
+
+export type SendOptions = { idempotencyKey?: string; signal?: AbortSignal };
+
+export interface Transport {
+  readonly name: 'resend' | 'outbox';
+  /** Up to 100 emails in one request; ids come back in order. */
+  sendBatch(
+    emails: OutgoingEmail[],
+    opts: SendOptions & { idempotencyKey: string },
+  ): Promise<Result<{ ids: string[] }, TransportFailure>>;
+  sendOne(
+    email: OutgoingEmail,
+    opts?: SendOptions,
+  ): Promise<Result<{ id: string }, TransportFailure>>;
+}
+
+export const MAX_BATCH = 100;

@@ -1,0 +1,81 @@
+// Schema changes in order; the database's user_version says how many have run. Append only:
+// never edit a migration that has shipped.
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE subscribers (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT,
+    status TEXT NOT NULL CHECK (status IN ('pending','active','unsubscribed','bounced','complained')),
+    source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    confirmed_at TEXT,
+    unsubscribed_at TEXT,
+    confirm_sent_at TEXT
+  );
+  CREATE INDEX subscribers_status ON subscribers(status, id);
+
+  -- The send ledger: one row per issue send, numbered batches of at most 100, one row per
+  -- recipient. Frozen in one transaction when a send starts.
+  CREATE TABLE issue_sends (
+    week TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('sending','sent')),
+    recipients INTEGER NOT NULL,
+    batches INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT
+  );
+  CREATE TABLE send_batches (
+    week TEXT NOT NULL REFERENCES issue_sends(week),
+    batch_no INTEGER NOT NULL,
+    status TEXT NOT NULL
+      CHECK (status IN ('pending','submitting','submitted','failed','uncertain')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    first_attempt_at TEXT,
+    last_attempt_at TEXT,
+    submitted_at TEXT,
+    error TEXT,
+    PRIMARY KEY (week, batch_no)
+  );
+  CREATE TABLE send_recipients (
+    week TEXT NOT NULL REFERENCES issue_sends(week),
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers(id),
+    batch_no INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued','sent','skipped')),
+    message_id TEXT,
+    PRIMARY KEY (week, subscriber_id)
+  );
+  CREATE INDEX send_recipients_batch ON send_recipients(week, batch_no);
+
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    svix_id TEXT UNIQUE,
+    type TEXT NOT NULL,
+    email TEXT,
+    message_id TEXT,
+    created_at TEXT NOT NULL,
+    payload TEXT NOT NULL
+  );
+  CREATE INDEX events_email ON events(email);
+
+  CREATE TABLE votes (
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers(id),
+    pair_id TEXT NOT NULL,
+    tool_id TEXT NOT NULL,
+    week TEXT NOT NULL,
+    voted_at TEXT NOT NULL,
+    PRIMARY KEY (subscriber_id, pair_id)
+  );
+  CREATE INDEX votes_pair ON votes(pair_id, tool_id);
+  `,
+];
