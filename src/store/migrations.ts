@@ -43,6 +43,9 @@ export const MIGRATIONS: readonly string[] = [
     week TEXT NOT NULL REFERENCES issue_sends(week),
     subscriber_id INTEGER NOT NULL REFERENCES subscribers(id),
     batch_no INTEGER NOT NULL,
+    -- Address and name as frozen: a retried batch must rebuild byte-identical payloads.
+    email TEXT NOT NULL,
+    name TEXT,
     status TEXT NOT NULL CHECK (status IN ('queued','sent','skipped')),
     message_id TEXT,
     PRIMARY KEY (week, subscriber_id)
