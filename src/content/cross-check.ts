@@ -9,6 +9,8 @@ export type CrossCheckInput = {
   lenses: Located<Lens[]>;
   tools: Located<Tool>[];
   comparisons: Located<Comparison>[];
+  /** Ids of tool files that exist but did not parse (already reported). */
+  brokenTools?: string[];
 };
 
 export function crossCheck(input: CrossCheckInput): { problems: Problem[]; warnings: Problem[] } {
@@ -52,7 +54,7 @@ export function crossCheck(input: CrossCheckInput): { problems: Problem[]; warni
         message: `a pair needs two different tools, found "${a}" twice`,
       });
     c.tools.forEach((id, i) => {
-      if (!toolIds.has(id))
+      if (!toolIds.has(id) && !input.brokenTools?.includes(id))
         problems.push({
           file,
           path: `tools[${i}]`,

@@ -13,6 +13,7 @@ export type LoadedContent = { content: Content; warnings: Problem[] };
 /** `files` carry paths relative to the data folder, with forward slashes. */
 export function parseContent(files: SourceFile[]): Result<LoadedContent, Problem[]> {
   const problems: Problem[] = [];
+  const lineFinders = new Map<string, (path: string) => number | undefined>();
   const panelFiles = files.filter((f) => /^panel\.(ya?ml|json)$/.test(f.path));
   const toolFiles = files.filter(
     (f) => /^tools\/[^/]+$/.test(f.path) && DATA_EXTENSIONS.test(f.path),
@@ -30,16 +31,27 @@ export function parseContent(files: SourceFile[]): Result<LoadedContent, Problem
     });
   } else {
     const parsed = parseFile(panelFiles[0]!, PanelFile);
-    if (parsed.ok) lenses = { file: panelFiles[0]!.path, value: parsed.value.lenses };
-    else problems.push(...parsed.error);
+    if (parsed.ok) {
+      lenses = { file: panelFiles[0]!.path, value: parsed.value.value.lenses };
+      lineFinders.set(lenses.file, parsed.value.lineOf);
+    } else problems.push(...parsed.error);
   }
-  const tools = collect(toolFiles, Tool, problems);
-  const comparisons = collect(comparisonFiles, Comparison, problems);
+  const tools = collect(toolFiles, Tool, problems, lineFinders);
+  const comparisons = collect(comparisonFiles, Comparison, problems, lineFinders);
   if (toolFiles.length === 0)
     problems.push({ file: 'tools/', path: '', message: 'no tool files found' });
 
-  const checked = crossCheck({ lenses, tools, comparisons });
-  problems.push(...checked.problems);
+  // A tool file that failed to parse still names an id (its file name): don't also report
+  // every comparison that uses it as an unknown tool.
+  const brokenTools = toolFiles
+    .filter((f) => !tools.some((t) => t.file === f.path))
+    .map((f) => f.path.replace(/^tools\//, '').replace(DATA_EXTENSIONS, ''));
+  const checked = crossCheck({ lenses, tools, comparisons, brokenTools });
+  const withLine = (p: Problem): Problem => ({
+    ...p,
+    line: p.line ?? lineFinders.get(p.file)?.(p.path),
+  });
+  problems.push(...checked.problems.map(withLine));
   if (problems.length > 0) return err(problems);
   return ok({
     content: {
@@ -47,7 +59,7 @@ export function parseContent(files: SourceFile[]): Result<LoadedContent, Problem
       tools: new Map(tools.map((t) => [t.value.id, t.value])),
       comparisons: comparisons.map((c) => c.value),
     },
-    warnings: checked.warnings,
+    warnings: checked.warnings.map(withLine),
   });
 }
 
@@ -55,12 +67,15 @@ function collect<S extends z.ZodType>(
   files: SourceFile[],
   schema: S,
   problems: Problem[],
+  lineFinders: Map<string, (path: string) => number | undefined>,
 ): Located<z.infer<S>>[] {
   const out: Located<z.infer<S>>[] = [];
   for (const file of files) {
     const parsed = parseFile(file, schema);
-    if (parsed.ok) out.push({ file: file.path, value: parsed.value });
-    else problems.push(...parsed.error);
+    if (parsed.ok) {
+      out.push({ file: file.path, value: parsed.value.value });
+      lineFinders.set(file.path, parsed.value.lineOf);
+    } else problems.push(...parsed.error);
   }
   return out;
 }

@@ -7,24 +7,29 @@ import { formatPath, type Problem } from './problem.ts';
 
 export type SourceFile = { path: string; text: string };
 
+/** A parsed file's value, and where a field path (as formatPath prints it) sits in the file. */
+export type ParsedFile<T> = { value: T; lineOf: (path: string) => number | undefined };
+
 export function parseFile<S extends z.ZodType>(
   file: SourceFile,
   schema: S,
-): Result<z.infer<S>, Problem[]> {
+): Result<ParsedFile<z.infer<S>>, Problem[]> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(file.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(file.text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     return err(
       doc.errors.map((e) => ({
         file: file.path,
         path: '',
         line: e.linePos?.[0]?.line,
-        message: `syntax error: ${e.message.split('\n')[0]}`,
+        message: `syntax error: ${e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
       })),
     );
   }
   const parsed = schema.safeParse(doc.toJS(), { reportInput: true });
-  if (parsed.success) return ok(parsed.data);
+  if (parsed.success) {
+    return ok({ value: parsed.data, lineOf: (p) => lineOf(doc, lineCounter, parsePath(p)) });
+  }
   return err(
     parsed.error.issues.map((issue) => ({
       file: file.path,
@@ -46,8 +51,10 @@ function lineOf(doc: Document, counter: LineCounter, path: PropertyKey[]): numbe
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
-    return `required field is missing (expected ${issue.expected})`;
+  if (issue.code === 'invalid_type') {
+    return issue.input === undefined
+      ? `required field is missing (expected ${issue.expected})`
+      : `expected ${issue.expected}, found ${JSON.stringify(issue.input)}`;
   }
   if (issue.code === 'unrecognized_keys') {
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (misspelt?)`;
@@ -58,4 +65,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       ? ''
       : `, found ${JSON.stringify(input)}`;
   return `${issue.message}${found}`;
+}
+
+/** The inverse of formatPath: `reviews[1].tool` -> ['reviews', 1, 'tool']. */
+function parsePath(p: string): (string | number)[] {
+  return [...p.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) =>
+    m[2] === undefined ? m[1]! : Number(m[2]),
+  );
 }

@@ -11,7 +11,9 @@ export function registerCheck(program: Command, io: CliIo): void {
       const { content, warnings } = await loadContent(config.DATA_DIR);
       for (const w of warnings) io.stderr(`warning: ${formatProblem(w)}\n`);
       io.stdout(
-        `ok: ${content.lenses.length} lenses, ${content.tools.size} tools, ${content.comparisons.length} comparisons in ${config.DATA_DIR}\n`,
+        `ok: ${plural(content.lenses.length, 'lens', 'lenses')}, ${plural(content.tools.size, 'tool')}, ${plural(content.comparisons.length, 'comparison')} in ${config.DATA_DIR}\n`,
       );
     });
 }
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
