@@ -48,7 +48,11 @@ export type Config = z.infer<typeof Config>;
 
 /** Read the settings from an environment (process.env by default), failing with every bad field named. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = Config.safeParse(env);
+  // An empty value (`TOKEN_SECRET=` copied from .env.example) means "use the default".
+  const set = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
+  const parsed = Config.safeParse(set);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new VerdictsError(
