@@ -1,0 +1,203 @@
+// The subscribers table: one row per address (unique without regard to case), its status and
+// when it changed. Synchronous prepared statements; callers pass `now`.
+import { z } from 'zod';
+import { err, ok, type Result } from '../result.ts';
+import type { Db } from './db.ts';
+import { normaliseEmail } from './email-address.ts';
+
+export const SubscriberStatus = z.enum([
+  'pending',
+  'active',
+  'unsubscribed',
+  'bounced',
+  'complained',
+]);
+export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
+export const SUBSCRIBER_STATUSES = SubscriberStatus.options;
+
+export const Subscriber = z.object({
+  id: z.number().int().positive(),
+  email: z.string(),
+  name: z.string().nullable(),
+  status: SubscriberStatus,
+  /** Where the address came from: `cli`, `form`, `import:<file>`. */
+  source: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  confirmedAt: z.string().nullable(),
+  unsubscribedAt: z.string().nullable(),
+  confirmSentAt: z.string().nullable(),
+});
+export type Subscriber = z.infer<typeof Subscriber>;
+
+export type AddOptions = {
+  name?: string | null;
+  source: string;
+  /** Default `pending`: a public sign-up waits for double opt-in. */
+  status?: SubscriberStatus;
+  now: Date;
+};
+export type RemoveOutcome = 'deleted' | 'unsubscribed' | 'not_found';
+
+type Row = {
+  id: number;
+  email: string;
+  name: string | null;
+  status: SubscriberStatus;
+  source: string;
+  created_at: string;
+  updated_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+  confirm_sent_at: string | null;
+};
+
+export const toSubscriber = (r: Row): Subscriber => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  status: r.status,
+  source: r.source,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  confirmedAt: r.confirmed_at,
+  unsubscribedAt: r.unsubscribed_at,
+  confirmSentAt: r.confirm_sent_at,
+});
+
+/** Rows fetched per query by `list`: bounded memory, and the connection is free in between. */
+const PAGE = 500;
+
+export function createSubscribers(db: Db) {
+  const insert = db.prepare<unknown[], Row>(
+    `INSERT INTO subscribers (email, name, status, source, created_at, updated_at, confirmed_at, unsubscribed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(email) DO NOTHING RETURNING *`,
+  );
+  const byId = db.prepare<[number], Row>('SELECT * FROM subscribers WHERE id = ?');
+  // The column is COLLATE NOCASE, so this lookup and the UNIQUE index ignore case.
+  const byEmail = db.prepare<[string], Row>('SELECT * FROM subscribers WHERE email = ?');
+  // `status` on the right-hand side is the old value: timestamps move only on a real change.
+  const updateStatus = db.prepare<{ id: number; status: SubscriberStatus; now: string }, Row>(
+    `UPDATE subscribers SET
+       status = @status,
+       updated_at = @now,
+       confirmed_at = CASE WHEN @status = 'active' THEN @now ELSE confirmed_at END,
+       unsubscribed_at = CASE WHEN @status = 'unsubscribed' THEN @now ELSE unsubscribed_at END
+     WHERE id = @id AND status <> @status RETURNING *`,
+  );
+  const pageAll = db.prepare<[number, number], Row>(
+    'SELECT * FROM subscribers WHERE id > ? ORDER BY id LIMIT ?',
+  );
+  const pageByStatus = db.prepare<[string, number, number], Row>(
+    'SELECT * FROM subscribers WHERE status = ? AND id > ? ORDER BY id LIMIT ?',
+  );
+  const hasHistory = db.prepare<{ id: number }, { n: number }>(
+    `SELECT EXISTS (SELECT 1 FROM send_recipients WHERE subscriber_id = @id)
+         OR EXISTS (SELECT 1 FROM votes WHERE subscriber_id = @id) AS n`,
+  );
+  const deleteRow = db.prepare<[number]>('DELETE FROM subscribers WHERE id = ?');
+  const counts = db.prepare<[], { status: SubscriberStatus; n: number }>(
+    'SELECT status, COUNT(*) AS n FROM subscribers GROUP BY status',
+  );
+  const confirmSent = db.prepare<[string, string, number]>(
+    'UPDATE subscribers SET confirm_sent_at = ?, updated_at = ? WHERE id = ?',
+  );
+
+  const getById = (id: number): Subscriber | undefined => {
+    const r = byId.get(id);
+    return r && toSubscriber(r);
+  };
+  const getByEmail = (email: string): Subscriber | undefined => {
+    const r = byEmail.get(email.trim());
+    return r && toSubscriber(r);
+  };
+
+  return {
+    add(email: string, opts: AddOptions): Result<Subscriber, 'exists' | 'invalid_email'> {
+      const address = normaliseEmail(email);
+      if (!address.ok) return err('invalid_email');
+      const status = opts.status ?? 'pending';
+      const now = opts.now.toISOString();
+      const row = insert.get(
+        address.value,
+        opts.name?.trim() || null,
+        status,
+        opts.source,
+        now,
+        now,
+        status === 'active' ? now : null,
+        status === 'unsubscribed' ? now : null,
+      );
+      return row ? ok(toSubscriber(row)) : err('exists');
+    },
+
+    getById,
+    getByEmail,
+
+    /**
+     * Change a status; `active` stamps confirmed_at, `unsubscribed` stamps unsubscribed_at.
+     * Setting the status a row already has changes nothing. Policy (may a complaint be
+     * re-activated?) belongs to the caller. Undefined when there is no such subscriber.
+     */
+    setStatus(id: number, status: SubscriberStatus, now: Date): Subscriber | undefined {
+      const row = updateStatus.get({ id, status, now: now.toISOString() });
+      return row ? toSubscriber(row) : getById(id);
+    },
+
+    /**
+     * Every subscriber (or those with one status) in id order, fetched a page at a time: memory
+     * stays flat for any list size, and the connection is not held between pages, so the caller
+     * may write while iterating (better-sqlite3's own iterate() would refuse that).
+     */
+    *list(opts: { status?: SubscriberStatus } = {}): Generator<Subscriber, void, undefined> {
+      let after = 0;
+      for (;;) {
+        const rows =
+          opts.status === undefined
+            ? pageAll.all(after, PAGE)
+            : pageByStatus.all(opts.status, after, PAGE);
+        for (const r of rows) yield toSubscriber(r);
+        if (rows.length < PAGE) return;
+        after = rows.at(-1)!.id;
+      }
+    },
+
+    /**
+     * Delete an address that was never sent anything and never voted: a mistaken entry leaves
+     * no trace. Anything with history is only marked unsubscribed instead, because the send
+     * ledger and votes refer to the row (a deleted row would break them, and an address
+     * re-added mid-send would get a new id and so the issue a second time), and because an
+     * existing unsubscribed row keeps a later import from quietly re-activating the address.
+     */
+    remove(email: string, now: Date): RemoveOutcome {
+      const row = byEmail.get(email.trim());
+      if (!row) return 'not_found';
+      const outcome = db.transaction((): RemoveOutcome => {
+        if (hasHistory.get({ id: row.id })?.n === 0) {
+          deleteRow.run(row.id);
+          return 'deleted';
+        }
+        updateStatus.get({ id: row.id, status: 'unsubscribed', now: now.toISOString() });
+        return 'unsubscribed';
+      });
+      return outcome.immediate();
+    },
+
+    countByStatus(): Record<SubscriberStatus, number> {
+      const out = Object.fromEntries(SUBSCRIBER_STATUSES.map((s) => [s, 0])) as Record<
+        SubscriberStatus,
+        number
+      >;
+      for (const { status, n } of counts.all()) out[status] = n;
+      return out;
+    },
+
+    /** Record that the double opt-in email went out (so the form can rate-limit resends). */
+    markConfirmSent(id: number, now: Date): void {
+      const t = now.toISOString();
+      confirmSent.run(t, t, id);
+    },
+  };
+}
+
+export type Subscribers = ReturnType<typeof createSubscribers>;
