@@ -5,9 +5,15 @@ import { isVerdictsError } from '../errors.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerPairs } from './commands/pairs.ts';
 import { registerSchema } from './commands/schema.ts';
+import { registerSubscribers } from './commands/subscribers.ts';
 import type { CliIo, RegisterCommand } from './context.ts';
 
-const COMMANDS: RegisterCommand[] = [registerCheck, registerPairs, registerSchema];
+const COMMANDS: RegisterCommand[] = [
+  registerCheck,
+  registerPairs,
+  registerSchema,
+  registerSubscribers,
+];
 
 export function defaultIo(): CliIo {
   const controller = new AbortController();
