@@ -42,13 +42,23 @@ function toolScore(tool: Tool, c: Comparison, votes: number, totalVotes: number)
   const mine = c.reviews.filter((r) => r.tool === tool.id);
   const ships = mine.filter((r) => r.verdict === 'ship').length;
   const shipShare = mine.length === 0 ? null : ships / mine.length;
-  const communityShare = totalVotes === 0 ? null : votes / totalVotes;
   return {
     ...tool,
     ships,
     reviews: mine.length,
     shipShare,
     shipPercent: shipShare === null ? null : Math.round(shipShare * 100),
+    ...communityScore(votes, totalVotes),
+  };
+}
+
+/** A tool's community fields from its votes and the pair's total (shared with applyVotes). */
+export function communityScore(
+  votes: number,
+  totalVotes: number,
+): Pick<ToolScore, 'votes' | 'communityShare' | 'communityPercent'> {
+  const communityShare = totalVotes === 0 ? null : votes / totalVotes;
+  return {
     votes,
     communityShare,
     communityPercent: communityShare === null ? null : Math.round(communityShare * 100),
