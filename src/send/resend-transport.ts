@@ -1,0 +1,147 @@
+// The Resend transport: the only file that imports `resend`. It maps our emails to the SDK,
+// bounds every request with a timeout, and sorts the SDK's `{ error }` values into the
+// TransportFailure kinds the sender acts on.
+//
+// Timeout: the SDK has none of its own but passes `signal` through to fetch, so each request
+// gets AbortSignal.any([caller's signal, timeout]). A timed-out request is `retryable`: the
+// server may still have processed it (or may still be doing so), which is why the sender
+// retries with the same idempotency key, and Resend answers a repeat with the first result.
+// The caller's own abort (SIGINT) is not a failure of the provider: the promise rejects with
+// the signal's reason, as fetch does.
+import { Resend } from 'resend';
+import { err, ok, type Result } from '../result.ts';
+import {
+  MAX_BATCH,
+  type OutgoingEmail,
+  type SendOptions,
+  type Transport,
+  type TransportFailure,
+} from './transport.ts';
+
+export const RESEND_API_URL = 'https://api.resend.com';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Wait on a 429 that carries no usable retry-after. */
+const DEFAULT_RETRY_AFTER_MS = 1000;
+
+export type ResendTransportOptions = {
+  apiKey: string;
+  /** Default https://api.resend.com; tests point it at the local stand-in. No trailing slash. */
+  baseUrl?: string;
+  /** Give up on one request after this long and report it retryable. Default 30 s. */
+  timeoutMs?: number;
+};
+
+type SdkError = { statusCode: number | null; name: string; message: string };
+type SdkResponse<T> = {
+  data: T | null;
+  error: SdkError | null;
+  headers: Record<string, string> | null;
+};
+
+/** SDK options for one email. Optional fields are left out rather than sent empty. */
+const toSdkEmail = (e: OutgoingEmail) => ({
+  from: e.from,
+  to: e.to,
+  subject: e.subject,
+  html: e.html,
+  text: e.text,
+  ...(e.replyTo ? { replyTo: e.replyTo } : {}),
+  ...(Object.keys(e.headers).length > 0 ? { headers: e.headers } : {}),
+  ...(e.tags.length > 0 ? { tags: e.tags } : {}),
+});
+
+export function createResendTransport(opts: ResendTransportOptions): Transport {
+  // baseUrl is always given so the SDK never falls back to process.env on its own: the
+  // settings in Config are the one source.
+  const resend = new Resend(opts.apiKey, {
+    baseUrl: (opts.baseUrl ?? RESEND_API_URL).replace(/\/+$/, ''),
+  });
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  async function call<T>(
+    signal: AbortSignal | undefined,
+    request: (signal: AbortSignal) => Promise<SdkResponse<T>>,
+  ): Promise<Result<T, TransportFailure>> {
+    signal?.throwIfAborted();
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const res = await request(signal ? AbortSignal.any([signal, timeout]) : timeout);
+    if (res.error === null && res.data !== null) return ok(res.data);
+    signal?.throwIfAborted();
+    if (timeout.aborted) {
+      const message = `no answer from Resend within ${timeoutMs} ms`;
+      return err({ kind: 'retryable', status: null, name: 'timeout', message });
+    }
+    const error = res.error ?? {
+      statusCode: null,
+      name: 'empty_response',
+      message: 'Resend answered without data or error',
+    };
+    return err(classifyResendError(error, res.headers));
+  }
+
+  return {
+    name: 'resend',
+
+    async sendBatch(emails, { idempotencyKey, signal }) {
+      if (emails.length > MAX_BATCH) {
+        throw new Error(`sendBatch: ${emails.length} emails, at most ${MAX_BATCH} per batch`);
+      }
+      if (emails.length === 0) return ok({ ids: [] });
+      const res = await call(signal, (s) =>
+        resend.batch.send(emails.map(toSdkEmail), { idempotencyKey, signal: s }),
+      );
+      if (!res.ok) return res;
+      const ids = res.value.data.map((d) => d.id);
+      if (ids.length !== emails.length) {
+        // Strict validation is all or nothing, so this is Resend misbehaving: stop loudly.
+        const message = `Resend returned ${ids.length} ids for ${emails.length} emails`;
+        return err({ kind: 'rejected', status: 200, name: 'unexpected_response', message });
+      }
+      return ok({ ids });
+    },
+
+    async sendOne(email, sendOpts: SendOptions = {}) {
+      const { idempotencyKey, signal } = sendOpts;
+      const res = await call(signal, (s) =>
+        resend.emails.send(toSdkEmail(email), { idempotencyKey, signal: s }),
+      );
+      return res.ok ? ok({ id: res.value.id }) : res;
+    },
+  };
+}
+
+/**
+ * What the sender should do about one Resend error. Quotas are 429s too but will not clear
+ * by waiting seconds, so they are told apart by name before the status is looked at.
+ */
+export function classifyResendError(
+  error: SdkError,
+  headers: Record<string, string> | null,
+  nowMs: number = Date.now(),
+): TransportFailure {
+  const { statusCode: status, name, message } = error;
+  if (name === 'daily_quota_exceeded' || name === 'monthly_quota_exceeded') {
+    return { kind: 'quota', status: status ?? 429, name, message };
+  }
+  if (name === 'rate_limit_exceeded' || status === 429) {
+    return { kind: 'rate_limited', retryAfterMs: retryAfterMs(headers, nowMs), name, message };
+  }
+  if (status === null || status >= 500 || name === 'concurrent_idempotent_requests') {
+    return { kind: 'retryable', status, name, message };
+  }
+  return { kind: 'rejected', status, name, message };
+}
+
+/** `retry-after` in seconds (possibly fractional) or as an HTTP date; else `ratelimit-reset`. */
+export function retryAfterMs(headers: Record<string, string> | null, nowMs: number): number {
+  const parse = (v: string | undefined): number | null => {
+    if (v === undefined || v.trim() === '') return null;
+    const seconds = Number(v);
+    if (Number.isFinite(seconds)) return seconds >= 0 ? Math.ceil(seconds * 1000) : null;
+    const date = Date.parse(v);
+    return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+  };
+  return (
+    parse(headers?.['retry-after']) ?? parse(headers?.['ratelimit-reset']) ?? DEFAULT_RETRY_AFTER_MS
+  );
+}
