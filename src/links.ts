@@ -48,3 +48,7 @@ export const confirmUrl = (ctx: LinkContext, subscriberId: number, expiresAt: nu
   routes.confirm(
     signToken(ctx.secret, { purpose: 'confirm', subject: String(subscriberId), expiresAt }),
   );
+
+export const homeUrl = (ctx: LinkContext) => base(ctx) + routes.home;
+export const feedUrl = (ctx: LinkContext) => base(ctx) + routes.feed;
+export const subscribeUrl = (ctx: LinkContext) => base(ctx) + routes.subscribe;

@@ -1,0 +1,33 @@
+// The archive's front page: every issue, newest first, linking to its web version. Pure.
+import type { Issue } from '../content/issue.ts';
+import { feedUrl, homeUrl, type LinkContext, subscribeUrl, webVersionUrl } from '../links.ts';
+import { palette } from './palette.ts';
+import { loadTemplates, type Templates } from './templates.ts';
+import { DEFAULT_BRAND, type RenderOptions } from './view-model.ts';
+import { weekLabel } from './week-label.ts';
+
+export const newestFirst = (issues: readonly Issue[]) =>
+  [...issues].sort((a, b) => (a.week < b.week ? 1 : a.week > b.week ? -1 : 0));
+
+export async function renderArchiveIndex(
+  issues: readonly Issue[],
+  opts: RenderOptions & { templates?: Templates },
+): Promise<string> {
+  const templates = opts.templates ?? (await loadTemplates());
+  const links: LinkContext = { baseUrl: opts.baseUrl, secret: '' };
+  return templates.archiveIndex({
+    brand: opts.fromName ?? DEFAULT_BRAND,
+    postalAddress: opts.postalAddress,
+    palette,
+    homeUrl: homeUrl(links),
+    feedUrl: feedUrl(links),
+    subscribeUrl: subscribeUrl(links),
+    issues: newestFirst(issues).map((i) => ({
+      number: i.number,
+      week: i.week,
+      weekLabel: weekLabel(i.week, i.timeZone),
+      url: webVersionUrl(links, i.week),
+      titles: i.pairs.map((p) => p.headline),
+    })),
+  });
+}

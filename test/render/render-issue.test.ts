@@ -1,0 +1,96 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Issue } from '../../src/content/issue.ts';
+import { compilePersonaliser } from '../../src/render/personalise.ts';
+import { type RenderedIssue, renderIssue } from '../../src/render/render-issue.ts';
+import { LINKS, RENDER_OPTS, seedIssue } from '../support/issue-fixtures.ts';
+
+let issue: Issue;
+let rendered: RenderedIssue;
+
+beforeAll(async () => {
+  issue = await seedIssue();
+  rendered = await renderIssue(issue, RENDER_OPTS);
+});
+
+const reader = { subscriberId: 42, email: 'ada@example.com', name: 'Ada' };
+
+describe('renderIssue on the seed week', () => {
+  it('writes subject and preheader on one line each', () => {
+    expect(rendered.subject).toBe('Weekly AI Tool Verdicts #1: SmolVLM2 vs Code Llama 4');
+    expect(rendered.preheader).toContain('SmolVLM2 100% vs Code Llama 4 75%');
+    expect(rendered.subject).not.toMatch(/[\r\n]/);
+  });
+
+  it('shows both tools, their scores, all four lenses and the footer in the HTML', () => {
+    const { html } = compilePersonaliser(rendered, issue)(reader, LINKS);
+    for (const s of ['SmolVLM2', 'Code Llama 4', '100%', '75%', 'Developer Tools', 'Free']) {
+      expect(html).toContain(s);
+    }
+    for (const lens of ['The Builder', 'The Skeptic', 'The Futurist', 'The Buyer']) {
+      expect(html).toContain(lens);
+    }
+    expect(html).toContain('Which one should you ship with?');
+    expect(html).toContain('Open-source 2B vision-language model');
+    expect(html).toContain('>Unsubscribe</a>');
+    expect(html).toContain('https://verdicts.example.com/unsubscribe/42.0.');
+    expect(html).toContain(RENDER_OPTS.postalAddress);
+    expect(html).toContain('View in browser');
+    expect(html).toContain(
+      'href="https://verdicts.example.com/issues/2026-W48/#smolvlm2-vs-code-llama-4"',
+    );
+    expect(html).toContain('/vote/2026-W48/smolvlm2-vs-code-llama-4/smolvlm2/42:2026-W48.0.');
+    expect(html).toContain('/vote/2026-W48/smolvlm2-vs-code-llama-4/code-llama-4/42:2026-W48.0.');
+    expect(html).toContain('Hi Ada,');
+  });
+
+  it('shows the same in the plain text', () => {
+    const { text } = compilePersonaliser(rendered, issue)(reader, LINKS);
+    expect(text).toContain('SmolVLM2 vs Code Llama 4');
+    expect(text).toMatch(/SmolVLM2 \(Developer Tools\)[\s\S]*Panel ship: 100%/);
+    expect(text).toMatch(/Code Llama 4 \(Developer Tools\)[\s\S]*Panel ship: 75%/);
+    expect(text).toContain('Community:  —');
+    for (const lens of ['The Builder', 'The Skeptic', 'The Futurist', 'The Buyer']) {
+      expect(text).toContain(lens);
+    }
+    expect(text).toContain('The Buyer: Ship SmolVLM2, Skip Code Llama 4');
+    expect(text).toMatch(/Unsubscribe: https:\/\/verdicts\.example\.com\/unsubscribe\/42\.0\.\S+/);
+    expect(text).toContain(RENDER_OPTS.postalAddress);
+    expect(text).toContain('View in your browser: https://verdicts.example.com/issues/2026-W48/');
+  });
+
+  it('carries excerpts in the email and full quotes on the web version', () => {
+    const full = issue.pairs[0]!.split[0]!.verdicts[0]!.quote;
+    const first = 'The primitive is clean: a transformer-based VLM at 2B params';
+    expect(rendered.html).toContain(first);
+    expect(rendered.html).not.toContain('benchmark theater');
+    expect(rendered.webHtml).toContain('benchmark theater');
+    expect(rendered.webHtml).toContain(issue.pairs[0]!.tools[1].description.slice(0, 60));
+    expect(rendered.webHtml).toContain(issue.pairs[0]!.verdictLine);
+    expect(full.length).toBeGreaterThan(400);
+  });
+
+  it('is built for dark mode, accessibility and Outlook', () => {
+    const { html } = rendered;
+    expect(html).toMatch(/<html[^>]* lang="en"/);
+    expect(html).toContain('<meta name="color-scheme" content="light dark">');
+    expect(html).toContain('<meta name="supported-color-schemes" content="light dark">');
+    expect(html).toContain('@media (prefers-color-scheme: dark)');
+    const tables = html.match(/<table\b[^>]*>/g) ?? [];
+    expect(tables.length).toBeGreaterThan(10);
+    for (const t of tables) expect(t).toContain('role="presentation"');
+    for (const img of html.match(/<img\b[^>]*>/g) ?? []) expect(img).toMatch(/alt="[^"]+"/);
+    // The ship bar is a table with width-percent cells, which Outlook paints.
+    expect(html).toMatch(/<td class="vt-fill" width="75%" height="8" bgcolor="#[0-9a-f]{6}"/);
+    expect(html).toMatch(/<td class="vt-track" width="25%"/);
+    expect(rendered.webHtml).toContain('<html lang="en">');
+  });
+
+  it('is deterministic: same issue, same bytes; same recipient, same message', async () => {
+    const again = await renderIssue(issue, RENDER_OPTS);
+    expect(again).toEqual(rendered);
+    const a = compilePersonaliser(rendered, issue)(reader, LINKS);
+    const b = compilePersonaliser(again, issue)(reader, LINKS);
+    expect(b).toEqual(a);
+    expect(a.html).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+  });
+});
