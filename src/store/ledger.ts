@@ -1,0 +1,334 @@
+// The send ledger: the frozen recipient list of one issue, in numbered batches of at most 100,
+// and each batch's state. Every state change is one statement or one transaction, so a kill at
+// any instant leaves a state the sender can resume from. Recipients never pass through
+// JavaScript in bulk: the freeze is one INSERT … SELECT, and reads fetch one batch at a time.
+//
+// Batch states:  pending ─▶ submitting ─▶ submitted
+//                              │  ▲ ╲──▶ failed (refused by the provider; retried on resume)
+//                              ▼  │
+//                          uncertain (key window passed; re-sent only on the operator's word)
+import type { FreezeCheck } from '../archive/write-issue.ts';
+import { err, ok, type Result } from '../result.ts';
+import type { Db } from './db.ts';
+
+export const BATCH_SIZE = 100;
+
+export type BatchStatus = 'pending' | 'submitting' | 'submitted' | 'failed' | 'uncertain';
+export const BATCH_STATUSES: readonly BatchStatus[] = [
+  'pending',
+  'submitting',
+  'submitted',
+  'failed',
+  'uncertain',
+];
+
+export type IssueSend = {
+  week: string;
+  contentHash: string;
+  status: 'sending' | 'sent';
+  recipients: number;
+  batches: number;
+  startedAt: string;
+  finishedAt: string | null;
+};
+
+export type Batch = {
+  week: string;
+  batchNo: number;
+  status: BatchStatus;
+  attempts: number;
+  firstAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  submittedAt: string | null;
+  error: string | null;
+};
+
+/** A recipient as frozen: the address and name a retry must reuse byte for byte. */
+export type FrozenRecipient = { subscriberId: number; email: string; name: string | null };
+
+export type LedgerSummary = {
+  recipients: number;
+  sent: number;
+  skipped: number;
+  /** Still queued, by the state of their batch. */
+  pending: number;
+  failed: number;
+  uncertain: number;
+  batches: Record<BatchStatus, number>;
+};
+
+type SendRow = {
+  week: string;
+  content_hash: string;
+  status: 'sending' | 'sent';
+  recipients: number;
+  batches: number;
+  started_at: string;
+  finished_at: string | null;
+};
+type BatchRow = {
+  week: string;
+  batch_no: number;
+  status: BatchStatus;
+  attempts: number;
+  first_attempt_at: string | null;
+  last_attempt_at: string | null;
+  submitted_at: string | null;
+  error: string | null;
+};
+
+const toSend = (r: SendRow): IssueSend => ({
+  week: r.week,
+  contentHash: r.content_hash,
+  status: r.status,
+  recipients: r.recipients,
+  batches: r.batches,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+});
+const toBatch = (r: BatchRow): Batch => ({
+  week: r.week,
+  batchNo: r.batch_no,
+  status: r.status,
+  attempts: r.attempts,
+  firstAttemptAt: r.first_attempt_at,
+  lastAttemptAt: r.last_attempt_at,
+  submittedAt: r.submitted_at,
+  error: r.error,
+});
+
+export function createLedger(db: Db) {
+  const getSend = db.prepare<[string], SendRow>('SELECT * FROM issue_sends WHERE week = ?');
+  const insertSend = db.prepare<[string, string, string]>(
+    `INSERT INTO issue_sends (week, content_hash, status, recipients, batches, started_at)
+     VALUES (?, ?, 'sending', 0, 0, ?)`,
+  );
+  // Row numbers in id order make the batches; integer division in SQL, so the list is never
+  // materialised in JavaScript however long it is. (The size is inlined: a bound JS number
+  // arrives as REAL and would make the division fractional.)
+  const freezeRecipients = db.prepare<[{ week: string }]>(
+    `INSERT INTO send_recipients (week, subscriber_id, batch_no, email, name, status)
+     SELECT @week, id, (ROW_NUMBER() OVER (ORDER BY id) - 1) / ${BATCH_SIZE}, email, name, 'queued'
+     FROM subscribers WHERE status = 'active' ORDER BY id`,
+  );
+  const freezeBatches = db.prepare<[string]>(
+    `INSERT INTO send_batches (week, batch_no, status)
+     SELECT week, batch_no, 'pending' FROM send_recipients WHERE week = ?
+     GROUP BY batch_no ORDER BY batch_no`,
+  );
+  const countSend = db.prepare<[{ week: string }]>(
+    `UPDATE issue_sends SET
+       recipients = (SELECT COUNT(*) FROM send_recipients WHERE week = @week),
+       batches = (SELECT COUNT(*) FROM send_batches WHERE week = @week)
+     WHERE week = @week`,
+  );
+  const getBatch = db.prepare<[string, number], BatchRow>(
+    'SELECT * FROM send_batches WHERE week = ? AND batch_no = ?',
+  );
+  const nextOpen = db.prepare<[string, number], BatchRow>(
+    `SELECT * FROM send_batches WHERE week = ? AND batch_no > ? AND status <> 'submitted'
+     ORDER BY batch_no LIMIT 1`,
+  );
+  const skipInactive = db.prepare<[string, number]>(
+    `UPDATE send_recipients SET status = 'skipped'
+     WHERE week = ? AND batch_no = ? AND status = 'queued' AND NOT EXISTS
+       (SELECT 1 FROM subscribers s WHERE s.id = subscriber_id AND s.status = 'active')`,
+  );
+  type At = { at: string; week: string; batchNo: number };
+  const firstAttempt = db.prepare<[At]>(
+    `UPDATE send_batches SET status = 'submitting', first_attempt_at = @at, last_attempt_at = @at,
+       attempts = attempts + 1, error = NULL
+     WHERE week = @week AND batch_no = @batchNo AND status = 'pending'`,
+  );
+  const retryAttempt = db.prepare<[At]>(
+    `UPDATE send_batches SET status = 'submitting', last_attempt_at = @at, attempts = attempts + 1
+     WHERE week = @week AND batch_no = @batchNo AND status IN ('submitting', 'failed')`,
+  );
+  const queued = db.prepare<[string, number], FrozenRecipient>(
+    `SELECT subscriber_id AS subscriberId, email, name FROM send_recipients
+     WHERE week = ? AND batch_no = ? AND status = 'queued' ORDER BY subscriber_id`,
+  );
+  const recipientSent = db.prepare<[string, string, number]>(
+    `UPDATE send_recipients SET status = 'sent', message_id = ?
+     WHERE week = ? AND subscriber_id = ? AND status = 'queued'`,
+  );
+  const setBatch = db.prepare<[BatchStatus, string | null, string | null, string, number]>(
+    `UPDATE send_batches SET status = ?, submitted_at = COALESCE(?, submitted_at), error = ?
+     WHERE week = ? AND batch_no = ?`,
+  );
+  const reopen = db.prepare<[At]>(
+    `UPDATE send_batches SET status = 'submitting', first_attempt_at = @at, error = NULL
+     WHERE week = @week AND batch_no = @batchNo AND status = 'uncertain'`,
+  );
+  const openCount = db.prepare<[string], { n: number }>(
+    `SELECT COUNT(*) AS n FROM send_batches WHERE week = ? AND status <> 'submitted'`,
+  );
+  const finishSend = db.prepare<[string, string]>(
+    `UPDATE issue_sends SET status = 'sent', finished_at = ? WHERE week = ? AND status = 'sending'`,
+  );
+  const recipientCounts = db.prepare<[string], { status: string; batch: BatchStatus; n: number }>(
+    `SELECT r.status AS status, b.status AS batch, COUNT(*) AS n
+     FROM send_recipients r JOIN send_batches b ON b.week = r.week AND b.batch_no = r.batch_no
+     WHERE r.week = ? GROUP BY r.status, b.status`,
+  );
+  const batchCounts = db.prepare<[string], { status: BatchStatus; n: number }>(
+    'SELECT status, COUNT(*) AS n FROM send_batches WHERE week = ? GROUP BY status',
+  );
+
+  const get = (week: string): IssueSend | undefined => {
+    const r = getSend.get(week);
+    return r && toSend(r);
+  };
+
+  const freezeTx = db.transaction((week: string, hash: string, now: Date) => {
+    const existing = getSend.get(week);
+    if (existing) return { send: toSend(existing), resumed: true };
+    insertSend.run(week, hash, now.toISOString());
+    freezeRecipients.run({ week });
+    freezeBatches.run(week);
+    countSend.run({ week });
+    return { send: toSend(getSend.get(week)!), resumed: false };
+  });
+
+  const startTx = db.transaction((week: string, batchNo: number, now: Date) => {
+    const before = getBatch.get(week, batchNo);
+    if (!before) throw new Error(`ledger: no batch ${week}:${batchNo}`);
+    let skipped = 0;
+    if (before.status === 'pending') {
+      skipped = skipInactive.run(week, batchNo).changes;
+      firstAttempt.run({ at: now.toISOString(), week, batchNo });
+    } else if (before.status === 'submitting' || before.status === 'failed') {
+      retryAttempt.run({ at: now.toISOString(), week, batchNo });
+    } else {
+      throw new Error(`ledger: batch ${week}:${batchNo} is ${before.status}, not sendable`);
+    }
+    return {
+      batch: toBatch(getBatch.get(week, batchNo)!),
+      skipped,
+      first: before.status === 'pending',
+    };
+  });
+
+  const submitTx = db.transaction(
+    (
+      week: string,
+      batchNo: number,
+      recipients: readonly FrozenRecipient[],
+      ids: readonly string[],
+      now: Date,
+    ) => {
+      recipients.forEach((r, i) => {
+        recipientSent.run(ids[i] ?? '', week, r.subscriberId);
+      });
+      setBatch.run('submitted', now.toISOString(), null, week, batchNo);
+    },
+  );
+
+  return {
+    get,
+    isFrozen: (week: string): boolean => getSend.get(week) !== undefined,
+
+    /**
+     * Freeze the active subscribers into the ledger (one transaction), or return the existing
+     * freeze. A freeze of different archived bytes is refused: the archive changed mid-send.
+     */
+    freeze(
+      week: string,
+      contentHash: string,
+      now: Date,
+    ): Result<{ send: IssueSend; resumed: boolean }, { frozenHash: string }> {
+      const out = freezeTx.immediate(week, contentHash, now);
+      if (out.send.contentHash !== contentHash) return err({ frozenHash: out.send.contentHash });
+      return ok(out);
+    },
+
+    batch: (week: string, batchNo: number): Batch | undefined => {
+      const r = getBatch.get(week, batchNo);
+      return r && toBatch(r);
+    },
+
+    /** The first batch after `afterBatchNo` that is not submitted (-1 for the first). */
+    nextOpenBatch(week: string, afterBatchNo: number): Batch | undefined {
+      const r = nextOpen.get(week, afterBatchNo);
+      return r && toBatch(r);
+    },
+
+    /**
+     * Record an attempt. On the first one (pending) recipients no longer active are skipped in
+     * the same transaction, so unsubscribes count for every batch not yet attempted; a retry
+     * (submitting, failed) changes no recipient, so its payload is rebuilt byte-identical.
+     */
+    startAttempt(
+      week: string,
+      batchNo: number,
+      now: Date,
+    ): { batch: Batch; skipped: number; first: boolean } {
+      return startTx.immediate(week, batchNo, now);
+    },
+
+    /** The batch's queued recipients in subscriber order: its payload, ≤ 100 rows. */
+    queuedRecipients: (week: string, batchNo: number): FrozenRecipient[] =>
+      queued.all(week, batchNo),
+
+    /** ids are in the order of `recipients` (the provider answers in request order). */
+    markSubmitted(
+      week: string,
+      batchNo: number,
+      recipients: readonly FrozenRecipient[],
+      ids: readonly string[],
+      now: Date,
+    ): void {
+      submitTx.immediate(week, batchNo, recipients, ids, now);
+    },
+
+    markFailed(week: string, batchNo: number, error: string): void {
+      setBatch.run('failed', null, error, week, batchNo);
+    },
+
+    markUncertain(week: string, batchNo: number, reason: string): void {
+      setBatch.run('uncertain', null, reason, week, batchNo);
+    },
+
+    /** The operator accepted the risk: an uncertain batch gets a new idempotency window. */
+    reopenUncertain(week: string, batchNo: number, now: Date): boolean {
+      return reopen.run({ at: now.toISOString(), week, batchNo }).changes === 1;
+    },
+
+    /** Mark the issue sent when no batch is left open; true when it is (now or before). */
+    finishIfComplete(week: string, now: Date): boolean {
+      if ((openCount.get(week)?.n ?? 0) > 0) return false;
+      finishSend.run(now.toISOString(), week);
+      return true;
+    },
+
+    summary(week: string): LedgerSummary {
+      const out: LedgerSummary = {
+        recipients: 0,
+        sent: 0,
+        skipped: 0,
+        pending: 0,
+        failed: 0,
+        uncertain: 0,
+        batches: { pending: 0, submitting: 0, submitted: 0, failed: 0, uncertain: 0 },
+      };
+      for (const { status, batch, n } of recipientCounts.all(week)) {
+        out.recipients += n;
+        if (status === 'sent') out.sent += n;
+        else if (status === 'skipped') out.skipped += n;
+        else if (batch === 'failed') out.failed += n;
+        else if (batch === 'uncertain') out.uncertain += n;
+        else out.pending += n;
+      }
+      for (const { status, n } of batchCounts.all(week)) out.batches[status] = n;
+      return out;
+    },
+  };
+}
+
+export type Ledger = ReturnType<typeof createLedger>;
+
+/** The FreezeCheck build takes: a week is frozen once its ledger row exists. */
+export const freezeCheck =
+  (ledger: Pick<Ledger, 'isFrozen'>): FreezeCheck =>
+  async (week) =>
+    ledger.isFrozen(week);
