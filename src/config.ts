@@ -39,6 +39,15 @@ export const Config = z.object({
   SEND_SCHEDULE: z.string().default('0 9 * * 1'),
   CATCH_UP_GRACE_HOURS: z.coerce.number().nonnegative().default(24),
   LEASE_SECONDS: positiveInt(60),
+  /** Batch requests in flight at once: starts stay paced, a slow answer does not stall the next. */
+  SEND_MAX_IN_FLIGHT: positiveInt(4),
+  /** Give up on one request after this long and retry it (same idempotency key). */
+  SEND_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+  /** Retry backoff for 5xx and network errors: first wait about this, doubling, capped. */
+  SEND_RETRY_BASE_MS: positiveInt(1000),
+  SEND_RETRY_CAP_MS: positiveInt(30_000),
+  /** Retries of one batch in one run before the run stops (resumable later). */
+  SEND_MAX_RETRIES: positiveInt(8),
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   PORT: positiveInt(3000),
   PREVIEW_PORT: positiveInt(4000),
