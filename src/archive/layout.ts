@@ -13,3 +13,6 @@ export const ARCHIVE_FILES = {
 export const weekDir = (issuesDir: string, week: string) => path.join(issuesDir, week);
 export const archivePath = (issuesDir: string, week: string, file: keyof typeof ARCHIVE_FILES) =>
   path.join(issuesDir, week, ARCHIVE_FILES[file]);
+
+/** Files at the top of the archive, regenerated after every build. */
+export const ARCHIVE_INDEX_FILES = { index: 'index.html', feed: 'feed.xml' } as const;

@@ -2,14 +2,18 @@
 // place that decides an exit status; bin.js hands it to the process.
 import { Command, CommanderError } from 'commander';
 import { isVerdictsError } from '../errors.ts';
+import { registerBuild } from './commands/build.ts';
 import { registerCheck } from './commands/check.ts';
+import { registerLint } from './commands/lint.ts';
 import { registerPairs } from './commands/pairs.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerSubscribers } from './commands/subscribers.ts';
 import type { CliIo, RegisterCommand } from './context.ts';
 
 const COMMANDS: RegisterCommand[] = [
+  registerBuild,
   registerCheck,
+  registerLint,
   registerPairs,
   registerSchema,
   registerSubscribers,

@@ -1,0 +1,44 @@
+// The archive's Atom feed, one entry per issue linking to its web version. Dates come from the
+// issues (their cutoffs), never from the clock, so rebuilding the feed is byte-identical.
+import { Feed } from 'feed';
+import type { Issue } from '../content/issue.ts';
+import { feedUrl, homeUrl, type LinkContext, webVersionUrl } from '../links.ts';
+import { escapeHtml } from '../render/escape.ts';
+import { newestFirst } from '../render/render-archive-index.ts';
+import { DEFAULT_BRAND } from '../render/view-model.ts';
+import { weekLabel } from '../render/week-label.ts';
+
+export type FeedOptions = { baseUrl: string; fromName?: string };
+
+export function buildFeed(issues: readonly Issue[], opts: FeedOptions): string {
+  const links: LinkContext = { baseUrl: opts.baseUrl, secret: '' };
+  const brand = opts.fromName ?? DEFAULT_BRAND;
+  const sorted = newestFirst(issues);
+  const updated = sorted[0] ? new Date(sorted[0].cutoff) : new Date(0);
+  const feed = new Feed({
+    id: homeUrl(links),
+    link: homeUrl(links),
+    title: brand,
+    description: 'Side-by-side panel verdicts on new AI tools, every week.',
+    language: 'en',
+    updated,
+    generator: brand,
+    feedLinks: { atom: feedUrl(links) },
+    copyright: brand,
+  });
+  for (const issue of sorted) {
+    const url = webVersionUrl(links, issue.week);
+    feed.addItem({
+      id: url,
+      link: url,
+      // The feed declares these as type="html": escape so data shows as text in readers.
+      title: escapeHtml(
+        `Issue #${issue.number} (${weekLabel(issue.week, issue.timeZone)}): ${issue.pairs.map((p) => p.headline).join(' · ')}`,
+      ),
+      description: escapeHtml(issue.pairs.map((p) => `${p.headline}: ${p.verdictLine}`).join(' ')),
+      date: new Date(issue.cutoff),
+      published: new Date(issue.cutoff),
+    });
+  }
+  return feed.atom1();
+}

@@ -1,0 +1,82 @@
+// Write one week's archive folder: issue data, email HTML and text (with placeholders), web
+// version, meta and a content hash, all at once or not at all. A frozen week (sending has
+// started) is never replaced: what was sent must stay what is archived.
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { VerdictsError } from '../errors.ts';
+import { replaceDir } from './atomic.ts';
+import { ARCHIVE_FILES, weekDir } from './layout.ts';
+
+/** True when the week must not be rebuilt (the send store knows). */
+export type FreezeCheck = (week: string) => Promise<boolean>;
+export const neverFrozen: FreezeCheck = async () => false;
+
+export type ArchiveMeta = {
+  week: string;
+  number: number;
+  subject: string;
+  preheader: string;
+  pairs: string[];
+  htmlBytes: number;
+  textBytes: number;
+  webBytes: number;
+  htmlLimitBytes: number;
+};
+
+export type ArchiveContent = {
+  issueJson: string;
+  emailHtml: string;
+  emailText: string;
+  webHtml: string;
+  meta: ArchiveMeta;
+};
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** The files of a week's folder, by name, content hash included (sha256sum format). */
+export function archiveFiles(content: ArchiveContent): Map<string, string> {
+  const files = new Map<string, string>([
+    [ARCHIVE_FILES.issue, content.issueJson],
+    [ARCHIVE_FILES.emailHtml, content.emailHtml],
+    [ARCHIVE_FILES.emailText, content.emailText],
+    [ARCHIVE_FILES.web, content.webHtml],
+    [ARCHIVE_FILES.meta, `${JSON.stringify(content.meta, null, 2)}\n`],
+  ]);
+  files.set(ARCHIVE_FILES.hash, contentHashText(files));
+  return files;
+}
+
+/** content-hash.txt: one `sha256  name` line per file, sorted (checkable with `sha256sum -c`). */
+export function contentHashText(files: ReadonlyMap<string, string>): string {
+  return [...files.keys()]
+    .filter((name) => name !== ARCHIVE_FILES.hash)
+    .sort()
+    .map((name) => `${sha256(files.get(name)!)}  ${name}\n`)
+    .join('');
+}
+
+export async function assertNotFrozen(week: string, isFrozen: FreezeCheck): Promise<void> {
+  if (await isFrozen(week)) {
+    throw new VerdictsError(
+      'archive',
+      'week_frozen',
+      `${week} is frozen: sending has started, so its archive is what subscribers get and cannot be rebuilt`,
+    );
+  }
+}
+
+export async function writeIssueArchive(
+  issuesDir: string,
+  week: string,
+  content: ArchiveContent,
+  opts: { isFrozen: FreezeCheck },
+): Promise<string> {
+  await assertNotFrozen(week, opts.isFrozen);
+  const dir = weekDir(issuesDir, week);
+  const files = archiveFiles(content);
+  await replaceDir(dir, async (tmp) => {
+    for (const [name, text] of files) await writeFile(path.join(tmp, name), text);
+  });
+  return dir;
+}

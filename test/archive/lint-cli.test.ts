@@ -1,0 +1,30 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+import { dataDir, tempDir } from '../support/paths.ts';
+
+describe('verdicts lint', () => {
+  it('exits 0 on the seed week', async () => {
+    const run = await runCli(['lint', '--week', '2026-W48', '--issues', tempDir()]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^2026-W48: email\.html \d+\.\d KB, 1 pair\(s\): clean\n$/);
+    expect(run.code).toBe(0);
+  });
+
+  it('exits 1 and lists the findings when the email would be clipped', async () => {
+    const root = tempDir('verdicts-data-');
+    const data = path.join(root, 'data');
+    cpSync(dataDir, data, { recursive: true });
+    const tool = path.join(data, 'tools/smolvlm2.yaml');
+    const long = 'An endless tagline. '.repeat(6000);
+    writeFileSync(
+      tool,
+      readFileSync(tool, 'utf8').replace(/^tagline: .*$/m, `tagline: ${long.trim()}`),
+    );
+    const run = await runCli(['lint', '--week', '2026-W48', '--data', data, '--issues', root]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('lint: 1 finding(s)');
+    expect(run.stdout).toMatch(/\[size\] .*over the 100\.0 KB limit/);
+  });
+});
