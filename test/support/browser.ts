@@ -1,0 +1,70 @@
+// Shared browser helper for tests: Debian's chromium through playwright-core, one fresh
+// user-data dir per launch (removed on close), no network chatter. Reuse it from any suite.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { artifactsDir, tempDir } from './paths.ts';
+
+export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+export const hasChromium = () => existsSync(CHROMIUM_PATH);
+
+export type Browser = {
+  context: BrowserContext;
+  /** A new page at the given viewport; `colorScheme` emulates prefers-color-scheme. */
+  page: (opts?: {
+    width?: number;
+    height?: number;
+    colorScheme?: 'light' | 'dark';
+  }) => Promise<Page>;
+  close: () => Promise<void>;
+};
+
+export async function launchBrowser(): Promise<Browser> {
+  const userDataDir = tempDir('verdicts-chromium-');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 800, height: 900 },
+  });
+  // No test page may reach the network: everything is served from memory or files.
+  await context.route(/^https?:\/\//, (route) => route.abort());
+  return {
+    context,
+    page: async ({ width = 800, height = 900, colorScheme = 'light' } = {}) => {
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height });
+      await page.emulateMedia({ colorScheme });
+      return page;
+    },
+    close: async () => {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Where a test keeps a screenshot (test-artifacts/, git-ignored). */
+export function artifactPath(name: string): string {
+  mkdirSync(artifactsDir, { recursive: true });
+  return path.join(artifactsDir, name);
+}
+
+/** Page geometry a layout test asserts on. */
+export async function measure(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
+  // A string, not a function: the test tsconfig has no DOM types.
+  return page.evaluate(
+    '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
+  );
+}
