@@ -52,6 +52,8 @@ export const Config = z.object({
   PORT: positiveInt(3000),
   PREVIEW_PORT: positiveInt(4000),
   HOST: z.string().default('127.0.0.1'),
+  /** `serve` behind a reverse proxy: take the client address from X-Forwarded-For (its last entry). */
+  TRUST_PROXY: z.stringbool().default(false),
 });
 export type Config = z.infer<typeof Config>;
 
