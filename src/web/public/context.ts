@@ -1,0 +1,15 @@
+// What every route group gets: the injected deps plus the pieces built once per app.
+import type { MiddlewareHandler } from 'hono';
+import type { PublicDeps } from './deps.ts';
+import type { LiveIssues } from './live-issues.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import type { Site } from './site.ts';
+
+export type PublicContext = {
+  deps: PublicDeps;
+  site: Site;
+  live: LiveIssues;
+  /** Shared by the subscribe form and the resubscribe button: both may send or activate. */
+  subscribeLimiter: RateLimiter;
+  csrf: MiddlewareHandler;
+};

@@ -1,0 +1,87 @@
+// What the public server needs, injected so tests can swap the clock, the transport, the
+// limits and the logger. `openPublicDeps` wires the real ones from the settings.
+import type { Config } from '../../config.ts';
+import type { Logger } from '../../log.ts';
+import type { Transport } from '../../send/transport.ts';
+import type { Db } from '../../store/db.ts';
+import { createEvents, type Events } from '../../store/events.ts';
+import { createSubscribers, type Subscribers } from '../../store/subscribers.ts';
+import { createVotes, type Votes } from '../../store/votes.ts';
+import { createSentIssues, type SentIssues } from './sent-issues.ts';
+
+export type PublicLimits = {
+  /** POST /subscribe (and resubscribe) requests per client IP per window. */
+  subscribePerWindow: number;
+  windowMs: number;
+  /** A pending address gets at most one confirmation email per this interval. */
+  confirmCooldownMs: number;
+  /** Confirmation links work this long (links.ts confirmUrl). */
+  confirmTtlMs: number;
+  /** Form POST bodies; larger ones are answered 413. */
+  formBodyBytes: number;
+  webhookBodyBytes: number;
+  requestTimeoutMs: number;
+};
+
+export const DEFAULT_LIMITS: PublicLimits = {
+  subscribePerWindow: 5,
+  windowMs: 60_000,
+  confirmCooldownMs: 10 * 60_000,
+  confirmTtlMs: 7 * 24 * 3600_000,
+  formBodyBytes: 8 * 1024,
+  webhookBodyBytes: 256 * 1024,
+  requestTimeoutMs: 10_000,
+};
+
+export type PublicDeps = {
+  config: Pick<
+    Config,
+    | 'PUBLIC_BASE_URL'
+    | 'TOKEN_SECRET'
+    | 'RESEND_WEBHOOK_SECRET'
+    | 'ISSUES_DIR'
+    | 'FROM_EMAIL'
+    | 'REPLY_TO'
+    | 'POSTAL_ADDRESS'
+    | 'TRUST_PROXY'
+  >;
+  db: Db;
+  subscribers: Subscribers;
+  events: Events;
+  votes: Votes;
+  sentIssues: SentIssues;
+  transport: Transport;
+  now: () => Date;
+  logger: Logger;
+  limits: PublicLimits;
+  /** Templates folder (default: the repository's templates/). */
+  templatesDir?: string;
+};
+
+export type DepsOverrides = Partial<Omit<PublicDeps, 'limits'>> & {
+  limits?: Partial<PublicLimits>;
+};
+
+/** The store repositories over one open database, plus defaults for everything else. */
+export function publicDeps(
+  config: PublicDeps['config'],
+  db: Db,
+  transport: Transport,
+  logger: Logger,
+  overrides: DepsOverrides = {},
+): PublicDeps {
+  const { limits, ...rest } = overrides;
+  return {
+    config,
+    db,
+    subscribers: createSubscribers(db),
+    events: createEvents(db),
+    votes: createVotes(db),
+    sentIssues: createSentIssues(db),
+    transport,
+    now: () => new Date(),
+    logger,
+    ...rest,
+    limits: { ...DEFAULT_LIMITS, ...limits },
+  };
+}

@@ -1,0 +1,44 @@
+// Double opt-in, second half: GET shows a button and changes nothing (mail scanners prefetch
+// links); the POST it submits activates the subscriber.
+import { Hono } from 'hono';
+import { routes } from '../../../links.ts';
+import type { PublicContext } from '../context.ts';
+import { checkConfirm, confirm } from '../subscription.ts';
+import { linkProblem } from './link-problems.ts';
+
+export function confirmRoutes(ctx: PublicContext): Hono {
+  const { deps, site } = ctx;
+  const app = new Hono();
+  const subscribed = (c: Parameters<typeof site.message>[0]) =>
+    site.message(c, 200, {
+      title: 'You are subscribed',
+      heading: 'You are subscribed',
+      paragraphs: [
+        'The next comparison will land in your inbox. Every email has a one-click unsubscribe link.',
+      ],
+      link: { href: site.links.baseUrl.replace(/\/*$/, '/'), label: 'Read past issues' },
+      showSubscribeForm: false,
+    });
+
+  app.get('/confirm/:token', (c) => {
+    const token = c.req.param('token');
+    const check = checkConfirm(deps, token);
+    if (!check.ok) return linkProblem(site, c, check.error);
+    if (check.value.status === 'active') return subscribed(c);
+    return site.page(c, 'confirm', {
+      title: 'Confirm your subscription',
+      name: check.value.name,
+      action: routes.confirm(token),
+      showSubscribeForm: false,
+    });
+  });
+
+  app.post('/confirm/:token', ctx.csrf, (c) => {
+    const done = confirm(deps, c.req.param('token'));
+    if (!done.ok) return linkProblem(site, c, done.error);
+    deps.logger.info('subscriber confirmed', { subscriberId: done.value.id });
+    return subscribed(c);
+  });
+
+  return app;
+}

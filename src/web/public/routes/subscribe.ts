@@ -1,0 +1,71 @@
+// The subscribe form: GET shows it (pre-filled from the query, escaped), POST stores a pending
+// address and sends one confirmation. Every accepted POST gets the same "check your inbox" page,
+// whether the address is new, pending, active or suppressed, so the form cannot be used to
+// probe who subscribes.
+import { Hono } from 'hono';
+import { routes } from '../../../links.ts';
+import { clientIp } from '../client-ip.ts';
+import type { PublicContext } from '../context.ts';
+import { cleanName, requestConfirmation, validEmail } from '../subscription.ts';
+
+const field = (v: unknown) => (typeof v === 'string' ? v : '');
+
+export function subscribeRoutes(ctx: PublicContext): Hono {
+  const { deps, site } = ctx;
+  const app = new Hono();
+  const form = (email: string, name: string) => ({
+    subscribeForm: { email: email.slice(0, 254), name: name.slice(0, 100) },
+  });
+
+  app.get(routes.subscribe, (c) =>
+    site.page(c, 'subscribe', {
+      title: 'Subscribe',
+      problem: null,
+      showSubscribeForm: false,
+      ...form(field(c.req.query('email')), field(c.req.query('name'))),
+    }),
+  );
+
+  app.post(routes.subscribe, ctx.csrf, async (c) => {
+    if (!ctx.subscribeLimiter.hit(clientIp(c, deps.config.TRUST_PROXY), deps.now())) {
+      c.header('Retry-After', String(Math.ceil(deps.limits.windowMs / 1000)));
+      return site.message(c, 429, {
+        title: 'Too many requests',
+        heading: 'Too many requests',
+        paragraphs: ['Please wait a minute and try again.'],
+      });
+    }
+    const body = await c.req.parseBody();
+    const raw = { email: field(body['email']), name: field(body['name']) };
+    // Only a bot fills the hidden field: it gets the usual answer and nothing is stored.
+    if (field(body['website']) !== '') return checkInbox(c);
+    const email = validEmail(raw.email);
+    if (!email.ok) {
+      return site.page(
+        c,
+        'subscribe',
+        {
+          title: 'Subscribe',
+          problem: `That email address does not look right (${email.error}).`,
+          showSubscribeForm: false,
+          ...form(raw.email, raw.name),
+        },
+        400,
+      );
+    }
+    await requestConfirmation(deps, site, email.value, cleanName(raw.name));
+    return checkInbox(c);
+  });
+
+  const checkInbox = (c: Parameters<typeof site.message>[0]) =>
+    site.message(c, 200, {
+      title: 'Check your inbox',
+      heading: 'Check your inbox',
+      paragraphs: [
+        'If that address can receive the newsletter, a confirmation link is on its way. Click it to start getting the weekly comparison.',
+        'Nothing there after a few minutes? Look in your spam folder, or try again later.',
+      ],
+    });
+
+  return app;
+}

@@ -1,0 +1,54 @@
+// Listen on a port with the public app. The app is built once the address is known (`app` may
+// be a function of the listening URL), so a test on port 0 can give the app its real public URL.
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+
+export type PublicServer = { url: string; port: number; close(): Promise<void> };
+
+export type StartOptions = {
+  port: number;
+  host: string;
+  app: Hono | ((listenUrl: string) => Hono);
+  /** Slow clients are cut off: headers within this, the whole request within 2x. */
+  headersTimeoutMs?: number;
+  /** On close, requests still running after this are cut off. */
+  graceMs?: number;
+};
+
+export function startPublicServer(opts: StartOptions): Promise<PublicServer> {
+  let app: Hono | undefined = typeof opts.app === 'function' ? undefined : opts.app;
+  return new Promise((resolve, reject) => {
+    const server = serve(
+      {
+        // No request can arrive before `listening`, and by then `app` is set.
+        fetch: (req, env) => app!.fetch(req, env),
+        port: opts.port,
+        hostname: opts.host,
+      },
+      (info: AddressInfo) => {
+        const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+        const url = `http://${host}:${info.port}`;
+        if (typeof opts.app === 'function') app = opts.app(url);
+        resolve({
+          url,
+          port: info.port,
+          // Stop accepting, let requests in flight finish, cut keep-alive and stuck sockets.
+          close: () =>
+            new Promise<void>((done, fail) => {
+              server.close((e) => (e ? fail(e) : done()));
+              if (!('closeAllConnections' in server)) return;
+              server.closeIdleConnections();
+              setTimeout(() => server.closeAllConnections(), opts.graceMs ?? 5_000).unref();
+            }),
+        });
+      },
+    );
+    const headersTimeout = opts.headersTimeoutMs ?? 10_000;
+    if ('headersTimeout' in server) {
+      server.headersTimeout = headersTimeout;
+      server.requestTimeout = headersTimeout * 2;
+    }
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,158 @@
+// A running public server for tests: real HTTP on 127.0.0.1 port 0, a real SQLite file and
+// outbox in a temp dir, the seed week archived (and marked sent on request), a manual clock.
+// Closed after each test. Helpers speak HTTP the way a browser or a mail provider would.
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterEach } from 'vitest';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import { createTransport } from '../../src/send/create-transport.ts';
+import type { Transport } from '../../src/send/transport.ts';
+import { type Db, openDatabase } from '../../src/store/db.ts';
+import { createSubscribers } from '../../src/store/subscribers.ts';
+import { createPublicApp } from '../../src/web/public/app.ts';
+import { type DepsOverrides, publicDeps } from '../../src/web/public/deps.ts';
+import { startPublicServer } from '../../src/web/public/server.ts';
+import { seedArchive, WEEK } from '../send/send-fixture.ts';
+import { tempDir } from '../support/paths.ts';
+
+export { WEEK };
+export const SECRET = 'test-secret-0123456789abcdef';
+export const WEBHOOK_SECRET = `whsec_${Buffer.from('webhook-test-key-0123456789').toString('base64')}`;
+export const PAIR = 'smolvlm2-vs-code-llama-4';
+export const TOOLS = ['smolvlm2', 'code-llama-4'] as const;
+
+export type StartOptions = {
+  env?: Record<string, string>;
+  overrides?: DepsOverrides;
+  /** Build a transport from the final settings (default: the outbox). */
+  transport?: (config: Config) => Transport;
+  /** Mark the seed week sent (default true). */
+  sent?: boolean;
+};
+
+export type TestServer = Awaited<ReturnType<typeof start>>;
+
+async function start(opts: StartOptions = {}) {
+  const dir = tempDir('verdicts-web-');
+  const issuesDir = path.join(dir, 'issues');
+  cpSync(await seedArchive(), issuesDir, { recursive: true });
+  const env = {
+    TOKEN_SECRET: SECRET,
+    RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    ISSUES_DIR: issuesDir,
+    DATABASE_PATH: path.join(dir, 'verdicts.db'),
+    OUTBOX_DIR: path.join(dir, 'outbox'),
+    FROM_EMAIL: 'Weekly AI Tool Verdicts <news@verdicts.example>',
+    ...opts.env,
+  };
+  const base = loadConfig(env);
+  const db = openDatabase(base.DATABASE_PATH);
+  if (opts.sent ?? true) markSent(db, WEEK);
+  const clock = { now: new Date('2026-11-30T09:00:00Z') };
+  const logs: string[] = [];
+  const logger = createLogger({ format: 'json', out: (l) => logs.push(l) });
+  let config = base;
+  const server = await startPublicServer({
+    port: 0,
+    host: '127.0.0.1',
+    app: (url) => {
+      config = { ...base, PUBLIC_BASE_URL: url };
+      const transport = (opts.transport ?? createTransport)(config);
+      return createPublicApp(
+        publicDeps(config, db, transport, logger, { now: () => clock.now, ...opts.overrides }),
+      );
+    },
+  });
+  const url = server.url;
+
+  /** A form POST from our own pages (the browser sends Origin). */
+  const post = (p: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(url + p, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url, ...headers },
+      body: new URLSearchParams(form).toString(),
+      redirect: 'manual',
+    });
+
+  return {
+    url,
+    dir,
+    db,
+    env,
+    clock,
+    logs,
+    get config() {
+      return config;
+    },
+    subscribers: createSubscribers(db),
+    get: (p: string, init: RequestInit = {}) => fetch(url + p, { redirect: 'manual', ...init }),
+    post,
+    subscribe: (email: string, name = '') => post('/subscribe', { email, name, website: '' }),
+    /** Parsed .eml files in the outbox, oldest first. */
+    outbox: async () => {
+      const files = listEml(env.OUTBOX_DIR);
+      return Promise.all(files.map(async (f) => simpleParser(readFileSync(f))));
+    },
+    /** The path of the link in the latest confirmation email to `to`. */
+    confirmPath: async (to: string) => {
+      const mails = (await listMail(env.OUTBOX_DIR)).filter((m) => m.to === to);
+      const m = mails.at(-1);
+      if (!m) throw new Error(`no email to ${to} in the outbox`);
+      const link = /https?:\/\/[^\s"<>]+\/confirm\/[^\s"<>]+/.exec(m.text)?.[0];
+      if (!link) throw new Error('no confirm link in the email');
+      return new URL(link).pathname;
+    },
+    close: async () => {
+      await server.close();
+      db.close();
+    },
+  };
+}
+
+export function markSent(db: Db, week: string, status: 'sending' | 'sent' = 'sent') {
+  db.prepare(
+    `INSERT INTO issue_sends (week, content_hash, status, recipients, batches, started_at, finished_at)
+     VALUES (?, 'test', ?, 0, 0, '2026-11-30T09:00:00Z', '2026-11-30T09:05:00Z')`,
+  ).run(week, status);
+}
+
+function listEml(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir, { recursive: true }) as string[];
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.endsWith('.eml'))
+    .map((n) => path.join(dir, n))
+    .sort();
+}
+
+async function listMail(dir: string) {
+  const parsed = await Promise.all(listEml(dir).map((f) => simpleParser(readFileSync(f))));
+  return parsed.map((m) => ({
+    to: Array.isArray(m.to) ? m.to[0]?.text : m.to?.text,
+    subject: m.subject ?? '',
+    text: m.text ?? '',
+    html: typeof m.html === 'string' ? m.html : '',
+  }));
+}
+
+export const mailTo = async (s: TestServer, to: string) =>
+  (await listMail(s.env.OUTBOX_DIR)).filter((m) => m.to === to);
+
+/** Call at the top of a file; returns `start(opts)`; every server is closed after each test. */
+export function useServer() {
+  const running: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((s) => s.close()));
+  });
+  return async (opts?: StartOptions) => {
+    const s = await start(opts);
+    running.push(s);
+    return s;
+  };
+}
