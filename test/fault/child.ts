@@ -1,0 +1,51 @@
+// `verdicts send` as a real child process (node src/cli/bin.js …), so a test can kill -9 it.
+// Every child is killed and awaited after each test: none outlives its test.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterEach } from 'vitest';
+import { binPath, repoRoot } from '../support/paths.ts';
+
+export type ChildResult = {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  pid: number;
+};
+
+export type SendChild = { child: ChildProcess; pid: number; done: Promise<ChildResult> };
+
+export function useChildren() {
+  const running = new Set<SendChild>();
+  afterEach(async () => {
+    const left = [...running];
+    running.clear();
+    for (const c of left)
+      if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+    await Promise.all(left.map((c) => c.done));
+  });
+  return (args: string[], env: Record<string, string>): SendChild => {
+    const child = spawn(process.execPath, [binPath, ...args], {
+      cwd: repoRoot,
+      // Only what the test gives: the developer's .env or shell must not leak into a fault run.
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const done = new Promise<ChildResult>((resolve) => {
+      child.on('close', (code, signal) =>
+        resolve({ code, signal, stdout, stderr, pid: child.pid! }),
+      );
+    });
+    const handle = { child, pid: child.pid!, done };
+    running.add(handle);
+    void done.then(() => running.delete(handle));
+    return handle;
+  };
+}

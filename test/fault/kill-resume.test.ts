@@ -1,0 +1,66 @@
+// Fault (a): kill -9 the sender at random moments, ten times over, resuming each time; then
+// let it finish. Every one of the 5,000 readers must have exactly one copy.
+import { describe, expect, it } from 'vitest';
+import { sendWorkspace, WEEK } from '../send/send-fixture.ts';
+import { seededRandom } from '../support/resend-stand-in/faults.ts';
+import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
+import { useChildren } from './child.ts';
+import { expectExactlyOnce, requestsReached } from './expect-once.ts';
+
+const start = useStandIn();
+const spawnSend = useChildren();
+const READERS = 5000;
+const RATE = 20;
+
+describe('fault: kill -9 and resume', () => {
+  it('ten kills at random moments, then a clean finish: every reader exactly once', async () => {
+    const { standIn } = await start({
+      rateLimit: RATE,
+      rateLimitPrecision: 'ms',
+      recordBodies: false,
+    });
+    const ws = await sendWorkspace({ subscribers: READERS });
+    const env = ws.env({
+      RESEND_API_KEY: KEY,
+      RESEND_BASE_URL: standIn.url,
+      RESEND_RATE_LIMIT: String(RATE),
+    });
+    const random = seededRandom(Number(process.env.FAULT_SEED ?? 48));
+    const kills: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const run = spawnSend(ws.args(), env);
+      // Some kills land at start-up (lease, freeze), most mid-send at any point of a request.
+      if (i % 4 === 0) {
+        await new Promise((r) => setTimeout(r, 300 + random() * 900));
+      } else {
+        await requestsReached(standIn, standIn.stats().requests + 1 + Math.floor(random() * 4));
+        await new Promise((r) => setTimeout(r, random() * (1000 / RATE) * 1.5));
+      }
+      run.child.kill('SIGKILL');
+      const res = await run.done;
+      kills.push(`${res.signal ?? res.code}@${standIn.stats().requests}`);
+      expect(res.code === 0 || res.signal === 'SIGKILL', res.stderr).toBe(true);
+    }
+    const final = await spawnSend(ws.args(), env).done;
+    expect(final.stderr).toBe('');
+    expect(final.code, final.stdout).toBe(0);
+    expect(final.stdout).toMatch(
+      new RegExp(`${WEEK}: sent ${READERS}, skipped 0, failed 0, uncertain 0`),
+    );
+    expectExactlyOnce(standIn, READERS);
+    const db = ws.db();
+    const sent = db
+      .prepare(
+        "SELECT COUNT(*) AS n FROM send_recipients WHERE status = 'sent' AND message_id IS NOT NULL",
+      )
+      .get() as { n: number };
+    expect(sent.n).toBe(READERS);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM leases').get()).toEqual({ n: 0 });
+    ws.close();
+    // Most kills must have landed mid-send for this test to mean anything.
+    expect(
+      kills.filter((k) => k.startsWith('SIGKILL')).length,
+      kills.join(' '),
+    ).toBeGreaterThanOrEqual(8);
+  }, 120_000);
+});
