@@ -1,0 +1,74 @@
+// `verdicts serve`: the public site every email link points at (PUBLIC_BASE_URL). Runs until
+// SIGINT/SIGTERM, then stops accepting, finishes what is in flight and closes the database.
+import type { Command } from 'commander';
+import { DEV_TOKEN_SECRET } from '../../config.ts';
+import { VerdictsError } from '../../errors.ts';
+import { createLogger, secretsOf } from '../../log.ts';
+import { createTransport } from '../../send/create-transport.ts';
+import { openDatabase } from '../../store/db.ts';
+import { createPublicApp } from '../../web/public/app.ts';
+import { publicDeps } from '../../web/public/deps.ts';
+import { startPublicServer } from '../../web/public/server.ts';
+import { type CliIo, type PathFlags, resolveConfig, withDb, withIssues } from '../context.ts';
+
+type Flags = PathFlags & { port?: string; host?: string };
+
+const LOCAL = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+export function registerServe(program: Command, io: CliIo): void {
+  withDb(withIssues(program.command('serve')))
+    .description(
+      'run the public site: archive, feed, subscribe, confirm, unsubscribe, votes, webhooks',
+    )
+    .option('--port <n>', 'port to listen on (default: PORT or 3000; 0 picks a free one)')
+    .option('--host <address>', 'address to bind (default: HOST or 127.0.0.1)')
+    .action(async (flags: Flags) => {
+      const config = resolveConfig(io, flags);
+      const port = flags.port === undefined ? config.PORT : Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new VerdictsError('cli', 'bad_port', `--port: not a port number: ${flags.port}`);
+      const publicHost = new URL(config.PUBLIC_BASE_URL).hostname;
+      // Anyone who knows the development secret can forge unsubscribe and vote links.
+      if (config.TOKEN_SECRET === DEV_TOKEN_SECRET && !LOCAL.test(publicHost)) {
+        throw new VerdictsError(
+          'web',
+          'dev_token_secret',
+          `TOKEN_SECRET is the development default but PUBLIC_BASE_URL (${config.PUBLIC_BASE_URL}) is not local: set a long random TOKEN_SECRET`,
+        );
+      }
+      const logger = createLogger({
+        format: 'json',
+        out: io.stdout,
+        err: io.stderr,
+        secrets: secretsOf(config),
+      });
+      if (!config.RESEND_WEBHOOK_SECRET)
+        logger.warn('RESEND_WEBHOOK_SECRET is not set: /webhooks/resend answers 503', {});
+
+      const db = openDatabase(config.DATABASE_PATH);
+      try {
+        const transport = createTransport(config);
+        const server = await startPublicServer({
+          port,
+          host: flags.host ?? config.HOST,
+          app: createPublicApp(publicDeps(config, db, transport, logger)),
+        });
+        logger.info('listening', {
+          url: server.url,
+          publicUrl: config.PUBLIC_BASE_URL,
+          transport: transport.name,
+        });
+        await aborted(io.signal);
+        logger.info('stopping', {});
+        await server.close();
+      } finally {
+        db.close();
+      }
+    });
+}
+
+const aborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
