@@ -7,6 +7,7 @@ import { registerCheck } from './commands/check.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerPairs } from './commands/pairs.ts';
 import { registerSchema } from './commands/schema.ts';
+import { registerSend } from './commands/send.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSubscribers } from './commands/subscribers.ts';
 import type { CliIo, RegisterCommand } from './context.ts';
@@ -17,6 +18,7 @@ const COMMANDS: RegisterCommand[] = [
   registerLint,
   registerPairs,
   registerSchema,
+  registerSend,
   registerServe,
   registerSubscribers,
 ];
