@@ -6,6 +6,7 @@ import { registerBuild } from './commands/build.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerPairs } from './commands/pairs.ts';
+import { registerPreview } from './commands/preview.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerSend } from './commands/send.ts';
 import { registerServe } from './commands/serve.ts';
@@ -17,6 +18,7 @@ const COMMANDS: RegisterCommand[] = [
   registerCheck,
   registerLint,
   registerPairs,
+  registerPreview,
   registerSchema,
   registerSend,
   registerServe,

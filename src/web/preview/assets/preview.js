@@ -1,0 +1,173 @@
+// The preview page's behaviour: view toggles (kept on <body> and in the URL, so a live reload
+// or a week switch keeps them), week switching without a page load, live reload over SSE,
+// the email iframe sized to its content, and the "send a test" form.
+const body = document.body;
+const STATE = { width: 'desktop', scheme: 'light', tab: 'email' };
+let sequence = 0;
+
+const $ = (selector) => document.querySelector(selector);
+const $$ = (selector) => [...document.querySelectorAll(selector)];
+
+function syncControls() {
+  for (const key of Object.keys(STATE)) {
+    const attr = `set${key[0].toUpperCase()}${key.slice(1)}`;
+    for (const button of $$(`[data-set-${key}]`)) {
+      const on = button.dataset[attr] === body.dataset[key];
+      button.setAttribute(key === 'tab' ? 'aria-selected' : 'aria-pressed', String(on));
+    }
+  }
+}
+
+function urlFor(week) {
+  const url = new URL(location.href);
+  if (week) url.pathname = `/weeks/${week}`;
+  for (const [key, fallback] of Object.entries(STATE)) {
+    if (body.dataset[key] && body.dataset[key] !== fallback) {
+      url.searchParams.set(key, body.dataset[key]);
+    } else url.searchParams.delete(key);
+  }
+  return url;
+}
+
+function setView(key, value) {
+  body.dataset[key] = value;
+  syncControls();
+  history.replaceState(history.state, '', urlFor());
+  if (key === 'width' || key === 'tab') requestAnimationFrame(fitFrame);
+}
+
+/** The iframe grows to the email's height so the page, not the frame, scrolls. */
+function fitFrame() {
+  const frame = $('#pv-email');
+  const doc = frame?.contentDocument;
+  if (!doc?.documentElement) return;
+  frame.style.height = '0px';
+  frame.style.height = `${Math.max(200, doc.documentElement.scrollHeight)}px`;
+}
+
+function setLive(status, text) {
+  const live = $('#pv-live');
+  if (!live) return;
+  live.dataset.live = status;
+  live.textContent = text;
+}
+
+async function load(week, { push = false, reason = null } = {}) {
+  const mine = ++sequence;
+  let data;
+  try {
+    const res = await fetch(`/weeks/${encodeURIComponent(week)}/fragments`, { cache: 'no-store' });
+    data = await res.json();
+  } catch {
+    setLive('error', 'preview server unreachable');
+    return;
+  }
+  if (mine !== sequence) return; // a newer load started meanwhile
+  // The page skeleton is missing (a page-template error page): start over.
+  if (!$('#pv-weeks') || !data.list) return location.reload();
+  const oldHeight = $('#pv-email')?.style.height;
+  const address = $('#pv-send input[name=to]')?.value;
+  $('#pv-weeks').innerHTML = data.list;
+  $('#pv-panel').innerHTML = data.panel;
+  const frame = $('#pv-email');
+  if (frame && oldHeight) frame.style.height = oldHeight;
+  const input = $('#pv-send input[name=to]');
+  if (input && address) input.value = address;
+  body.dataset.week = data.week;
+  body.dataset.version = String(data.version);
+  document.title = data.title;
+  const picker = $('.pv-pick input[name=week]');
+  if (picker && data.week) picker.value = data.week;
+  syncControls();
+  if (push) history.pushState({ week: data.week }, '', urlFor(data.week));
+  if (reason) setLive('live', `updated: ${reason}`);
+}
+
+function listen() {
+  const events = new EventSource('/events');
+  events.addEventListener('hello', (e) => {
+    setLive('live', 'live');
+    // Reconnected after missing a change (or the server restarted): catch up.
+    if (e.data !== body.dataset.version && body.dataset.week) load(body.dataset.week);
+  });
+  events.addEventListener('change', (e) => {
+    const change = JSON.parse(e.data);
+    const names = change.files
+      .map((f) => f.split('/').pop())
+      .slice(0, 3)
+      .join(', ');
+    if (body.dataset.week) load(body.dataset.week, { reason: names || 'files changed' });
+  });
+  events.addEventListener('error', () => setLive('reconnecting', 'reconnecting…'));
+}
+
+async function sendTest(form) {
+  const out = form.querySelector('output');
+  const button = form.querySelector('button');
+  out.dataset.ok = '';
+  out.textContent = 'Sending…';
+  button.disabled = true;
+  try {
+    const res = await fetch(form.action, {
+      method: 'POST',
+      body: new URLSearchParams(new FormData(form)),
+    });
+    const answer = await res.json();
+    out.dataset.ok = String(Boolean(answer.ok));
+    out.textContent = answer.message;
+  } catch (error) {
+    out.dataset.ok = 'false';
+    out.textContent = `Not sent: ${error.message}`;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+document.addEventListener('click', (e) => {
+  const control = e.target.closest('[data-set-width],[data-set-scheme],[data-set-tab]');
+  if (control) {
+    const [key] = Object.keys(STATE).filter((k) => control.hasAttribute(`data-set-${k}`));
+    setView(key, control.getAttribute(`data-set-${key}`));
+    return;
+  }
+  const link = e.target.closest('a[data-week]');
+  if (link && !e.metaKey && !e.ctrlKey && !e.shiftKey && e.button === 0) {
+    e.preventDefault();
+    load(link.dataset.week, { push: true });
+  }
+});
+
+document.addEventListener('submit', (e) => {
+  const form = e.target;
+  if (form.id === 'pv-send') {
+    e.preventDefault();
+    sendTest(form);
+  } else if (form.classList.contains('pv-pick')) {
+    const week = new FormData(form).get('week');
+    if (typeof week === 'string' && week) {
+      e.preventDefault();
+      load(week, { push: true });
+    }
+  }
+});
+
+// `load` does not bubble, but it does pass the capture phase: catches every new iframe.
+document.addEventListener(
+  'load',
+  (e) => {
+    if (e.target.id === 'pv-email') fitFrame();
+  },
+  true,
+);
+window.addEventListener('resize', () => requestAnimationFrame(fitFrame));
+window.addEventListener('popstate', () => {
+  const week = /^\/weeks\/([^/]+)/.exec(location.pathname)?.[1];
+  for (const key of Object.keys(STATE)) {
+    body.dataset[key] = new URL(location.href).searchParams.get(key) ?? STATE[key];
+  }
+  if (week) load(decodeURIComponent(week));
+});
+
+syncControls();
+fitFrame();
+listen();

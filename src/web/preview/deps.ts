@@ -1,0 +1,21 @@
+// What the preview app needs, injected so tests can point it at temp folders, a fixed clock
+// and their own transport. `startPreviewServer` wires the real ones.
+import type { Config } from '../../config.ts';
+import type { Transport } from '../../send/transport.ts';
+import type { ReloadHub } from './reload-hub.ts';
+
+export type PreviewDeps = {
+  /** Settings with DATA_DIR, ISSUES_DIR and OUTBOX_DIR already absolute. */
+  config: Config;
+  /** The email templates (templates/ by default): the same folder the sender renders with. */
+  templatesDir: string;
+  /** The preview's own page templates (templates/preview/ by default). */
+  pageTemplatesDir?: string;
+  /** Where paths in error messages are shown relative to. */
+  cwd: string;
+  now: () => Date;
+  transport: Transport;
+  hub: ReloadHub;
+  /** Operator-facing lines (test sends, reloads); silent by default. */
+  log?: (line: string) => void;
+};
