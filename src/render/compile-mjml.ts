@@ -2,6 +2,7 @@
 // a warning) and minified output so the email stays far below Gmail's clip.
 import mjml2html, { type MjmlError } from 'mjml';
 import { VerdictsError } from '../errors.ts';
+import { asciiHtml } from './escape.ts';
 
 /** Gmail clips messages whose HTML passes ~102 KB; we refuse to build anything above this. */
 export const EMAIL_HTML_LIMIT = 100 * 1024;
@@ -22,7 +23,7 @@ export const MJML_OPTIONS = {
 export async function compileMjml(mjml: string, template: string): Promise<string> {
   try {
     const { html } = await mjml2html(mjml, MJML_OPTIONS);
-    return squeezeWhitespace(html);
+    return asciiHtml(squeezeWhitespace(html));
   } catch (e) {
     const errors = (e as { errors?: MjmlError[] }).errors ?? [];
     const details = errors.map((x) => `${template}: line ${x.line}: ${x.tagName}: ${x.message}`);

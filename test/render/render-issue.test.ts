@@ -83,6 +83,9 @@ describe('renderIssue on the seed week', () => {
     expect(html).toMatch(/<td class="vt-fill" width="75%" height="8" bgcolor="#[0-9a-f]{6}"/);
     expect(html).toMatch(/<td class="vt-track" width="25%"/);
     expect(rendered.webHtml).toContain('<html lang="en">');
+    // 7-bit HTML: non-ASCII as numeric references (safe in any transport, cheap to copy).
+    expect(html).not.toMatch(/[\u0080-\uffff]/);
+    expect(html).toContain('&#8212;'); // the community dash
   });
 
   it('is deterministic: same issue, same bytes; same recipient, same message', async () => {
