@@ -1,0 +1,56 @@
+// `verdicts schedule`: the long-running runner. Fires the weekly job on SEND_SCHEDULE in
+// NEWSLETTER_TIMEZONE, catches up a slot missed while it was down (within
+// CATCH_UP_GRACE_HOURS), holds the `schedule` lease so only one runner per database is active,
+// and writes HEALTH_FILE after each run. SIGTERM/SIGINT: the batch in flight finishes, the
+// lease is released, exit 0; a restart resumes an interrupted send through the ledger.
+import type { Command } from 'commander';
+import { VerdictsError } from '../../errors.ts';
+import { clockFromEnv } from '../../schedule/clock.ts';
+import { parseSchedule } from '../../schedule/slots.ts';
+import { createWeeklyRunner } from '../../schedule/weekly-runner.ts';
+import { openDatabase } from '../../store/db.ts';
+import {
+  type CliIo,
+  type PathFlags,
+  resolveConfig,
+  withData,
+  withDb,
+  withIssues,
+  withOutbox,
+} from '../context.ts';
+import { jobOutput } from '../job-output.ts';
+
+export function registerSchedule(program: Command, io: CliIo): void {
+  withOutbox(withDb(withIssues(withData(program.command('schedule')))))
+    .description(
+      'run the weekly job on SEND_SCHEDULE (cron, in NEWSLETTER_TIMEZONE) until SIGTERM or SIGINT',
+    )
+    .action(async (flags: PathFlags) => {
+      const config = resolveConfig(io, flags);
+      const parsed = parseSchedule(config.SEND_SCHEDULE, config.NEWSLETTER_TIMEZONE);
+      if (!parsed.ok) throw new VerdictsError('schedule', 'bad_schedule', parsed.error);
+      const { clock, fake } = clockFromEnv(io.env);
+      const out = jobOutput(io, config);
+      if (fake) {
+        out.log.warn('clock.fake', {
+          now: clock().toISOString(),
+          note: 'VERDICTS_FAKE_NOW is for tests only',
+        });
+      }
+      const db = openDatabase(config.DATABASE_PATH);
+      const runner = createWeeklyRunner(config, { ...out, schedule: parsed.value, db, clock });
+      const stop = () => void runner.stop();
+      io.signal.addEventListener('abort', stop, { once: true });
+      try {
+        if (!io.signal.aborted) await runner.start();
+        await new Promise<void>((resolve) => {
+          if (io.signal.aborted) resolve();
+          else io.signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+      } finally {
+        io.signal.removeEventListener('abort', stop);
+        await runner.stop();
+        db.close();
+      }
+    });
+}

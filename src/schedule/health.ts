@@ -1,0 +1,48 @@
+// The runner's health file: what a monitor (or an operator with `cat`) reads to know whether
+// the weekly job ran, how it went and when it runs next. Written whole through a temp file and
+// a rename, so a reader never sees half a file.
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../archive/atomic.ts';
+
+export type LastRun = {
+  /** The slot the run was for (its cutoff), and how it was started. */
+  slot: string;
+  trigger: 'schedule' | 'catch-up' | 'manual';
+  startedAt: string;
+  finishedAt: string;
+  week: string;
+  outcome: string;
+  pairs: number;
+  recipients: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+  uncertain: number;
+  elapsedMs: number;
+  message: string;
+};
+
+export type Health = {
+  pid: number;
+  /** active: holds the schedule lease and runs slots; standby: another runner holds it. */
+  state: 'starting' | 'active' | 'standby' | 'stopped';
+  schedule: string;
+  timezone: string;
+  nextRun: string | null;
+  lastRun: LastRun | null;
+  updatedAt: string;
+};
+
+export async function writeHealth(file: string, health: Health): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(health, null, 2)}\n`);
+}
+
+/** The previous health file's last run, so a restart does not forget it (null if none). */
+export async function readLastRun(file: string): Promise<LastRun | null> {
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<Health>;
+    return parsed.lastRun ?? null;
+  } catch {
+    return null;
+  }
+}

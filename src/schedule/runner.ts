@@ -1,0 +1,242 @@
+// The long-running scheduler: node-cron fires SEND_SCHEDULE's slots in the newsletter's zone;
+// each slot runs the weekly job for the week that contains it, with the slot as the cutoff.
+// One run at a time (a slot that fires during a run is skipped, and picked up by the catch-up
+// check after the run if it is still within grace); one active runner per database (the
+// `schedule` lease; others stand by). Business time comes from an injected clock, so tests
+// fire slots by calling `fire`/`trigger` instead of waiting.
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { createTask, type ScheduledTask } from 'node-cron';
+import { formatWeek } from '../content/week.ts';
+import type { Logger } from '../log.ts';
+import { emptyReport, type RunReport } from '../pipeline/run-report.ts';
+import type { LeaseHolder } from '../store/leases.ts';
+import { decideCatchUp, dueWeek, type WeekState } from './catch-up.ts';
+import type { Clock } from './clock.ts';
+import { type Health, type LastRun, readLastRun, writeHealth } from './health.ts';
+import type { ScheduleLease } from './schedule-lease.ts';
+import type { CronSchedule } from './slots.ts';
+
+export type Trigger = LastRun['trigger'];
+
+export type RunnerDeps = {
+  schedule: CronSchedule;
+  clock: Clock;
+  log: Logger;
+  lease: ScheduleLease;
+  /** The weekly job for the week due at `slot`, with `slot` as its cutoff. Must not throw. */
+  runSlot: (slot: Date, signal: AbortSignal) => Promise<RunReport>;
+  weekState: (week: string) => WeekState;
+  graceHours: number;
+  healthFile: string;
+  /** How often a standby runner tries to take the lease over (default 15 s). */
+  standbyPollMs?: number;
+};
+
+export type Runner = {
+  /** Take the lease (or stand by); when active, start the timer and run the catch-up check. */
+  start(): Promise<void>;
+  /** Run the slot at `slot` now, as the timer would (tests, catch-up). */
+  fire(slot: Date, trigger?: Trigger): Promise<RunReport | null>;
+  /** Fire through node-cron's own `execute()`: the slot is the clock's current second. */
+  trigger(): Promise<void>;
+  /** Stop taking work, abort the run in flight at its next checkpoint, release the lease. */
+  stop(): Promise<void>;
+  readonly state: Health['state'];
+  readonly task: ScheduledTask;
+};
+
+export function createRunner(deps: RunnerDeps): Runner {
+  const { schedule, clock, log, lease } = deps;
+  let state: Health['state'] = 'starting';
+  let inFlight: Promise<RunReport | null> | null = null;
+  let lastSlotRun = Number.NEGATIVE_INFINITY;
+  let lastRun: LastRun | null = null;
+  let standbyTimer: NodeJS.Timeout | undefined;
+  let stopping: Promise<void> | null = null;
+  const abort = new AbortController();
+
+  const task = createTask(
+    schedule.expression,
+    async (ctx) => {
+      const invoked = ctx.execution?.reason === 'invoked';
+      await fire(invoked ? wholeSecond(clock()) : ctx.date, invoked ? 'manual' : 'schedule');
+    },
+    { timezone: schedule.zone, name: 'weekly-verdicts', noOverlap: true },
+  );
+  task.on('execution:overlap', (ctx) =>
+    log.warn('slot.skipped', {
+      slot: ctx.date.toISOString(),
+      reason: 'a run is still in progress',
+    }),
+  );
+
+  const nextRun = () => schedule.next(clock())?.toISOString() ?? null;
+  /** The next slot as an instant and as the operator's wall clock in the newsletter's zone. */
+  const next = () => {
+    const at = schedule.next(clock());
+    if (!at) return { next: null };
+    const local = format(new TZDate(at.getTime(), schedule.zone), 'EEE yyyy-MM-dd HH:mm');
+    return { next: at.toISOString(), nextLocal: `${local} ${schedule.zone}` };
+  };
+  const health = () =>
+    writeHealth(deps.healthFile, {
+      pid: process.pid,
+      state,
+      schedule: schedule.expression,
+      timezone: schedule.zone,
+      nextRun: state === 'stopped' ? null : nextRun(),
+      lastRun,
+      updatedAt: clock().toISOString(),
+    }).catch((e: Error) =>
+      log.error('health.write_failed', { file: deps.healthFile, error: e.message }),
+    );
+
+  async function fire(slot: Date, trigger: Trigger = 'schedule'): Promise<RunReport | null> {
+    const at = slot.toISOString();
+    if (stopping) return null;
+    if (state !== 'active') {
+      log.info('slot.standby', { slot: at, reason: 'another runner holds the schedule lease' });
+      return null;
+    }
+    if (inFlight) {
+      log.warn('slot.skipped', { slot: at, reason: 'a run is still in progress' });
+      return null;
+    }
+    lastSlotRun = Math.max(lastSlotRun, slot.getTime());
+    const run = runOne(slot, trigger);
+    inFlight = run;
+    try {
+      return await run;
+    } finally {
+      inFlight = null;
+      if (!stopping && state === 'active') {
+        log.info('runner.next', next());
+        await catchUp();
+      }
+    }
+  }
+
+  async function runOne(slot: Date, trigger: Trigger): Promise<RunReport> {
+    const startedAt = clock();
+    let report: RunReport;
+    try {
+      report = await deps.runSlot(slot, abort.signal);
+    } catch (e) {
+      const week = formatWeek(dueWeek(slot, schedule.zone));
+      report = emptyReport(week, 'error', (e as Error).message);
+      log.error('run.crashed', { week, error: (e as Error).message });
+    }
+    lastRun = {
+      slot: slot.toISOString(),
+      trigger,
+      startedAt: startedAt.toISOString(),
+      finishedAt: clock().toISOString(),
+      ...pick(report),
+    };
+    await health();
+    return report;
+  }
+
+  /** The last slot at or before now, if this runner has not run it: run, resume or skip it. */
+  async function catchUp(): Promise<void> {
+    const now = clock();
+    const slot = schedule.previous(now);
+    if (!slot || slot.getTime() <= lastSlotRun) return;
+    const week = formatWeek(dueWeek(slot, schedule.zone));
+    const decision = decideCatchUp({
+      slot,
+      now,
+      zone: schedule.zone,
+      graceHours: deps.graceHours,
+      state: deps.weekState(week),
+    });
+    const fields = { slot: slot.toISOString(), week, reason: decision.reason };
+    if (decision.action === 'run') {
+      log.info('catch_up.run', fields);
+      await fire(slot, 'catch-up');
+    } else if (decision.action === 'skip') {
+      lastSlotRun = Math.max(lastSlotRun, slot.getTime());
+      log.warn('catch_up.skipped', fields);
+    }
+  }
+
+  async function activate(): Promise<void> {
+    state = 'active';
+    lease.keepAlive(() => {
+      log.error('lease.lost', { reason: 'another runner took the schedule lease; standing by' });
+      task.stop();
+      standBy();
+    });
+    task.start();
+    log.info('runner.active', {
+      schedule: schedule.expression,
+      timezone: schedule.zone,
+      ...next(),
+    });
+    await health();
+    await catchUp();
+  }
+
+  function standBy(heldBy?: LeaseHolder): void {
+    state = 'standby';
+    log.warn('runner.standby', {
+      heldBy: heldBy && `${heldBy.host}:${heldBy.pid}`,
+      until: heldBy?.expiresAt.toISOString(),
+    });
+    void health();
+    standbyTimer = setInterval(() => {
+      if (stopping || !lease.tryAcquire().ok) return;
+      clearInterval(standbyTimer);
+      standbyTimer = undefined;
+      log.info('lease.taken_over', {});
+      void activate();
+    }, deps.standbyPollMs ?? 15_000);
+  }
+
+  return {
+    async start() {
+      lastRun = await readLastRun(deps.healthFile);
+      if (stopping) return;
+      const got = lease.tryAcquire();
+      if (got.ok) await activate();
+      else standBy(got.heldBy);
+    },
+    fire,
+    async trigger() {
+      await task.execute();
+    },
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(standbyTimer);
+        task.destroy();
+        abort.abort(new Error('runner stopping'));
+        await inFlight;
+        lease.release();
+        state = 'stopped';
+        await health();
+        log.info('runner.stopped', {});
+      })();
+      return stopping;
+    },
+    get state() {
+      return state;
+    },
+    task,
+  };
+}
+
+const wholeSecond = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000);
+
+const pick = (r: RunReport) => ({
+  week: r.week,
+  outcome: r.outcome,
+  pairs: r.pairs,
+  recipients: r.recipients,
+  sent: r.sent,
+  skipped: r.skipped,
+  failed: r.failed,
+  uncertain: r.uncertain,
+  elapsedMs: r.elapsedMs,
+  message: r.message,
+});
