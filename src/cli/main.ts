@@ -7,6 +7,8 @@ import { registerCheck } from './commands/check.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerPairs } from './commands/pairs.ts';
 import { registerPreview } from './commands/preview.ts';
+import { registerRun } from './commands/run.ts';
+import { registerSchedule } from './commands/schedule.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerSend } from './commands/send.ts';
 import { registerServe } from './commands/serve.ts';
@@ -19,6 +21,8 @@ const COMMANDS: RegisterCommand[] = [
   registerLint,
   registerPairs,
   registerPreview,
+  registerRun,
+  registerSchedule,
   registerSchema,
   registerSend,
   registerServe,
