@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { confirmUrl } from '../../src/links.ts';
+import { createTransport } from '../../src/send/create-transport.ts';
+import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
 import { mailTo, SECRET, useServer } from './web-fixture.ts';
 
 const start = useServer();
+const startStandIn = useStandIn();
 const ADA = 'ada@example.com';
 
 describe('subscribe and confirm (double opt-in)', () => {
@@ -24,7 +27,7 @@ describe('subscribe and confirm (double opt-in)', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('Yes, subscribe me');
-    expect(html).toContain(`action="${confirm}"`);
+    expect(html).toContain(`action="${s.url}${confirm}"`);
     expect(s.subscribers.getByEmail(ADA)?.status).toBe('pending');
 
     const done = await s.post(confirm, {});
@@ -163,5 +166,25 @@ describe('subscribe and confirm (double opt-in)', () => {
     expect(form).toContain('value="&quot;&gt;&lt;script&gt;alert(3)&lt;/script&gt;"');
     const bad = await (await s.subscribe(`"><script>alert(4)</script>`, evil)).text();
     expect(bad).not.toContain('<script>');
+  });
+
+  it('sends the confirmation through Resend as one valid /emails request with an idempotency key', async () => {
+    const { standIn } = await startStandIn();
+    const s = await start({
+      env: { REPLY_TO: 'editors@verdicts.example' },
+      transport: (config) =>
+        createTransport({ ...config, RESEND_API_KEY: KEY, RESEND_BASE_URL: standIn.url }),
+    });
+    await Promise.all([s.subscribe(ADA, 'Ada'), s.subscribe(ADA, 'Ada')]);
+    const sent = standIn.deliveries();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      endpoint: '/emails',
+      to: [ADA],
+      from: 'Weekly AI Tool Verdicts <news@verdicts.example>',
+      reply_to: ['editors@verdicts.example'],
+      idempotencyKey: expect.stringMatching(/^confirm-\d+-\d+$/),
+    });
+    expect(sent[0]!.text).toContain(`${s.url}/confirm/`);
   });
 });

@@ -63,7 +63,7 @@ export function createPublicApp(deps: PublicDeps): Hono {
       title: 'Not found',
       heading: 'Page not found',
       paragraphs: ['There is nothing at this address. The archive lists every issue.'],
-      link: { href: routes.home, label: 'All issues' },
+      link: { href: site.url(routes.home), label: 'All issues' },
     }),
   );
   app.onError((e, c) => errorPage(deps, site, e, c));

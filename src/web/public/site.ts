@@ -22,12 +22,14 @@ export type Site = ReturnType<typeof createSite>;
 
 export function createSite(deps: PublicDeps) {
   const links: LinkContext = { baseUrl: deps.config.PUBLIC_BASE_URL, secret: '' };
+  /** Absolute, so a PUBLIC_BASE_URL with a path prefix (behind a proxy) still works. */
+  const url = (path: string) => deps.config.PUBLIC_BASE_URL.replace(/\/+$/, '') + path;
   const common = {
     brand: fromName(deps.config.FROM_EMAIL) ?? DEFAULT_BRAND,
     homeUrl: homeUrl(links),
     feedUrl: feedUrl(links),
     subscribeUrl: subscribeUrl(links),
-    cssUrl: CSS_PATH,
+    cssUrl: url(CSS_PATH),
     postalAddress: deps.config.POSTAL_ADDRESS,
     robots: 'noindex',
     showSubscribeForm: true,
@@ -48,6 +50,7 @@ export function createSite(deps: PublicDeps) {
   return {
     brand: common.brand,
     links,
+    url,
     templates,
     page,
     message: (c: Context, status: ContentfulStatusCode, view: MessageView) =>

@@ -16,7 +16,7 @@ export function confirmRoutes(ctx: PublicContext): Hono {
       paragraphs: [
         'The next comparison will land in your inbox. Every email has a one-click unsubscribe link.',
       ],
-      link: { href: site.links.baseUrl.replace(/\/*$/, '/'), label: 'Read past issues' },
+      link: { href: site.url(routes.home), label: 'Read past issues' },
       showSubscribeForm: false,
     });
 
@@ -28,7 +28,7 @@ export function confirmRoutes(ctx: PublicContext): Hono {
     return site.page(c, 'confirm', {
       title: 'Confirm your subscription',
       name: check.value.name,
-      action: routes.confirm(token),
+      action: site.url(routes.confirm(token)),
       showSubscribeForm: false,
     });
   });

@@ -16,7 +16,7 @@ export function unsubscribeRoutes(ctx: PublicContext): Hono {
   const app = new Hono();
   const view = (token: string, state: 'ask' | 'done' | 'resubscribed', canResub = false) => ({
     title: state === 'ask' ? 'Unsubscribe' : state === 'done' ? 'Unsubscribed' : 'Subscribed again',
-    action: routes.unsubscribe(token),
+    action: site.url(routes.unsubscribe(token)),
     ask: state === 'ask',
     done: state === 'done',
     resubscribed: state === 'resubscribed',

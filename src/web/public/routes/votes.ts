@@ -46,7 +46,7 @@ export function voteRoutes(ctx: PublicContext): Hono {
       communityLabel: pct(t.communityPercent),
       votesLabel: t.votes === 1 ? '1 vote' : `${t.votes} votes`,
       isChosen: t.id === b.toolId,
-      action: routes.vote(b.week, pair.id, t.id, b.token),
+      action: site.url(routes.vote(b.week, pair.id, t.id, b.token)),
     }));
     return site.page(c, 'vote', {
       title: `Vote: ${pair.tools[0].name} vs ${pair.tools[1].name}`,
