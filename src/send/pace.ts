@@ -40,20 +40,35 @@ export function createPacer(
   marginMs = PACE_MARGIN_MS,
 ): Pacer {
   const intervalMs = (1000 + marginMs) / perSecond;
-  let next = 0;
+  // Slots follow a fixed schedule, so a late timer does not cost throughput. A start may run
+  // at most `slackMs` ahead of "previous actual start + interval" to catch up, so overdue slots
+  // never go out as a burst: any `perSecond` consecutive gaps still span 1000 + margin / 2 ms.
+  const slackMs = marginMs / (2 * perSecond);
+  let slot = Number.NEGATIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
   let heldUntil = 0;
+  // Takers queue, so each slot is computed from the start before it.
+  let queue: Promise<unknown> = Promise.resolve();
+  const turn = async (signal?: AbortSignal): Promise<number> => {
+    for (;;) {
+      const at = Math.max(slot + intervalMs, last + intervalMs - slackMs, heldUntil, clock.now());
+      // Timers may fire a millisecond early; a start is never before its slot.
+      for (let t = clock.now(); t < at; t = clock.now()) await sleep(at - t, signal);
+      signal?.throwIfAborted();
+      // A 429 that arrived while we slept moves us behind the hold.
+      if (heldUntil <= clock.now()) {
+        slot = at;
+        last = clock.now();
+        return last;
+      }
+    }
+  };
   return {
     intervalMs,
-    async take(signal) {
-      for (;;) {
-        const now = clock.now();
-        const at = Math.max(now, next, heldUntil);
-        // Reserve synchronously: concurrent callers get distinct, evenly spaced slots.
-        next = at + intervalMs;
-        await sleep(at - now, signal);
-        // A 429 that arrived while we slept moves us behind the hold.
-        if (heldUntil <= clock.now()) return clock.now();
-      }
+    take(signal) {
+      const mine = queue.then(() => turn(signal));
+      queue = mine.catch(() => undefined);
+      return mine;
     },
     holdUntil(at) {
       heldUntil = Math.max(heldUntil, at);
