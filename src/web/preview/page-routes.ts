@@ -38,6 +38,12 @@ export function pageRoutes(app: Hono, deps: PreviewDeps, state: PreviewState, re
     return c.json(body, status, NO_STORE);
   });
 
+  app.get('/weeks/:week/lint', async (c) => {
+    const parsed = parseWeek(c.req.param('week'));
+    if (!parsed.ok) return c.html(Handlebars.escapeExpression(parsed.error), 400, NO_STORE);
+    return c.html(await render.lint(parsed.value), 200, NO_STORE);
+  });
+
   app.get('/weeks/:week/email.html', async (c) => {
     const parsed = parseWeek(c.req.param('week'));
     if (!parsed.ok) return c.html(messageDoc(parsed.error), 400, NO_STORE);

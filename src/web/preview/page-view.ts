@@ -2,6 +2,7 @@
 // number is decided here; the templates only place and escape them.
 import { fromName } from '../../pipeline/build-week.ts';
 import { EMAIL_HTML_BUDGET, kb } from '../../render/compile-mjml.ts';
+import type { LintFinding } from '../../render/lint.ts';
 import { previewRoutes } from './routes.ts';
 import type { ShownProblem } from './shown-problem.ts';
 import type { WeekEntry } from './week-list.ts';
@@ -74,12 +75,14 @@ function sizeView(bytes: number) {
 
 export type PanelInput = {
   preview: WeekPreview;
+  /** null while the lint is still running: the page fetches it after the email. */
+  findings: LintFinding[] | null;
   fromEmail: string;
   transport: string;
   version: number;
 };
 
-export function panelView({ preview: p, fromEmail, transport, version }: PanelInput) {
+export function panelView({ preview: p, findings, fromEmail, transport, version }: PanelInput) {
   const from = fromName(fromEmail) ?? fromEmail;
   const kicker =
     p.kind === 'archived'
@@ -113,9 +116,17 @@ export function panelView({ preview: p, fromEmail, transport, version }: PanelIn
     transport,
     text: p.shown?.text ?? '',
     source: p.shown?.html ?? '',
-    findings: p.findings,
-    oneFinding: p.findings.length === 1,
+    lint: lintView(p.week, findings, version),
     warnings: p.warnings,
+  };
+}
+
+export function lintView(week: string, findings: LintFinding[] | null, version: number) {
+  return {
+    pending: findings === null,
+    src: `${previewRoutes.lint(week)}?v=${version}`,
+    findings: findings ?? [],
+    one: findings?.length === 1,
   };
 }
 
@@ -130,12 +141,12 @@ export function problemPanel(week: string, heading: string, problems: ShownProbl
         rendered: null,
         shown: null,
         htmlBytes: null,
-        findings: [],
         warnings: [],
         problems,
         empty: null,
         assumes: null,
       },
+      findings: [],
       fromEmail: '',
       transport: '',
       version: 0,

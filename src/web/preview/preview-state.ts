@@ -3,13 +3,16 @@
 // it twice (page, iframe), so results are kept until a watched file changes.
 import type { Config } from '../../config.ts';
 import { formatWeek, type Week } from '../../content/week.ts';
+import type { LintFinding } from '../../render/lint.ts';
 import { type ContentResult, loadDraftContent } from './draft-content.ts';
+import { lintWeek } from './lint-week.ts';
 import { currentWeek, listWeeks, type WeekEntry } from './week-list.ts';
 import { previewWeek, type WeekPreview } from './week-preview.ts';
 
 export type PreviewState = {
   content: () => Promise<ContentResult>;
   week: (week: Week) => Promise<WeekPreview>;
+  findings: (week: Week) => Promise<LintFinding[]>;
   weeks: () => Promise<WeekEntry[]>;
   /** Forget everything (a watched file changed). */
   clear: () => void;
@@ -23,6 +26,8 @@ export type PreviewStateInput = {
 };
 
 const MAX_WEEKS = 16;
+/** Per week: its preview and its findings; plus the content and the list. */
+const MAX_ENTRIES = MAX_WEEKS * 2 + 2;
 
 export function createPreviewState(input: PreviewStateInput): PreviewState {
   // Replaced (not emptied) on clear, so a render that started before a change cannot put its
@@ -34,19 +39,28 @@ export function createPreviewState(input: PreviewStateInput): PreviewState {
     if (!hit) {
       hit = make();
       current.set(key, hit);
-      if (current.size > MAX_WEEKS + 2) current.delete(current.keys().next().value!);
+      if (current.size > MAX_ENTRIES) current.delete(current.keys().next().value!);
     }
     return hit;
   };
   const content = () => once('content', () => loadDraftContent(input.config.DATA_DIR, input.cwd));
+  // A draft depends on which week is current (see planDraft), so that is part of the key.
+  const key = (w: Week) =>
+    `${formatWeek(w)}:${formatWeek(currentWeek(input.now(), input.config.NEWSLETTER_TIMEZONE))}`;
+  const week = (w: Week) =>
+    once(`week:${key(w)}`, () =>
+      previewWeek({
+        ...input,
+        week: w,
+        current: currentWeek(input.now(), input.config.NEWSLETTER_TIMEZONE),
+        content,
+      }),
+    );
+  const baseUrl = input.config.PUBLIC_BASE_URL;
   return {
     content,
-    week: (week) => {
-      const current = currentWeek(input.now(), input.config.NEWSLETTER_TIMEZONE);
-      return once(`week:${formatWeek(week)}:${formatWeek(current)}`, () =>
-        previewWeek({ ...input, week, current, content }),
-      );
-    },
+    week,
+    findings: (w) => once(`lint:${key(w)}`, async () => lintWeek(await week(w), baseUrl)),
     weeks: () => {
       const now = input.now();
       const current = formatWeek(currentWeek(now, input.config.NEWSLETTER_TIMEZONE));

@@ -1,10 +1,10 @@
 // Turn a week (or a bad week id) into the full page or the fragments the client swaps in on
 // live reload. A page template that itself fails still yields a readable page.
 import Handlebars from 'handlebars';
-import { formatWeek, parseWeek } from '../../content/week.ts';
+import { formatWeek, parseWeek, type Week } from '../../content/week.ts';
 import type { PreviewDeps } from './deps.ts';
 import type { PageTemplateStore } from './page-templates.ts';
-import { listView, panelView, problemPanel, type ViewState } from './page-view.ts';
+import { lintView, listView, panelView, problemPanel, type ViewState } from './page-view.ts';
 import type { PreviewState } from './preview-state.ts';
 import { displayPath, fromError } from './shown-problem.ts';
 
@@ -23,7 +23,8 @@ export function createRenderer(deps: PreviewDeps, state: PreviewState, pages: Pa
       ? `the local outbox (${displayPath(deps.config.OUTBOX_DIR, deps.cwd)})`
       : 'Resend';
 
-  async function panelFor(weekText: string) {
+  /** `withLint` waits for the findings; otherwise they start and the page fetches them. */
+  async function panelFor(weekText: string, withLint: boolean) {
     const parsed = parseWeek(weekText);
     if (!parsed.ok) {
       const problem = {
@@ -41,9 +42,14 @@ export function createRenderer(deps: PreviewDeps, state: PreviewState, pages: Pa
     }
     const week = formatWeek(parsed.value);
     try {
-      const preview = await state.week(parsed.value);
+      const lint = state.findings(parsed.value);
+      const [preview, findings] = await Promise.all([
+        state.week(parsed.value),
+        withLint ? lint : null,
+      ]);
       const panel = panelView({
         preview,
+        findings,
         fromEmail: deps.config.FROM_EMAIL,
         transport: transportLabel,
         version: deps.hub.version(),
@@ -63,9 +69,20 @@ export function createRenderer(deps: PreviewDeps, state: PreviewState, pages: Pa
   }
 
   return {
+    /** The lint section of a week's panel. */
+    async lint(week: Week): Promise<string> {
+      const findings = await state.findings(week);
+      try {
+        const lint = lintView(formatWeek(week), findings, deps.hub.version());
+        return (await pages.load()).lint({ lint });
+      } catch (e) {
+        return fallbackBody(e);
+      }
+    },
+
     /** The whole page; `status` is 400 for a week id that is not one. */
     async page(weekText: string, view: ViewState): Promise<{ status: 200 | 400; html: string }> {
-      const { ok, week, panel } = await panelFor(weekText);
+      const { ok, week, panel } = await panelFor(weekText, true);
       const list = await listFor(week);
       const context = {
         title: `${week ?? 'Bad week'} · Verdicts preview`,
@@ -83,8 +100,9 @@ export function createRenderer(deps: PreviewDeps, state: PreviewState, pages: Pa
       }
     },
 
+    /** What live reload and week switching swap in: the email first, the lint after. */
     async fragments(weekText: string): Promise<{ status: 200 | 400; body: Fragments }> {
-      const { ok, week, panel } = await panelFor(weekText);
+      const { ok, week, panel } = await panelFor(weekText, false);
       const list = await listFor(week);
       let rendered: { list: string; panel: string };
       try {

@@ -8,6 +8,7 @@ export const previewRoutes = {
   week: (week: string) => `/weeks/${week}`,
   fragments: (week: string) => `/weeks/${week}/fragments`,
   email: (week: string) => `/weeks/${week}/email.html`,
+  lint: (week: string) => `/weeks/${week}/lint`,
   sendTest: (week: string) => `/weeks/${week}/send-test`,
   web: (week: string) => routes.issue(week),
   events: '/events',

@@ -1,12 +1,12 @@
 // One week as the preview shows it: the archived bytes when the week is archived, otherwise a
 // draft rendered in memory; then personalised for a preview reader, exactly as the sender
-// personalises, and linted. Every failure ends up in `problems`; nothing here throws.
+// personalises. Every failure ends up in `problems`; nothing here throws. Lint findings come
+// separately (lint-week.ts) so the email itself is never held up by the lint.
 import type { Config } from '../../config.ts';
 import type { Issue } from '../../content/issue.ts';
 import type { Week } from '../../content/week.ts';
 import { formatWeek } from '../../content/week.ts';
 import { byteLength } from '../../render/compile-mjml.ts';
-import { type LintFinding, lintRendered } from '../../render/lint.ts';
 import { compilePersonaliser, type Recipient } from '../../render/personalise.ts';
 import type { RenderedIssue } from '../../render/render-issue.ts';
 import { isArchived, readArchived } from './archived-issue.ts';
@@ -30,7 +30,6 @@ export type WeekPreview = {
   /** What the preview reader would receive. */
   shown: { html: string; text: string } | null;
   htmlBytes: number | null;
-  findings: LintFinding[];
   warnings: ShownProblem[];
   problems: ShownProblem[];
   /** Why there is no email to show, when there is none and nothing went wrong. */
@@ -66,7 +65,6 @@ async function previewWeekRaw(input: WeekPreviewInput): Promise<WeekPreview> {
     rendered: null,
     shown: null,
     htmlBytes: null,
-    findings: [],
     warnings: [],
     problems: [],
     empty: null,
@@ -94,14 +92,12 @@ async function previewWeekRaw(input: WeekPreviewInput): Promise<WeekPreview> {
   try {
     const links = { baseUrl: config.PUBLIC_BASE_URL, secret: config.TOKEN_SECRET };
     const msg = compilePersonaliser(rendered, issue)(PREVIEW_RECIPIENT, links);
-    const findings = await lintRendered(rendered, issue, { baseUrl: config.PUBLIC_BASE_URL });
     return {
       ...base,
       issue,
       rendered,
       shown: { html: msg.html, text: msg.text },
       htmlBytes: byteLength(msg.html),
-      findings,
     };
   } catch (e) {
     return { ...base, issue, rendered, problems: fromError(e, 'render') };

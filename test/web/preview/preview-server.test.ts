@@ -94,6 +94,14 @@ describe('preview: weeks', () => {
     expect(email.text).toMatch(/^<!doctype html>/i);
     expect(email.text).not.toMatch(/__vt_/);
     expect(email.headers.get('content-security-policy')).toContain("script-src 'none'");
+    // Live reload gets the email first and the lint after it.
+    const frag = await fragments(f, DRAFT_WEEK);
+    expect(frag.panel).toMatch(
+      /id="pv-lint"[^>]*data-lint-src="\/weeks\/2026-W48\/lint\?v(=|&#x3D;)0"/,
+    );
+    expect((await get(f, `/weeks/${DRAFT_WEEK}/lint`)).text).toMatch(
+      /Lint: (no findings|\d+ findings?)/,
+    );
     expect(listFiles(f.config.ISSUES_DIR)).toEqual(before);
   });
 

@@ -33,7 +33,47 @@ function setView(key, value) {
   body.dataset[key] = value;
   syncControls();
   history.replaceState(history.state, '', urlFor());
-  if (key === 'width' || key === 'tab') requestAnimationFrame(fitFrame);
+  if (key === 'scheme') applyScheme();
+  requestAnimationFrame(fitFrame);
+}
+
+// Light/dark: Chromium ignores the iframe's CSS color-scheme when it evaluates the email's
+// prefers-color-scheme (it follows the OS), so the email's own media rules are switched
+// instead: every (prefers-color-scheme: …) condition becomes always-true or always-false.
+// The served bytes stay untouched; only this copy of the CSSOM changes.
+const ALWAYS = '(min-width: 0px)';
+const NEVER = '(max-width: 0px)';
+const original = new WeakMap();
+
+function forceScheme(rules, scheme) {
+  for (const rule of rules) {
+    if (rule.media && rule.cssRules) {
+      if (!original.has(rule)) original.set(rule, rule.media.mediaText);
+      const text = original.get(rule);
+      if (/prefers-color-scheme/.test(text)) {
+        rule.media.mediaText = text.replace(
+          /\(\s*prefers-color-scheme\s*:\s*(light|dark)\s*\)/g,
+          (_m, wanted) => (wanted === scheme ? ALWAYS : NEVER),
+        );
+      }
+    }
+    if (rule.cssRules) forceScheme(rule.cssRules, scheme);
+  }
+}
+
+function applyScheme() {
+  const doc = $('#pv-email')?.contentDocument;
+  if (!doc?.documentElement) return;
+  const scheme = body.dataset.scheme === 'dark' ? 'dark' : 'light';
+  for (const sheet of doc.styleSheets) {
+    try {
+      forceScheme(sheet.cssRules, scheme);
+    } catch {
+      // A cross-origin sheet cannot be read; the email has none of its own.
+    }
+  }
+  // UA defaults (canvas, form controls) follow too.
+  doc.documentElement.style.colorScheme = scheme;
 }
 
 /** The iframe grows to the email's height so the page, not the frame, scrolls. */
@@ -81,6 +121,20 @@ async function load(week, { push = false, reason = null } = {}) {
   syncControls();
   if (push) history.pushState({ week: data.week }, '', urlFor(data.week));
   if (reason) setLive('live', `updated: ${reason}`);
+  await loadLint(mine);
+}
+
+/** The lint is slower than the email, so it arrives after it, into its own box. */
+async function loadLint(mine) {
+  const box = $('#pv-lint[data-lint-src]');
+  if (!box) return;
+  try {
+    const res = await fetch(box.dataset.lintSrc, { cache: 'no-store' });
+    const html = await res.text();
+    if (mine === sequence && box.isConnected) box.outerHTML = html;
+  } catch {
+    // The next change or week switch tries again.
+  }
 }
 
 function listen() {
@@ -155,7 +209,10 @@ document.addEventListener('submit', (e) => {
 document.addEventListener(
   'load',
   (e) => {
-    if (e.target.id === 'pv-email') fitFrame();
+    if (e.target.id === 'pv-email') {
+      applyScheme();
+      fitFrame();
+    }
   },
   true,
 );
@@ -169,5 +226,7 @@ window.addEventListener('popstate', () => {
 });
 
 syncControls();
+applyScheme();
 fitFrame();
+loadLint(sequence);
 listen();
