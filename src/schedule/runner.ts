@@ -55,6 +55,14 @@ export function createRunner(deps: RunnerDeps): Runner {
   let standbyTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | null = null;
   const abort = new AbortController();
+  /** Work started from timers and events (takeover, missed slot): stop() waits for it. */
+  const pending = new Set<Promise<unknown>>();
+  const background = (work: Promise<unknown>) => {
+    const p = work
+      .catch((e: Error) => log.error('runner.error', { error: e.message }))
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  };
 
   const task = createTask(
     schedule.expression,
@@ -62,7 +70,18 @@ export function createRunner(deps: RunnerDeps): Runner {
       const invoked = ctx.execution?.reason === 'invoked';
       await fire(invoked ? wholeSecond(clock()) : ctx.date, invoked ? 'manual' : 'schedule');
     },
-    { timezone: schedule.zone, name: 'weekly-verdicts', noOverlap: true },
+    {
+      timezone: schedule.zone,
+      name: 'weekly-verdicts',
+      noOverlap: true,
+      // node-cron's own warnings go through our logger, not straight to the console.
+      logger: {
+        info: (m) => log.info('node_cron', { message: m }),
+        warn: (m) => log.warn('node_cron', { message: m }),
+        error: (m) => log.error('node_cron', { message: String(m) }),
+        debug() {},
+      },
+    },
   );
   task.on('execution:overlap', (ctx) =>
     log.warn('slot.skipped', {
@@ -70,6 +89,12 @@ export function createRunner(deps: RunnerDeps): Runner {
       reason: 'a run is still in progress',
     }),
   );
+  // The timer woke too late for a slot (the machine slept, the event loop was blocked):
+  // node-cron drops it; the catch-up rule decides instead, as at start.
+  task.on('execution:missed', (ctx) => {
+    log.warn('slot.missed', { slot: ctx.date.toISOString() });
+    if (!inFlight && !stopping) background(catchUp());
+  });
 
   const nextRun = () => schedule.next(clock())?.toISOString() ?? null;
   /** The next slot as an instant and as the operator's wall clock in the newsletter's zone. */
@@ -140,6 +165,7 @@ export function createRunner(deps: RunnerDeps): Runner {
 
   /** The last slot at or before now, if this runner has not run it: run, resume or skip it. */
   async function catchUp(): Promise<void> {
+    if (stopping) return;
     const now = clock();
     const slot = schedule.previous(now);
     if (!slot || slot.getTime() <= lastSlotRun) return;
@@ -184,13 +210,13 @@ export function createRunner(deps: RunnerDeps): Runner {
       heldBy: heldBy && `${heldBy.host}:${heldBy.pid}`,
       until: heldBy?.expiresAt.toISOString(),
     });
-    void health();
+    background(health());
     standbyTimer = setInterval(() => {
       if (stopping || !lease.tryAcquire().ok) return;
       clearInterval(standbyTimer);
       standbyTimer = undefined;
       log.info('lease.taken_over', {});
-      void activate();
+      background(activate());
     }, deps.standbyPollMs ?? 15_000);
   }
 
@@ -212,6 +238,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         task.destroy();
         abort.abort(new Error('runner stopping'));
         await inFlight;
+        await Promise.all(pending);
         lease.release();
         state = 'stopped';
         await health();

@@ -142,6 +142,21 @@ describe('node-cron timer across daylight saving (fake timers)', () => {
     ]);
   });
 
+  it('a slot slept through (timer woke late) is handed to the catch-up rule and run once', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-30T08:00:00Z') });
+    const { runner, calls, out } = stubRunner('0 9 * * 1', 'UTC', () => new Date());
+    await runner.start();
+    expect(calls).toHaveLength(0);
+    // The machine sleeps through 09:00: the wall clock jumps, the timer fires late.
+    vi.setSystemTime(new Date('2026-11-30T10:10:00Z'));
+    await vi.advanceTimersByTimeAsync(3_600_000);
+    await vi.waitFor(() => expect(calls).toHaveLength(1), { timeout: 2000, interval: 5 });
+    expect(calls[0]!.slot).toBe('2026-11-30T09:00:00.000Z');
+    expect(out.text()).toContain('warn slot.missed slot=2026-11-30T09:00:00.000Z');
+    expect(out.text()).toContain('catch_up.run slot=2026-11-30T09:00:00.000Z');
+    await runner.stop();
+  });
+
   it('a nightly 01:30 skips the night 01:30 does not exist, as the slot maths says', async () => {
     const fired = await firesBetween('30 1 * * *', '2026-03-27T12:00:00Z', 3);
     expect(fired).toEqual(['2026-03-28T01:30:00.000Z', '2026-03-30T00:30:00.000Z']);

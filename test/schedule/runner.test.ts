@@ -2,6 +2,7 @@
 // counts, and an injected clock. Slots are fired through node-cron's execute() or by the
 // catch-up check at start, never by waiting for the wall clock.
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/db.ts';
 import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
 import { addSubscribers, makeSite, weekRow } from './job-fixture.ts';
 import { cron, manualClock, readHealth, useRunners } from './runner-fixture.ts';
@@ -131,5 +132,34 @@ describe('schedule runner', () => {
     await expect.poll(() => standby.runner.state, { timeout: 2000, interval: 10 }).toBe('active');
     await expect.poll(() => standby.out.text(), { timeout: 2000 }).toContain('lease.taken_over');
     expect(standIn.deliveries()).toHaveLength(120);
+  });
+
+  it('a runner whose schedule lease is taken stops firing, stands by, and takes over later', async () => {
+    const site = makeSite({ LEASE_SECONDS: '1' });
+    const clock = manualClock('2026-11-30T08:00:00Z');
+    const { runner, out } = runners.weekly(site.config(), {
+      schedule: cron('0 9 * * 1'),
+      clock,
+      standbyPollMs: 25,
+    });
+    await runner.start();
+    expect(runner.state).toBe('active');
+    const db = openDatabase(site.dbPath);
+    try {
+      // Another runner (alive, on this host) holds the lease now: renewal fails within ~1 s.
+      db.prepare(
+        `UPDATE leases SET owner = 'thief', pid = ?, expires_at = ? WHERE name = 'schedule'`,
+      ).run(process.pid, Date.now() + 60_000);
+      await expect.poll(() => runner.state, { timeout: 3000, interval: 20 }).toBe('standby');
+      expect(out.text()).toContain('error lease.lost');
+      expect(runner.task.getStatus()).toBe('stopped');
+      expect(await runner.fire(new Date('2026-11-30T09:00:00Z'))).toBeNull();
+
+      db.prepare(`DELETE FROM leases WHERE name = 'schedule'`).run();
+      await expect.poll(() => runner.state, { timeout: 3000, interval: 20 }).toBe('active');
+      expect(runner.task.getStatus()).toBe('idle');
+    } finally {
+      db.close();
+    }
   });
 });
