@@ -1,6 +1,7 @@
 // The CLI entry: parse arguments, run one command, turn errors into exit codes. The only
 // place that decides an exit status; bin.js hands it to the process.
 import { Command, CommanderError } from 'commander';
+import { loadDotEnv } from '../config.ts';
 import { isVerdictsError } from '../errors.ts';
 import { registerBuild } from './commands/build.ts';
 import { registerCheck } from './commands/check.ts';
@@ -30,6 +31,8 @@ const COMMANDS: RegisterCommand[] = [
 ];
 
 export function defaultIo(): CliIo {
+  // Settings from a .env file in the working directory, under what the environment already sets.
+  loadDotEnv(process.cwd());
   const controller = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => controller.abort(new Error(`received ${sig}`)));
