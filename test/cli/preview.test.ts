@@ -33,18 +33,23 @@ function startPreview(args: string[]) {
 describe('verdicts preview', () => {
   it('binds 127.0.0.1, prints the URL, serves, and closes cleanly on the signal', async () => {
     const run = startPreview(['--port', '0', '--issues', tempDir()]);
-    const url = await Promise.race([run.url, run.exit.then(() => 'exited')]);
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    const res = await fetch(new URL('weeks/2026-W48', url));
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain('Verdicts preview');
-    // An open live-reload stream must not hold the shutdown.
-    const events = await fetch(new URL('events', url));
-    run.stop();
-    expect(await run.exit).toBe(0);
-    expect(run.out().stdout).toContain('Preview stopped.');
-    await events.body?.cancel().catch(() => {});
-    await expect(fetch(url)).rejects.toThrow();
+    try {
+      const url = await Promise.race([run.url, run.exit.then(() => 'exited')]);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const res = await fetch(new URL('weeks/2026-W48', url));
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('Verdicts preview');
+      // An open live-reload stream must not hold the shutdown.
+      const events = await fetch(new URL('events', url));
+      run.stop();
+      expect(await run.exit).toBe(0);
+      expect(run.out().stdout).toContain('Preview stopped.');
+      await events.body?.cancel().catch(() => {});
+      await expect(fetch(url)).rejects.toThrow();
+    } finally {
+      run.stop();
+      await run.exit;
+    }
   });
 
   it('fails with a clear message when the port is taken or invalid', async () => {

@@ -70,6 +70,7 @@ export async function startPreviewFixture(
   const server = await startPreviewServer({
     config,
     templatesDir,
+    pageTemplatesDir: path.join(templatesDir, 'preview'),
     cwd: root,
     now: () => PREVIEW_NOW,
     transport: createTransport(config, { now: () => PREVIEW_NOW }),

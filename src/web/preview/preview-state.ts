@@ -39,6 +39,11 @@ export function createPreviewState(input: PreviewStateInput): PreviewState {
     if (!hit) {
       hit = make();
       current.set(key, hit);
+      // Nothing here is meant to reject; if something does, don't keep it, and don't let a
+      // result nobody awaited (lint started for a panel) become an unhandled rejection.
+      hit.catch(() => {
+        if (current.get(key) === hit) current.delete(key);
+      });
       if (current.size > MAX_ENTRIES) current.delete(current.keys().next().value!);
     }
     return hit;

@@ -260,6 +260,21 @@ describe('preview: bad input is shown, never fatal', () => {
     expect((await get(f, `/issues/${ARCHIVED_WEEK}/`)).status).toBe(404);
   });
 
+  it('a broken page template of the preview itself still gives a readable page', async () => {
+    const f = await start({ archive: false });
+    const file = path.join(f.templatesDir, 'preview/partials/panel.html.hbs');
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, `{{#if panel.week}}\n${good}`);
+    f.server.hub.publish(['templates/preview/partials/panel.html.hbs']);
+    const page = await get(f, `/weeks/${DRAFT_WEEK}`);
+    expect(page.text).toContain('The preview page itself failed');
+    expect(page.text).toContain('Parse error');
+    expect((await fragments(f, DRAFT_WEEK)).panel).toContain('The preview page itself failed');
+    writeFileSync(file, good);
+    f.server.hub.publish(['templates/preview/partials/panel.html.hbs']);
+    expect((await get(f, `/weeks/${DRAFT_WEEK}`)).text).toContain('id="pv-email"');
+  });
+
   it('a missing data folder and unknown paths answer with pages', async () => {
     const f = await start({ archive: false });
     rmSync(f.config.DATA_DIR, { recursive: true });

@@ -145,6 +145,8 @@ function listen() {
     if (e.data !== body.dataset.version && body.dataset.week) load(body.dataset.week);
   });
   events.addEventListener('change', (e) => {
+    // An error page without the preview's skeleton (a broken page template): start over.
+    if (!$('#pv-weeks')) return location.reload();
     const change = JSON.parse(e.data);
     const names = change.files
       .map((f) => f.split('/').pop())
