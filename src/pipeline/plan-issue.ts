@@ -2,6 +2,7 @@
 // pairs carried by any other archived issue are excluded; the number follows earlier issues.
 import { readAllArchivedIssues } from '../archive/list-issues.ts';
 import { type BuiltIssue, buildIssue } from '../content/build-issue.ts';
+import type { Issue } from '../content/issue.ts';
 import type { Content } from '../content/schema.ts';
 import type { VoteCounts } from '../content/score.ts';
 import { compareWeeks, formatWeek, parseWeek, type Week } from '../content/week.ts';
@@ -14,11 +15,14 @@ export type PlanOptions = {
   maxPairs: number;
   asOf?: Date;
   votes?: ReadonlyMap<string, VoteCounts>;
+  /** Issues not archived yet that go out before this one (a preview's next-week draft). */
+  before?: readonly Issue[];
 };
 
 export async function planIssue(opts: PlanOptions): Promise<BuiltIssue> {
   const id = formatWeek(opts.week);
-  const others = (await readAllArchivedIssues(opts.issuesDir)).filter((i) => i.week !== id);
+  const archived = await readAllArchivedIssues(opts.issuesDir);
+  const others = [...archived, ...(opts.before ?? [])].filter((i) => i.week !== id);
   const carried = new Set(others.flatMap((i) => i.pairs.map((p) => p.id)));
   const earlier = others.filter((i) => {
     const w = parseWeek(i.week);
