@@ -19,7 +19,6 @@ import { openDatabase } from '../store/db.ts';
 import { createLeases, type LeaseHolder, newLeaseOwner } from '../store/leases.ts';
 import { createLedger, freezeCheck, type IssueSend, type LedgerSummary } from '../store/ledger.ts';
 import { createSubscribers } from '../store/subscribers.ts';
-import { buildWeek } from './build-week.ts';
 import { sendTest } from './send-test.ts';
 
 export type SendWeekOptions = {
@@ -64,6 +63,8 @@ export async function archiveDigest(issuesDir: string, week: string): Promise<st
 /** The archived issue's personaliser, with the issue built first when the archive has none. */
 async function loadArchive(config: Config, week: string, isFrozen: FreezeCheck, now: Date) {
   if (!(await isFrozen(week)) && (await readArchivedIssue(config.ISSUES_DIR, week)) === null) {
+    // Loaded only when needed: rendering (MJML) more than doubles the sender's memory.
+    const { buildWeek } = await import('./build-week.ts');
     const built = await buildWeek(config, week, { isFrozen, now });
     if (built.status === 'no-pairs') return null;
   }

@@ -4,8 +4,8 @@
 // the provider, so the spacing keeps a small margin per window: arrival jitter of a few
 // milliseconds must not put one request too many into a window.
 
-/** Slack per one-second window: the spacing is (1000 + margin) / rate ms (98% of the ceiling). */
-export const PACE_MARGIN_MS = 20;
+/** Slack per one-second window: the spacing is (1000 + margin) / rate ms (96% of the ceiling). */
+export const PACE_MARGIN_MS = 40;
 
 export type Clock = { now: () => number };
 

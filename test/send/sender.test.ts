@@ -35,7 +35,8 @@ function scripted(script: (call: number, key: string) => Answer = () => 'ok') {
       try {
         let answer = script(n, idempotencyKey);
         if (typeof answer === 'object' && 'delayMs' in answer) {
-          await new Promise((r) => setTimeout(r, answer.delayMs));
+          const { delayMs } = answer;
+          await new Promise((r) => setTimeout(r, delayMs));
           answer = 'ok';
         }
         if (answer !== 'ok') return err(answer);
@@ -259,9 +260,9 @@ describe('sender', () => {
     const gaps = starts.slice(1).map((s, i) => s - starts[i]!);
     // Slot to request start includes a ledger write and the payload build: a few ms of jitter,
     // well inside the 20 ms per-window margin.
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1020 / rate - 2);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1040 / rate - 2);
     const achieved = ((starts.length - 1) / (starts.at(-1)! - starts[0]!)) * 1000;
-    expect(achieved).toBeGreaterThan(rate * 0.95);
+    expect(achieved).toBeGreaterThan(rate * 0.93);
     expect(t.maxInFlight()).toBeGreaterThan(1);
     expect(t.maxInFlight()).toBeLessThanOrEqual(4);
   });
