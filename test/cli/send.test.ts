@@ -10,6 +10,7 @@ import { contentHashText } from '../../src/archive/write-issue.ts';
 import { createLeases } from '../../src/store/leases.ts';
 import { reader, sendWorkspace, WEEK } from '../send/send-fixture.ts';
 import { runCli } from '../support/cli.ts';
+import { dataDir } from '../support/paths.ts';
 import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
 
 const start = useStandIn();
@@ -266,6 +267,22 @@ describe('verdicts send: outcomes', () => {
     const res = await runCli(ws.args(), { env });
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(`${WEEK} has no archived issue`);
+    ws.close();
+  });
+});
+
+describe('verdicts build after a send started', () => {
+  it('refuses to rebuild a frozen week, and builds an unfrozen one', async () => {
+    const ws = await sendWorkspace({ subscribers: 2 });
+    const build = ['build', '--week', WEEK, '--db', ws.dbPath, '--issues', ws.issuesDir];
+    const before = await runCli([...build, '--data', dataDir], { env: ws.env() });
+    expect(before.code, before.stderr).toBe(0);
+    expect((await runCli(ws.args(), { env: ws.env() })).code).toBe(0);
+    const hash = readFileSync(path.join(ws.issuesDir, WEEK, 'content-hash.txt'), 'utf8');
+    const after = await runCli([...build, '--data', dataDir], { env: ws.env() });
+    expect(after.code).toBe(1);
+    expect(after.stderr).toMatch(`${WEEK} is frozen: sending has started`);
+    expect(readFileSync(path.join(ws.issuesDir, WEEK, 'content-hash.txt'), 'utf8')).toBe(hash);
     ws.close();
   });
 });

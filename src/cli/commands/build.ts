@@ -1,23 +1,31 @@
 import type { Command } from 'commander';
-import { neverFrozen } from '../../archive/write-issue.ts';
 import { formatWeek } from '../../content/week.ts';
 import { buildWeek } from '../../pipeline/build-week.ts';
 import { EMAIL_HTML_LIMIT, kb } from '../../render/compile-mjml.ts';
-import { type CliIo, type PathFlags, resolveConfig, withData, withIssues } from '../context.ts';
+import { freezeCheckAt } from '../../store/freeze-check.ts';
+import {
+  type CliIo,
+  type PathFlags,
+  resolveConfig,
+  withData,
+  withDb,
+  withIssues,
+} from '../context.ts';
 import { weekOption } from '../week-option.ts';
 
 type Flags = PathFlags & { week?: string };
 
 export function registerBuild(program: Command, io: CliIo): void {
-  withIssues(withData(program.command('build')))
+  withDb(withIssues(withData(program.command('build'))))
     .description("render a week's issue and write it to the archive (issues/<week>/)")
     .option('--week <YYYY-Www>', 'ISO week (default: the current week)')
     .action(async (flags: Flags) => {
       const config = resolveConfig(io, flags);
       const now = new Date();
       const week = weekOption(flags.week, config.NEWSLETTER_TIMEZONE, now);
-      // Until the send store is wired in, no week counts as frozen.
-      const result = await buildWeek(config, week, { isFrozen: neverFrozen, now });
+      // A week whose send has started is frozen: build refuses to replace what was sent.
+      const isFrozen = freezeCheckAt(config.DATABASE_PATH);
+      const result = await buildWeek(config, week, { isFrozen, now });
       if (result.status === 'no-pairs') {
         io.stdout(`${formatWeek(week)}: no new pairs, so no issue this week; nothing written.\n`);
         return;
