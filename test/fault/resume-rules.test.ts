@@ -124,3 +124,24 @@ describe('fault: resume rules', () => {
 
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe('fault: lease lost mid-send', () => {
+  it('a sender whose lease was taken over stops taking batches, and a re-run finishes exactly once', async () => {
+    const { standIn, ws, env } = await setup(3000, null, 20);
+    const run = spawnSend(ws.args(), { ...env, LEASE_SECONDS: '1' });
+    await requestsReached(standIn, 3);
+    // Another runner took the lease (as after an expiry): the next renewal fails.
+    ws.db().prepare("UPDATE leases SET owner = 'thief:1:00000000'").run();
+    const stopped = await run.done;
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/stopped: lost the lease send:2026-W48 to another sender/);
+    expect(ws.db().prepare('SELECT owner FROM leases').all()).toEqual([
+      { owner: 'thief:1:00000000' },
+    ]);
+    ws.db().prepare('DELETE FROM leases').run();
+    const rest = await spawnSend(ws.args(), env).done;
+    expect(rest.code, rest.stderr).toBe(0);
+    expectExactlyOnce(standIn, 3000);
+    ws.close();
+  }, 60_000);
+});
