@@ -46,7 +46,6 @@ describe('fault: injected provider faults', () => {
       if (last.code === 1) expect(last.stderr).toMatch(/quota|FAILED|stopped/);
     }
     expect(last.code, runs.join('\n')).toBe(0);
-    console.log(`injected faults: ${runs.length} runs, ${standIn.stats().requests} requests`);
     expect(last.stdout).toMatch(
       new RegExp(`${WEEK}: sent ${READERS}, skipped 0, failed 0, uncertain 0`),
     );
