@@ -218,6 +218,17 @@ describe('verdicts send: outcomes', () => {
     ws.close();
   });
 
+  it('--to with an invalid address: exit 1, nothing sent', async () => {
+    const { standIn } = await start();
+    const ws = await sendWorkspace({ subscribers: 1 });
+    const env = ws.env({ RESEND_API_KEY: KEY, RESEND_BASE_URL: standIn.url });
+    const res = await runCli(ws.args('--to', 'not-an-address'), { env });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/test copy not sent: "not-an-address"/);
+    expect(standIn.stats().requests).toBe(0);
+    ws.close();
+  });
+
   it('--to builds an unarchived week without freezing it', async () => {
     const ws = await sendWorkspace({ subscribers: 1, withArchive: false });
     const res = await runCli(ws.args('--to', 'me@example.com'), { env: ws.env() });
