@@ -83,7 +83,7 @@ async function runSend(
     SEND_REQUEST_TIMEOUT_SECONDS: '30',
   };
   const child = spawn(process.execPath, ['--import', preload, binPath, ...ws.args()], {
-    cwd: repoRoot,
+    cwd: ws.dir, // not the repo: a developer's .env must not change the measured run
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

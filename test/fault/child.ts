@@ -2,7 +2,7 @@
 // Every child is killed and awaited after each test: none outlives its test.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterEach } from 'vitest';
-import { binPath, repoRoot } from '../support/paths.ts';
+import { binPath, tempDir } from '../support/paths.ts';
 
 export type ChildResult = {
   code: number | null;
@@ -25,7 +25,9 @@ export function useChildren() {
   });
   return (args: string[], env: Record<string, string>): SendChild => {
     const child = spawn(process.execPath, [binPath, ...args], {
-      cwd: repoRoot,
+      // An empty folder: the CLI loads .env from its working directory, and a developer's own
+      // .env (say, a real RESEND_API_KEY) must never reach a fault run.
+      cwd: tempDir('verdicts-child-'),
       // Only what the test gives: the developer's .env or shell must not leak into a fault run.
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
