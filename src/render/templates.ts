@@ -3,14 +3,11 @@
 // folder. The preview server calls clearTemplateCache() when a template file changes.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { VerdictsError } from '../errors.ts';
+import { PROJECT_ROOT } from '../project-root.ts';
 
-export const DEFAULT_TEMPLATES_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../templates',
-);
+export const DEFAULT_TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 
 type Render = (context: unknown) => string;
 

@@ -2,10 +2,10 @@
 // needs no restart (this is a local tool; a few KB per page load is nothing).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
+import { PROJECT_ROOT } from '../../project-root.ts';
 
-export const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
+export const ASSETS_DIR = path.join(PROJECT_ROOT, 'src/web/preview/assets');
 
 const ASSETS: Record<string, string> = {
   'preview.js': 'text/javascript; charset=utf-8',
