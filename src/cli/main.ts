@@ -3,32 +3,29 @@
 import { Command, CommanderError } from 'commander';
 import { loadDotEnv } from '../config.ts';
 import { isVerdictsError } from '../errors.ts';
-import { registerBuild } from './commands/build.ts';
-import { registerCheck } from './commands/check.ts';
-import { registerLint } from './commands/lint.ts';
-import { registerPairs } from './commands/pairs.ts';
-import { registerPreview } from './commands/preview.ts';
-import { registerRun } from './commands/run.ts';
-import { registerSchedule } from './commands/schedule.ts';
-import { registerSchema } from './commands/schema.ts';
-import { registerSend } from './commands/send.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerSubscribers } from './commands/subscribers.ts';
 import type { CliIo, RegisterCommand } from './context.ts';
 
-const COMMANDS: RegisterCommand[] = [
-  registerBuild,
-  registerCheck,
-  registerLint,
-  registerPairs,
-  registerPreview,
-  registerRun,
-  registerSchedule,
-  registerSchema,
-  registerSend,
-  registerServe,
-  registerSubscribers,
-];
+// Each command's module is imported only when that command runs (all of them for help), so a
+// send does not pay for MJML or the web framework in start-up time and memory.
+const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
+  build: async () => (await import('./commands/build.ts')).registerBuild,
+  check: async () => (await import('./commands/check.ts')).registerCheck,
+  lint: async () => (await import('./commands/lint.ts')).registerLint,
+  pairs: async () => (await import('./commands/pairs.ts')).registerPairs,
+  preview: async () => (await import('./commands/preview.ts')).registerPreview,
+  run: async () => (await import('./commands/run.ts')).registerRun,
+  schedule: async () => (await import('./commands/schedule.ts')).registerSchedule,
+  schema: async () => (await import('./commands/schema.ts')).registerSchema,
+  send: async () => (await import('./commands/send.ts')).registerSend,
+  serve: async () => (await import('./commands/serve.ts')).registerServe,
+  subscribers: async () => (await import('./commands/subscribers.ts')).registerSubscribers,
+};
+
+function commandsFor(argv: string[]): Promise<RegisterCommand[]> {
+  const name = argv.find((a) => !a.startsWith('-'));
+  const load = name === undefined ? undefined : COMMANDS[name];
+  return Promise.all(load ? [load()] : Object.values(COMMANDS).map((l) => l()));
+}
 
 export function defaultIo(): CliIo {
   // Settings from a .env file in the working directory, under what the environment already sets.
@@ -59,7 +56,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   const setExit = (code: number) => {
     exitCode = code;
   };
-  for (const register of COMMANDS) register(program, io, setExit);
+  for (const register of await commandsFor(argv)) register(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

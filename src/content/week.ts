@@ -1,14 +1,12 @@
 // ISO weeks ("2026-W48") in the newsletter's time zone. All date maths goes through date-fns
 // and @date-fns/tz; nothing here reads the clock.
 import { TZDate, tz } from '@date-fns/tz';
-import {
-  addWeeks,
-  getISOWeek,
-  getISOWeeksInYear,
-  getISOWeekYear,
-  setISOWeek,
-  startOfISOWeek,
-} from 'date-fns';
+import { addWeeks } from 'date-fns/addWeeks';
+import { getISOWeek } from 'date-fns/getISOWeek';
+import { getISOWeeksInYear } from 'date-fns/getISOWeeksInYear';
+import { getISOWeekYear } from 'date-fns/getISOWeekYear';
+import { setISOWeek } from 'date-fns/setISOWeek';
+import { startOfISOWeek } from 'date-fns/startOfISOWeek';
 import { err, ok, type Result } from '../result.ts';
 
 export type WeekId = `${number}-W${string}`;

@@ -1,6 +1,7 @@
 // "23–29 November 2026": the days an issue covers, in the newsletter's zone. Pure.
 import { TZDate } from '@date-fns/tz';
-import { addDays, format } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
+import { format } from 'date-fns/format';
 import { parseWeek, weekStart } from '../content/week.ts';
 
 export function weekLabel(week: string, zone: string): string {

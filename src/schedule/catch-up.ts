@@ -1,6 +1,7 @@
 // Which week a slot sends, and what a runner does about the last slot before it started.
 // Pure: the slot, `now` and the week's ledger state come in as data.
-import { formatDuration, intervalToDuration } from 'date-fns';
+import { formatDuration } from 'date-fns/formatDuration';
+import { intervalToDuration } from 'date-fns/intervalToDuration';
 import { formatWeek, type Week, weekOf } from '../content/week.ts';
 
 /**

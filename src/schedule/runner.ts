@@ -5,7 +5,7 @@
 // `schedule` lease; others stand by). Business time comes from an injected clock, so tests
 // fire slots by calling `fire`/`trigger` instead of waiting.
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import { createTask, type ScheduledTask } from 'node-cron';
 import { formatWeek } from '../content/week.ts';
 import type { Logger } from '../log.ts';

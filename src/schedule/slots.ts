@@ -6,7 +6,8 @@
 // (CronExpressionParser.parse(expr, { currentDate, tz }).prev()) would replace the walker
 // here and nothing else would change.
 import { TZDate, tz } from '@date-fns/tz';
-import { addDays, startOfDay } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
+import { startOfDay } from 'date-fns/startOfDay';
 import { createTask, type ParsedFields, validateDetailed } from 'node-cron';
 import { isValidTimeZone } from '../content/week.ts';
 import { err, ok, type Result } from '../result.ts';
