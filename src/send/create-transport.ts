@@ -4,6 +4,7 @@
 import type { Config } from '../config.ts';
 import { VerdictsError } from '../errors.ts';
 import { createOutboxTransport } from './outbox-transport.ts';
+import { assertSafeForRealSend } from './real-send-guard.ts';
 import { createResendTransport } from './resend-transport.ts';
 import type { Transport } from './transport.ts';
 
@@ -19,7 +20,10 @@ export type CreateTransportOptions = {
 };
 
 export function createTransport(
-  config: Pick<Config, 'RESEND_API_KEY' | 'RESEND_BASE_URL' | 'OUTBOX_DIR'>,
+  config: Pick<
+    Config,
+    'RESEND_API_KEY' | 'RESEND_BASE_URL' | 'OUTBOX_DIR' | 'TOKEN_SECRET' | 'PUBLIC_BASE_URL'
+  >,
   opts: CreateTransportOptions = {},
 ): Transport {
   const use = opts.use ?? 'auto';
@@ -32,6 +36,7 @@ export function createTransport(
     );
   }
   if (use !== 'outbox' && apiKey) {
+    assertSafeForRealSend(config);
     return createResendTransport({
       apiKey,
       baseUrl: config.RESEND_BASE_URL,
