@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
+import { Config, loadConfig } from '../src/config.ts';
 import { VerdictsError } from '../src/errors.ts';
+import { repoRoot } from './support/paths.ts';
 
 describe('settings', () => {
   it('work with nothing set (fresh clone defaults)', () => {
@@ -33,5 +36,23 @@ describe('settings', () => {
     expect(details).toMatch(/NEWSLETTER_TIMEZONE: must be an IANA time zone/);
     expect(details).toMatch(/RESEND_RATE_LIMIT:/);
     expect(details).toMatch(/PUBLIC_BASE_URL:/);
+  });
+});
+
+describe('documentation of settings', () => {
+  const keys = Object.keys(Config.shape);
+  const read = (file: string) => readFileSync(path.join(repoRoot, file), 'utf8');
+
+  it('.env.example lists every setting, and no setting the program does not read', () => {
+    const listed = read('.env.example')
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => l.split('=')[0]);
+    expect([...listed].sort()).toEqual([...keys].sort());
+  });
+
+  it('README.md documents every setting', () => {
+    const readme = read('README.md');
+    expect(keys.filter((k) => !readme.includes(`\`${k}\``))).toEqual([]);
   });
 });
