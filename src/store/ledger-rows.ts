@@ -1,0 +1,86 @@
+// The ledger's row shapes: what the tables hold (snake_case) and what the code sees.
+export const BATCH_SIZE = 100;
+
+export type BatchStatus = 'pending' | 'submitting' | 'submitted' | 'failed' | 'uncertain';
+export const BATCH_STATUSES: readonly BatchStatus[] = [
+  'pending',
+  'submitting',
+  'submitted',
+  'failed',
+  'uncertain',
+];
+
+export type IssueSend = {
+  week: string;
+  contentHash: string;
+  status: 'sending' | 'sent';
+  recipients: number;
+  batches: number;
+  startedAt: string;
+  finishedAt: string | null;
+};
+
+export type Batch = {
+  week: string;
+  batchNo: number;
+  status: BatchStatus;
+  attempts: number;
+  firstAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  submittedAt: string | null;
+  error: string | null;
+};
+
+/** A recipient as frozen: the address and name a retry must reuse byte for byte. */
+export type FrozenRecipient = { subscriberId: number; email: string; name: string | null };
+
+export type LedgerSummary = {
+  recipients: number;
+  sent: number;
+  skipped: number;
+  /** Still queued, by the state of their batch. */
+  pending: number;
+  failed: number;
+  uncertain: number;
+  batches: Record<BatchStatus, number>;
+};
+
+export type SendRow = {
+  week: string;
+  content_hash: string;
+  status: 'sending' | 'sent';
+  recipients: number;
+  batches: number;
+  started_at: string;
+  finished_at: string | null;
+};
+export type BatchRow = {
+  week: string;
+  batch_no: number;
+  status: BatchStatus;
+  attempts: number;
+  first_attempt_at: string | null;
+  last_attempt_at: string | null;
+  submitted_at: string | null;
+  error: string | null;
+};
+
+export const toSend = (r: SendRow): IssueSend => ({
+  week: r.week,
+  contentHash: r.content_hash,
+  status: r.status,
+  recipients: r.recipients,
+  batches: r.batches,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+});
+export const toBatch = (r: BatchRow): Batch => ({
+  week: r.week,
+  batchNo: r.batch_no,
+  status: r.status,
+  attempts: r.attempts,
+  firstAttemptAt: r.first_attempt_at,
+  lastAttemptAt: r.last_attempt_at,
+  submittedAt: r.submitted_at,
+  error: r.error,
+});
