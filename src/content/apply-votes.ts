@@ -1,7 +1,7 @@
 // The live community share of an archived issue: the archived vote counts (what the data files
 // said when the issue was built) plus the votes readers cast since, re-scored with score.ts's
 // own rules. Pure: the caller fetches the counts.
-import type { Issue, PairScore, ToolScore } from './issue.ts';
+import type { Issue, PairScore, RecapPair, ToolScore } from './issue.ts';
 import { communityScore, type VoteCounts, verdictLine } from './score.ts';
 
 /**
@@ -26,4 +26,29 @@ function withVotes(p: PairScore, extra: VoteCounts): PairScore {
     ...communityScore(votes[i]!, totalVotes),
   })) as [ToolScore, ToolScore];
   return { ...p, tools, totalVotes, verdictLine: verdictLine(tools) };
+}
+
+/** The community result of an earlier issue's pairs, for the next issue: pairs with votes only. */
+export function recapOf(
+  previous: Issue,
+  countsByPair: ReadonlyMap<string, VoteCounts>,
+): RecapPair[] {
+  return applyVotes(previous, countsByPair).pairs.flatMap((p) => {
+    if (p.totalVotes === 0) return [];
+    const [a, b] = p.tools.map((t) => ({
+      id: t.id,
+      name: t.name,
+      votes: t.votes,
+      communityPercent: t.communityPercent ?? 0,
+    })) as [RecapPair['tools'][0], RecapPair['tools'][1]];
+    return [
+      {
+        id: p.id,
+        week: previous.week,
+        headline: p.headline,
+        tools: [a, b],
+        totalVotes: p.totalVotes,
+      },
+    ];
+  });
 }

@@ -51,6 +51,29 @@ export const PairScore = z.object({
 });
 export type PairScore = z.infer<typeof PairScore>;
 
+/** How readers voted on a pair of an earlier issue: shown in the next issue's recap. */
+export const RecapPair = z.object({
+  id: z.string(),
+  week: z.string(),
+  headline: z.string(),
+  tools: z.tuple([
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      votes: z.number().int(),
+      communityPercent: z.number().int(),
+    }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      votes: z.number().int(),
+      communityPercent: z.number().int(),
+    }),
+  ]),
+  totalVotes: z.number().int().positive(),
+});
+export type RecapPair = z.infer<typeof RecapPair>;
+
 export const Issue = z.object({
   week: z.string().regex(/^\d{4}-W\d{2}$/),
   number: z.number().int().positive(),
@@ -58,5 +81,7 @@ export const Issue = z.object({
   cutoff: z.string(),
   timeZone: z.string(),
   pairs: z.array(PairScore).min(1),
+  /** The community vote on the previous issue's pairs (only pairs with votes). */
+  recap: z.array(RecapPair).optional(),
 });
 export type Issue = z.infer<typeof Issue>;

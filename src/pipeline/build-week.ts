@@ -17,6 +17,7 @@ import { byteLength, EMAIL_HTML_LIMIT } from '../render/compile-mjml.ts';
 import { type RenderedIssue, renderIssue } from '../render/render-issue.ts';
 import type { Templates } from '../render/templates.ts';
 import type { RenderOptions } from '../render/view-model.ts';
+import { voteCountsAt } from '../store/vote-counts-at.ts';
 import { planIssue } from './plan-issue.ts';
 
 export type BuildSizes = { htmlBytes: number; textBytes: number; webBytes: number };
@@ -72,6 +73,7 @@ export async function prepareWeek(
     zone: config.NEWSLETTER_TIMEZONE,
     maxPairs: config.MAX_PAIRS_PER_ISSUE,
     asOf: opts.now,
+    votes: voteCountsAt(config.DATABASE_PATH),
   });
   if (!issue) return { status: 'no-pairs', week: id };
   // Render from the issue exactly as issue.json will hold it, so the sender, which reads the

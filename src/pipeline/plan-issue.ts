@@ -1,6 +1,7 @@
 // What a week's issue would carry, given the content and what the archive already holds:
 // pairs carried by any other archived issue are excluded; the number follows earlier issues.
 import { readAllArchivedIssues } from '../archive/list-issues.ts';
+import { recapOf } from '../content/apply-votes.ts';
 import { type BuiltIssue, buildIssue } from '../content/build-issue.ts';
 import type { Issue } from '../content/issue.ts';
 import type { Content } from '../content/schema.ts';
@@ -28,7 +29,7 @@ export async function planIssue(opts: PlanOptions): Promise<BuiltIssue> {
     const w = parseWeek(i.week);
     return w.ok && compareWeeks(w.value, opts.week) < 0;
   });
-  return buildIssue({
+  const built = buildIssue({
     content: opts.content,
     week: opts.week,
     zone: opts.zone,
@@ -38,4 +39,9 @@ export async function planIssue(opts: PlanOptions): Promise<BuiltIssue> {
     ...(opts.asOf ? { asOf: opts.asOf } : {}),
     ...(opts.votes ? { votes: opts.votes } : {}),
   });
+  // Close the loop: the issue before this one, as readers voted on it since.
+  const previous = earlier.at(-1);
+  const recap = previous && opts.votes ? recapOf(previous, opts.votes) : [];
+  if (!built.issue || recap.length === 0) return built;
+  return { ...built, issue: { ...built.issue, recap } };
 }

@@ -1,6 +1,6 @@
 // Issue -> the plain object the templates print. Every decision (labels, widths, excerpts,
 // URLs) is made here in code, so templates stay logic-free and escaping stays Handlebars' job.
-import type { Issue, LensSplit, PairScore, ToolScore } from '../content/issue.ts';
+import type { Issue, LensSplit, PairScore, RecapPair, ToolScore } from '../content/issue.ts';
 import {
   feedUrl,
   homeUrl,
@@ -114,6 +114,17 @@ export type PairView = PairBase & { next: PairBase | null };
 
 type Ctx = { links: LinkContext; week: string; webUrl: string; vote: string };
 
+/** "SmolVLM2 62% · Code Llama 4 38%": how readers voted on a pair of the previous issue. */
+function recapView(r: RecapPair, links: LinkContext) {
+  const [a, b] = r.tools;
+  return {
+    headline: r.headline,
+    line: `${a.name} ${a.communityPercent}% · ${b.name} ${b.communityPercent}%`,
+    votesLabel: r.totalVotes === 1 ? '1 vote' : `${r.totalVotes} votes`,
+    url: `${webVersionUrl(links, r.week)}#${r.id}`,
+  };
+}
+
 export function issueView(issue: Issue, opts: RenderOptions, ph: Placeholders) {
   // No secret at render time: tokens are per recipient and filled in by the personaliser.
   const links: LinkContext = { baseUrl: opts.baseUrl, secret: '' };
@@ -139,6 +150,7 @@ export function issueView(issue: Issue, opts: RenderOptions, ph: Placeholders) {
     firstTitle: issue.pairs[0]!.headline,
     morePairs: pairs.length - 1,
     first: pairs[0]!,
+    recap: (issue.recap ?? []).map((r) => recapView(r, links)),
   };
 }
 export type IssueView = ReturnType<typeof issueView>;

@@ -3,23 +3,27 @@
 // a rename, so a reader never sees half a file.
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../archive/atomic.ts';
+import type { RunReport } from '../pipeline/run-report.ts';
 
-export type LastRun = {
-  /** The slot the run was for (its cutoff), and how it was started. */
+/** A run's report (what the `run` log line says), with the slot it was for and how it started. */
+export type LastRun = Pick<
+  RunReport,
+  | 'week'
+  | 'pairs'
+  | 'recipients'
+  | 'sent'
+  | 'skipped'
+  | 'failed'
+  | 'uncertain'
+  | 'elapsedMs'
+  | 'message'
+> & {
   slot: string;
   trigger: 'schedule' | 'catch-up' | 'manual';
   startedAt: string;
   finishedAt: string;
-  week: string;
+  /** RunOutcome; a string so an older health file still reads. */
   outcome: string;
-  pairs: number;
-  recipients: number;
-  sent: number;
-  skipped: number;
-  failed: number;
-  uncertain: number;
-  elapsedMs: number;
-  message: string;
 };
 
 export type Health = {

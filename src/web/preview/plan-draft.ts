@@ -6,10 +6,14 @@ import type { Issue } from '../../content/issue.ts';
 import type { Content } from '../../content/schema.ts';
 import { compareWeeks, formatWeek, type Week } from '../../content/week.ts';
 import { planIssue } from '../../pipeline/plan-issue.ts';
+import { voteCountsAt } from '../../store/vote-counts-at.ts';
 import { isArchived } from './archived-issue.ts';
 
 export type DraftPlanInput = {
-  config: Pick<Config, 'ISSUES_DIR' | 'NEWSLETTER_TIMEZONE' | 'MAX_PAIRS_PER_ISSUE'>;
+  config: Pick<
+    Config,
+    'ISSUES_DIR' | 'NEWSLETTER_TIMEZONE' | 'MAX_PAIRS_PER_ISSUE' | 'DATABASE_PATH'
+  >;
   content: Content;
   week: Week;
   current: Week;
@@ -20,6 +24,7 @@ export type DraftPlan = { issue: Issue | null; assumes: string | null };
 
 export async function planDraft(input: DraftPlanInput): Promise<DraftPlan> {
   const { config, content } = input;
+  const votes = voteCountsAt(config.DATABASE_PATH);
   const plan = (week: Week, before: Issue[] = []) =>
     planIssue({
       content,
@@ -28,6 +33,7 @@ export async function planDraft(input: DraftPlanInput): Promise<DraftPlan> {
       zone: config.NEWSLETTER_TIMEZONE,
       maxPairs: config.MAX_PAIRS_PER_ISSUE,
       before,
+      votes,
     });
   const later = compareWeeks(input.week, input.current) > 0;
   const pending =
