@@ -17,7 +17,8 @@ import { type SenderSettings, type SendReport, sendBatches } from '../send/sende
 import type { OutgoingEmail, Transport } from '../send/transport.ts';
 import { openDatabase } from '../store/db.ts';
 import { createLeases, type LeaseHolder, newLeaseOwner } from '../store/leases.ts';
-import { createLedger, freezeCheck, type IssueSend, type LedgerSummary } from '../store/ledger.ts';
+import { createLedger, freezeCheck } from '../store/ledger.ts';
+import type { IssueSend, LedgerSummary } from '../store/ledger-rows.ts';
 import { createSubscribers } from '../store/subscribers.ts';
 import { sendTest } from './send-test.ts';
 

@@ -84,3 +84,29 @@ export const toBatch = (r: BatchRow): Batch => ({
   submittedAt: r.submitted_at,
   error: r.error,
 });
+
+/** Recipient counts by (recipient status, batch status), and batch counts, as a summary. */
+export function summarise(
+  recipients: readonly { status: string; batch: BatchStatus; n: number }[],
+  batches: readonly { status: BatchStatus; n: number }[],
+): LedgerSummary {
+  const out: LedgerSummary = {
+    recipients: 0,
+    sent: 0,
+    skipped: 0,
+    pending: 0,
+    failed: 0,
+    uncertain: 0,
+    batches: { pending: 0, submitting: 0, submitted: 0, failed: 0, uncertain: 0 },
+  };
+  for (const { status, batch, n } of recipients) {
+    out.recipients += n;
+    if (status === 'sent') out.sent += n;
+    else if (status === 'skipped') out.skipped += n;
+    else if (batch === 'failed') out.failed += n;
+    else if (batch === 'uncertain') out.uncertain += n;
+    else out.pending += n;
+  }
+  for (const { status, n } of batches) out.batches[status] = n;
+  return out;
+}

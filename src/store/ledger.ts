@@ -20,18 +20,9 @@ import {
   type IssueSend,
   type LedgerSummary,
   type SendRow,
+  summarise,
   toBatch,
   toSend,
-} from './ledger-rows.ts';
-
-export {
-  BATCH_SIZE,
-  BATCH_STATUSES,
-  type Batch,
-  type BatchStatus,
-  type FrozenRecipient,
-  type IssueSend,
-  type LedgerSummary,
 } from './ledger-rows.ts';
 
 export function createLedger(db: Db) {
@@ -238,27 +229,8 @@ export function createLedger(db: Db) {
       return true;
     },
 
-    summary(week: string): LedgerSummary {
-      const out: LedgerSummary = {
-        recipients: 0,
-        sent: 0,
-        skipped: 0,
-        pending: 0,
-        failed: 0,
-        uncertain: 0,
-        batches: { pending: 0, submitting: 0, submitted: 0, failed: 0, uncertain: 0 },
-      };
-      for (const { status, batch, n } of recipientCounts.all(week)) {
-        out.recipients += n;
-        if (status === 'sent') out.sent += n;
-        else if (status === 'skipped') out.skipped += n;
-        else if (batch === 'failed') out.failed += n;
-        else if (batch === 'uncertain') out.uncertain += n;
-        else out.pending += n;
-      }
-      for (const { status, n } of batchCounts.all(week)) out.batches[status] = n;
-      return out;
-    },
+    summary: (week: string): LedgerSummary =>
+      summarise(recipientCounts.all(week), batchCounts.all(week)),
   };
 }
 
