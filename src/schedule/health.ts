@@ -50,3 +50,19 @@ export async function readLastRun(file: string): Promise<LastRun | null> {
     return null;
   }
 }
+
+/** The report's fields the health file keeps. */
+export const reportFields = (
+  r: RunReport,
+): Omit<LastRun, 'slot' | 'trigger' | 'startedAt' | 'finishedAt'> => ({
+  week: r.week,
+  outcome: r.outcome,
+  pairs: r.pairs,
+  recipients: r.recipients,
+  sent: r.sent,
+  skipped: r.skipped,
+  failed: r.failed,
+  uncertain: r.uncertain,
+  elapsedMs: r.elapsedMs,
+  message: r.message,
+});

@@ -4,8 +4,6 @@
 // check after the run if it is still within grace); one active runner per database (the
 // `schedule` lease; others stand by). Business time comes from an injected clock, so tests
 // fire slots by calling `fire`/`trigger` instead of waiting.
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns/format';
 import { createTask, type ScheduledTask } from 'node-cron';
 import { formatWeek } from '../content/week.ts';
 import type { Logger } from '../log.ts';
@@ -13,9 +11,9 @@ import { emptyReport, type RunReport } from '../pipeline/run-report.ts';
 import type { LeaseHolder } from '../store/leases.ts';
 import { decideCatchUp, dueWeek, type WeekState } from './catch-up.ts';
 import type { Clock } from './clock.ts';
-import { type Health, type LastRun, readLastRun, writeHealth } from './health.ts';
+import { type Health, type LastRun, readLastRun, reportFields, writeHealth } from './health.ts';
 import type { ScheduleLease } from './schedule-lease.ts';
-import type { CronSchedule } from './slots.ts';
+import { type CronSchedule, describeNext } from './slots.ts';
 
 export type Trigger = LastRun['trigger'];
 
@@ -97,13 +95,7 @@ export function createRunner(deps: RunnerDeps): Runner {
   });
 
   const nextRun = () => schedule.next(clock())?.toISOString() ?? null;
-  /** The next slot as an instant and as the operator's wall clock in the newsletter's zone. */
-  const next = () => {
-    const at = schedule.next(clock());
-    if (!at) return { next: null };
-    const local = format(new TZDate(at.getTime(), schedule.zone), 'EEE yyyy-MM-dd HH:mm');
-    return { next: at.toISOString(), nextLocal: `${local} ${schedule.zone}` };
-  };
+  const next = () => describeNext(schedule, clock());
   const health = () =>
     writeHealth(deps.healthFile, {
       pid: process.pid,
@@ -157,7 +149,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       trigger,
       startedAt: startedAt.toISOString(),
       finishedAt: clock().toISOString(),
-      ...pick(report),
+      ...reportFields(report),
     };
     await health();
     return report;
@@ -254,16 +246,3 @@ export function createRunner(deps: RunnerDeps): Runner {
 }
 
 const wholeSecond = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000);
-
-const pick = (r: RunReport) => ({
-  week: r.week,
-  outcome: r.outcome,
-  pairs: r.pairs,
-  recipients: r.recipients,
-  sent: r.sent,
-  skipped: r.skipped,
-  failed: r.failed,
-  uncertain: r.uncertain,
-  elapsedMs: r.elapsedMs,
-  message: r.message,
-});

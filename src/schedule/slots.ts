@@ -7,6 +7,7 @@
 // here and nothing else would change.
 import { TZDate, tz } from '@date-fns/tz';
 import { addDays } from 'date-fns/addDays';
+import { format } from 'date-fns/format';
 import { startOfDay } from 'date-fns/startOfDay';
 import { createTask, type ParsedFields, validateDetailed } from 'node-cron';
 import { isValidTimeZone } from '../content/week.ts';
@@ -85,4 +86,15 @@ function walker(fields: ParsedFields, zone: string, matches: (d: Date) => boolea
     }
     return null;
   };
+}
+
+/** The next slot after `now`, as an instant and as the operator's wall clock in the zone. */
+export function describeNext(
+  schedule: CronSchedule,
+  now: Date,
+): { next: string | null; nextLocal?: string } {
+  const at = schedule.next(now);
+  if (!at) return { next: null };
+  const local = format(new TZDate(at.getTime(), schedule.zone), 'EEE yyyy-MM-dd HH:mm');
+  return { next: at.toISOString(), nextLocal: `${local} ${schedule.zone}` };
 }
