@@ -14,7 +14,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { err, ok, type Result } from '../result.ts';
 import {
@@ -79,6 +78,8 @@ export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
       headers: { ...email.headers, 'X-Entity-Ref-ID': id, ...(tags ? { 'X-Tags': tags } : {}) },
       baseBoundary: id,
     };
+    // Loaded on first use: a Resend send never needs it (~10 MB of the sender's memory).
+    const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
     const bytes = await new MailComposer(mail).compile().build();
     const tmp = `${file}.${process.pid}.tmp`;
     await writeFile(tmp, bytes);
