@@ -1,6 +1,7 @@
 // Send progress: a bar on an interactive terminal, otherwise a plain line every few seconds
 // (cron logs stay readable). Notes (warnings, failures) print above the bar without breaking it.
-import { Presets, SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
 
 export type ProgressIo = {
   stdout: (text: string) => void;
@@ -49,6 +50,10 @@ export function createProgress(io: ProgressIo, label: string, now = Date.now): P
 }
 
 function barProgress(io: ProgressIo, label: string): Progress {
+  // Required only on a terminal: cron and service runs never pay for it.
+  const { Presets, SingleBar } = createRequire(import.meta.url)(
+    'cli-progress',
+  ) as typeof CliProgress;
   const bar = new SingleBar(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} recipients | ETA {eta_formatted}`,
