@@ -257,10 +257,10 @@ describe('sender', () => {
     const report = await run(ledger, t.transport, { ratePerSecond: rate, maxInFlight: 4 });
     expect(report.complete).toBe(true);
     const starts = t.calls.map((c) => c.startedAt);
-    const gaps = starts.slice(1).map((s, i) => s - starts[i]!);
-    // Slot to request start includes a ledger write and the payload build: a few ms of jitter,
-    // well inside the 20 ms per-window margin.
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1040 / rate - 2);
+    // What Resend's limit counts: no one-second window holds more than `rate` request starts
+    // (each start may jitter by the ledger write and payload build; the margin absorbs it).
+    const crowded = starts.slice(rate).filter((s, i) => s - starts[i]! < 1000);
+    expect(crowded).toEqual([]);
     // The achieved rate against the ceiling is a benchmark row (npm run bench), not a unit
     // test: on a shared machine wall-clock rates are noise. What holds under any load: starts
     // never come closer than the interval, and slow answers overlap instead of stalling.
