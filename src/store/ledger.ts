@@ -27,6 +27,9 @@ import {
 
 export function createLedger(db: Db) {
   const getSend = db.prepare<[string], SendRow>('SELECT * FROM issue_sends WHERE week = ?');
+  const sentWeeks = db.prepare<[], { week: string }>(
+    `SELECT week FROM issue_sends WHERE status = 'sent' ORDER BY week DESC`,
+  );
   const insertSend = db.prepare<[string, string, string]>(
     `INSERT INTO issue_sends (week, content_hash, status, recipients, batches, started_at)
      VALUES (?, ?, 'sending', 0, 0, ?)`,
@@ -155,6 +158,8 @@ export function createLedger(db: Db) {
   return {
     get,
     isFrozen: (week: string): boolean => getSend.get(week) !== undefined,
+    /** Weeks whose send finished, newest first (the public archive lists these). */
+    sentWeeks: (): string[] => sentWeeks.all().map((r) => r.week),
 
     /**
      * Freeze the active subscribers into the ledger (one transaction), or return the existing

@@ -5,9 +5,9 @@ import type { Logger } from '../../log.ts';
 import type { Transport } from '../../send/transport.ts';
 import type { Db } from '../../store/db.ts';
 import { createEvents, type Events } from '../../store/events.ts';
+import { createLedger, type Ledger } from '../../store/ledger.ts';
 import { createSubscribers, type Subscribers } from '../../store/subscribers.ts';
 import { createVotes, type Votes } from '../../store/votes.ts';
-import { createSentIssues, type SentIssues } from './sent-issues.ts';
 
 export type PublicLimits = {
   /** POST /subscribe (and resubscribe) requests per client IP per window. */
@@ -49,7 +49,8 @@ export type PublicDeps = {
   subscribers: Subscribers;
   events: Events;
   votes: Votes;
-  sentIssues: SentIssues;
+  /** Which weeks are public: sent (listed) or sending (reachable by link). */
+  ledger: Pick<Ledger, 'get' | 'sentWeeks'>;
   transport: Transport;
   now: () => Date;
   logger: Logger;
@@ -77,7 +78,7 @@ export function publicDeps(
     subscribers: createSubscribers(db),
     events: createEvents(db),
     votes: createVotes(db),
-    sentIssues: createSentIssues(db),
+    ledger: createLedger(db),
     transport,
     now: () => new Date(),
     logger,

@@ -28,8 +28,7 @@ export function createLiveIssues(deps: PublicDeps) {
 
   /** A public week's archived issue; null for an unknown, draft or unsent week. */
   const issue = (week: string): Promise<Issue | null> => {
-    if (!WEEK.test(week) || deps.sentIssues.stateOf(week) === undefined)
-      return Promise.resolve(null);
+    if (!WEEK.test(week) || deps.ledger.get(week) === undefined) return Promise.resolve(null);
     let hit = issues.get(week);
     if (!hit) {
       hit = readArchivedIssue(deps.config.ISSUES_DIR, week);
@@ -66,7 +65,7 @@ export function createLiveIssues(deps: PublicDeps) {
 
   /** Every sent issue as archived, newest first (front page and feed: stable entries). */
   const sent = async (): Promise<Issue[]> => {
-    const all = await Promise.all(deps.sentIssues.sentWeeks().map(issue));
+    const all = await Promise.all(deps.ledger.sentWeeks().map(issue));
     return all.filter((i): i is Issue => i !== null);
   };
 
