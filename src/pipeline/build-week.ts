@@ -44,7 +44,9 @@ export function fromName(fromEmail: string): string | undefined {
   return m?.[1]?.trim() || undefined;
 }
 
-export function renderOptions(config: Config): RenderOptions {
+export function renderOptions(
+  config: Pick<Config, 'FROM_EMAIL' | 'PUBLIC_BASE_URL' | 'POSTAL_ADDRESS'>,
+): RenderOptions {
   const name = fromName(config.FROM_EMAIL);
   return {
     baseUrl: config.PUBLIC_BASE_URL,

@@ -7,7 +7,7 @@ import { archivePath } from '../../archive/layout.ts';
 import { readArchivedIssue } from '../../archive/list-issues.ts';
 import { applyVotes } from '../../content/apply-votes.ts';
 import type { Issue } from '../../content/issue.ts';
-import { fromName } from '../../pipeline/build-week.ts';
+import { renderOptions } from '../../pipeline/build-week.ts';
 import { renderIssue } from '../../render/render-issue.ts';
 import type { RenderOptions } from '../../render/view-model.ts';
 import type { PublicDeps } from './deps.ts';
@@ -17,12 +17,7 @@ export const WEEK = /^\d{4}-W\d{2}$/;
 export type LiveIssues = ReturnType<typeof createLiveIssues>;
 
 export function createLiveIssues(deps: PublicDeps) {
-  const name = fromName(deps.config.FROM_EMAIL);
-  const renderOpts: RenderOptions = {
-    baseUrl: deps.config.PUBLIC_BASE_URL,
-    postalAddress: deps.config.POSTAL_ADDRESS,
-    ...(name ? { fromName: name } : {}),
-  };
+  const renderOpts: RenderOptions = renderOptions(deps.config);
   const issues = new Map<string, Promise<Issue | null>>();
   const pages = new Map<string, { key: string; html: Promise<string> }>();
 
