@@ -1,7 +1,8 @@
 // A send workspace for tests and benches: a SQLite file with N active subscribers (made in SQL,
 // so 200,000 take a second), an archive with the seed week already built (rendered once per
 // process and copied, MJML is slow), and the environment a `verdicts send` child needs.
-import { cpSync } from 'node:fs';
+// `pairs: 6` builds the largest issue instead: the seed pair and five renamed copies of it.
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { neverFrozen } from '../../src/archive/write-issue.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -13,18 +14,54 @@ export const WEEK = '2026-W48';
 /** After the seed pair was published, so the build includes it. */
 export const BUILD_NOW = new Date('2026-11-29T12:00:00Z');
 
-let builtArchive: Promise<string> | undefined;
+/**
+ * The seed data with `pairs - 1` more comparisons in the seed week: copies of the seed pair
+ * whose tools are renamed (`smolvlm2-2`, "SmolVLM2 (2)", …), quotes and verdicts unchanged.
+ */
+export function seedDataWithPairs(pairs: number): string {
+  if (pairs === 1) return dataDir;
+  const dir = path.join(tempDir('verdicts-data-'), 'data');
+  cpSync(dataDir, dir, { recursive: true });
+  const [file] = readdirSync(path.join(dir, 'comparisons'));
+  const comparison = readFileSync(path.join(dir, 'comparisons', file!), 'utf8');
+  const toolIds = /^tools: \[(.+)\]$/m.exec(comparison)![1]!.split(', ');
+  for (let n = 2; n <= pairs; n++) {
+    const renamed = (id: string) => `${id}-${n}`;
+    for (const id of toolIds) {
+      const tool = readFileSync(path.join(dir, 'tools', `${id}.yaml`), 'utf8')
+        .replace(/^id: .+$/m, `id: ${renamed(id)}`)
+        .replace(/^name: (.+)$/m, `name: $1 (${n})`);
+      writeFileSync(path.join(dir, 'tools', `${renamed(id)}.yaml`), tool);
+    }
+    const copy = comparison
+      .replace(/^id: (.+)$/m, `id: $1-${n}`)
+      .replace(/^headline: (.+)$/m, `headline: $1 (${n})`)
+      .replace(/^tools: .+$/m, `tools: [${toolIds.map(renamed).join(', ')}]`)
+      .replace(/^(\s+tool: )(\S+)$/gm, (_, lead: string, id: string) => lead + renamed(id));
+    writeFileSync(path.join(dir, 'comparisons', file!.replace('.yaml', `-${n}.yaml`)), copy);
+  }
+  return dir;
+}
 
-/** The seed week's archive, built once per process into its own folder. */
-export function seedArchive(): Promise<string> {
-  builtArchive ??= (async () => {
-    const issuesDir = path.join(tempDir('verdicts-archive-'), 'issues');
-    const config = { ...loadConfig({}), DATA_DIR: dataDir, ISSUES_DIR: issuesDir };
-    const res = await buildWeek(config, WEEK, { isFrozen: neverFrozen, now: BUILD_NOW });
-    if (res.status !== 'built') throw new Error('seed week did not build');
-    return issuesDir;
-  })();
-  return builtArchive;
+const builtArchives = new Map<number, Promise<{ issuesDir: string; dataDir: string }>>();
+
+/** The seed week's archive with `pairs` pairs (1 or up to 6), built once per process. */
+export function seedArchive(pairs = 1): Promise<{ issuesDir: string; dataDir: string }> {
+  let built = builtArchives.get(pairs);
+  if (!built) {
+    built = (async () => {
+      const data = seedDataWithPairs(pairs);
+      const issuesDir = path.join(tempDir('verdicts-archive-'), 'issues');
+      const config = { ...loadConfig({}), DATA_DIR: data, ISSUES_DIR: issuesDir };
+      const res = await buildWeek(config, WEEK, { isFrozen: neverFrozen, now: BUILD_NOW });
+      if (res.status !== 'built') throw new Error('seed week did not build');
+      const archived = JSON.parse(readFileSync(path.join(issuesDir, WEEK, 'issue.json'), 'utf8'));
+      if (archived.pairs.length !== pairs) throw new Error(`built ${archived.pairs.length} pairs`);
+      return { issuesDir, dataDir: data };
+    })();
+    builtArchives.set(pairs, built);
+  }
+  return built;
 }
 
 /** Insert `count` active subscribers reader<from+i>@example.com in one statement. */
@@ -52,12 +89,15 @@ export type Workspace = {
   db: () => Db;
 };
 
-export async function sendWorkspace(opts: { subscribers?: number; withArchive?: boolean } = {}) {
+export async function sendWorkspace(
+  opts: { subscribers?: number; withArchive?: boolean; pairs?: number } = {},
+) {
   const dir = tempDir('verdicts-send-');
   const dbPath = path.join(dir, 'verdicts.db');
   const issuesDir = path.join(dir, 'issues');
   const outboxDir = path.join(dir, 'outbox');
-  if (opts.withArchive ?? true) cpSync(await seedArchive(), issuesDir, { recursive: true });
+  const seed = await seedArchive(opts.pairs ?? 1);
+  if (opts.withArchive ?? true) cpSync(seed.issuesDir, issuesDir, { recursive: true });
   const setup = openDatabase(dbPath);
   if (opts.subscribers) addReaders(setup, opts.subscribers);
   setup.close();
@@ -76,7 +116,7 @@ export async function sendWorkspace(opts: { subscribers?: number; withArchive?: 
       '--issues',
       issuesDir,
       '--data',
-      dataDir,
+      seed.dataDir,
       '--outbox',
       outboxDir,
       ...extra,

@@ -37,7 +37,7 @@ export type TestServer = Awaited<ReturnType<typeof start>>;
 async function start(opts: StartOptions = {}) {
   const dir = tempDir('verdicts-web-');
   const issuesDir = path.join(dir, 'issues');
-  cpSync(await seedArchive(), issuesDir, { recursive: true });
+  cpSync((await seedArchive()).issuesDir, issuesDir, { recursive: true });
   const env = {
     TOKEN_SECRET: SECRET,
     RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET,
