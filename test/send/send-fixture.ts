@@ -96,8 +96,10 @@ export async function sendWorkspace(
   const dbPath = path.join(dir, 'verdicts.db');
   const issuesDir = path.join(dir, 'issues');
   const outboxDir = path.join(dir, 'outbox');
-  const seed = await seedArchive(opts.pairs ?? 1);
-  if (opts.withArchive ?? true) cpSync(seed.issuesDir, issuesDir, { recursive: true });
+  const pairs = opts.pairs ?? 1;
+  const withArchive = opts.withArchive ?? true;
+  const seed = withArchive ? await seedArchive(pairs) : { dataDir: seedDataWithPairs(pairs) };
+  if ('issuesDir' in seed) cpSync(seed.issuesDir, issuesDir, { recursive: true });
   const setup = openDatabase(dbPath);
   if (opts.subscribers) addReaders(setup, opts.subscribers);
   setup.close();
