@@ -4,6 +4,7 @@
 // `verdicts run` both call this; expected outcomes are values, misuse and bad input throw.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { getHeapStatistics } from 'node:v8';
 import { archivePath } from '../archive/layout.ts';
 import { readArchivedIssue } from '../archive/list-issues.ts';
 import { personaliserFromArchive } from '../archive/read-email.ts';
@@ -12,9 +13,10 @@ import type { Config } from '../config.ts';
 import { VerdictsError } from '../errors.ts';
 import type { LinkContext } from '../links.ts';
 import { type CreateTransportOptions, createTransport } from '../send/create-transport.ts';
+import { sendHeapFit } from '../send/heap-need.ts';
 import type { Progress } from '../send/progress.ts';
 import { type SenderSettings, type SendReport, sendBatches } from '../send/sender.ts';
-import type { OutgoingEmail, Transport } from '../send/transport.ts';
+import { MAX_BATCH, type OutgoingEmail, type Transport } from '../send/transport.ts';
 import { openDatabase } from '../store/db.ts';
 import { createLeases, type LeaseHolder, newLeaseOwner } from '../store/leases.ts';
 import { createLedger, freezeCheck } from '../store/ledger.ts';
@@ -94,6 +96,35 @@ export function emailBuilder(config: Config, week: string, archive: Archive) {
   };
 }
 
+/**
+ * Refuse, before anything is frozen or sent, a send whose batches cannot fit in the heap Node
+ * was given (NODE_OPTIONS=--max-old-space-size): it would run out mid-send. Warn when tight.
+ */
+function checkHeap(
+  config: Config,
+  week: string,
+  email: { html: string; text: string },
+  log: (line: string) => void,
+): void {
+  const maxInFlight = config.SEND_MAX_IN_FLIGHT;
+  const { needMb, limitMb, fit } = sendHeapFit({
+    htmlChars: email.html.length,
+    textChars: email.text.length,
+    batchSize: MAX_BATCH,
+    maxInFlight,
+    limitMb: getHeapStatistics().heap_size_limit / 2 ** 20,
+  });
+  const what = `sending ${week} needs about ${needMb} MB of heap with SEND_MAX_IN_FLIGHT=${maxInFlight}, and this process has ${limitMb} MB`;
+  if (fit === 'too_small') {
+    throw new VerdictsError(
+      'send',
+      'heap_too_small',
+      `${what}: raise --max-old-space-size in NODE_OPTIONS or lower SEND_MAX_IN_FLIGHT. This run sent nothing.`,
+    );
+  }
+  if (fit === 'tight') log(`${week}: warning: ${what}; it may run out of memory (a rerun resumes)`);
+}
+
 export async function sendWeek(
   config: Config,
   week: string,
@@ -129,6 +160,7 @@ export async function sendWeek(
     try {
       const archive = await loadArchive(config, week, freezeCheck(ledger), now());
       if (!archive) return { status: 'no-issue', week };
+      checkHeap(config, week, archive.personalise.archived, opts.log);
       if (!ledger.isFrozen(week) && createSubscribers(db).countByStatus().active === 0) {
         return { status: 'nothing-to-send', week };
       }
