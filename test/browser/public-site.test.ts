@@ -10,8 +10,6 @@ import {
   launchBrowser,
   measure,
 } from '../support/browser.ts';
-import { runCli } from '../support/cli.ts';
-import { dataDir } from '../support/paths.ts';
 import { mailTo, type TestServer, useServer, WEEK } from '../web/web-fixture.ts';
 
 const ADA = 'ada@example.com';
@@ -79,22 +77,7 @@ describe.skipIf(!hasChromium())('the public site in a browser', () => {
     expect(s.subscribers.getByEmail(ADA)?.status).toBe('active');
 
     // The weekly send puts the issue in the outbox, with vote and unsubscribe links.
-    const sent = await runCli(
-      [
-        'send',
-        '--week',
-        WEEK,
-        '--db',
-        s.env.DATABASE_PATH,
-        '--issues',
-        s.env.ISSUES_DIR,
-        '--data',
-        dataDir,
-        '--outbox',
-        s.env.OUTBOX_DIR,
-      ],
-      { env: { TOKEN_SECRET: s.env.TOKEN_SECRET, PUBLIC_BASE_URL: s.url } },
-    );
+    const sent = await s.sendWeek();
     expect(sent.code, sent.stderr).toBe(0);
     const issueMail = (await mailTo(s, ADA)).find((m) => !m.subject.startsWith('Confirm'))!;
     const [votePath] = paths(issueMail.html, /\/vote\/.*\/smolvlm2\//);

@@ -15,7 +15,8 @@ import { createPublicApp } from '../../src/web/public/app.ts';
 import { type DepsOverrides, publicDeps } from '../../src/web/public/deps.ts';
 import { startPublicServer } from '../../src/web/public/server.ts';
 import { seedArchive, WEEK } from '../send/send-fixture.ts';
-import { tempDir } from '../support/paths.ts';
+import { runCli } from '../support/cli.ts';
+import { dataDir, tempDir } from '../support/paths.ts';
 
 export { WEEK };
 export const SECRET = 'test-secret-0123456789abcdef';
@@ -91,10 +92,12 @@ async function start(opts: StartOptions = {}) {
     post,
     subscribe: (email: string, name = '') => post('/subscribe', { email, name, website: '' }),
     /** Parsed .eml files in the outbox, oldest first. */
-    outbox: async () => {
-      const files = listEml(env.OUTBOX_DIR);
-      return Promise.all(files.map(async (f) => simpleParser(readFileSync(f))));
-    },
+    outbox: () => parseOutbox(env.OUTBOX_DIR),
+    /** `verdicts send --week WEEK` with this site's settings (and `extra`, which wins). */
+    sendWeek: (extra: Record<string, string> = {}) =>
+      runCli(['send', '--week', WEEK], {
+        env: { ...env, DATA_DIR: dataDir, PUBLIC_BASE_URL: url, ...extra },
+      }),
     /** The path of the link in the latest confirmation email to `to`. */
     confirmPath: async (to: string) => {
       const mails = (await listMail(env.OUTBOX_DIR)).filter((m) => m.to === to);
@@ -131,9 +134,11 @@ function listEml(dir: string): string[] {
     .sort();
 }
 
+const parseOutbox = (dir: string) =>
+  Promise.all(listEml(dir).map((f) => simpleParser(readFileSync(f))));
+
 async function listMail(dir: string) {
-  const parsed = await Promise.all(listEml(dir).map((f) => simpleParser(readFileSync(f))));
-  return parsed.map((m) => ({
+  return (await parseOutbox(dir)).map((m) => ({
     to: Array.isArray(m.to) ? m.to[0]?.text : m.to?.text,
     subject: m.subject ?? '',
     text: m.text ?? '',

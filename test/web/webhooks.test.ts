@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.ts';
-import { dataDir } from '../support/paths.ts';
 import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
 import { signWebhook } from '../support/webhook-sign.ts';
 import { type TestServer, useServer, WEBHOOK_SECRET, WEEK } from './web-fixture.ts';
@@ -144,28 +142,11 @@ describe('Resend webhooks', () => {
     await deliver(s, bounce('ann@example.com'));
     await deliver(s, event('email.complained', 'bob@example.com'));
 
-    const run = await runCli(
-      [
-        'send',
-        '--week',
-        WEEK,
-        '--db',
-        s.env.DATABASE_PATH,
-        '--issues',
-        s.env.ISSUES_DIR,
-        '--data',
-        dataDir,
-      ],
-      {
-        env: {
-          TOKEN_SECRET: s.env.TOKEN_SECRET,
-          PUBLIC_BASE_URL: s.url,
-          RESEND_API_KEY: KEY,
-          RESEND_BASE_URL: standIn.url,
-          RESEND_RATE_LIMIT: '50',
-        },
-      },
-    );
+    const run = await s.sendWeek({
+      RESEND_API_KEY: KEY,
+      RESEND_BASE_URL: standIn.url,
+      RESEND_RATE_LIMIT: '50',
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(Object.fromEntries(standIn.countByRecipient())).toEqual({
       'cat@example.com': 1,
