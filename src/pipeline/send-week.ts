@@ -16,11 +16,11 @@ import { type CreateTransportOptions, createTransport } from '../send/create-tra
 import { sendHeapFit } from '../send/heap-need.ts';
 import type { Progress } from '../send/progress.ts';
 import { type SenderSettings, type SendReport, sendBatches } from '../send/sender.ts';
-import { MAX_BATCH, type OutgoingEmail, type Transport } from '../send/transport.ts';
+import type { OutgoingEmail, Transport } from '../send/transport.ts';
 import { openDatabase } from '../store/db.ts';
 import { createLeases, type LeaseHolder, newLeaseOwner } from '../store/leases.ts';
 import { createLedger, freezeCheck } from '../store/ledger.ts';
-import type { IssueSend, LedgerSummary } from '../store/ledger-rows.ts';
+import { BATCH_SIZE, type IssueSend, type LedgerSummary } from '../store/ledger-rows.ts';
 import { createSubscribers } from '../store/subscribers.ts';
 import { sendTest } from './send-test.ts';
 
@@ -110,7 +110,7 @@ function checkHeap(
   const { needMb, limitMb, fit } = sendHeapFit({
     htmlChars: email.html.length,
     textChars: email.text.length,
-    batchSize: MAX_BATCH,
+    batchSize: BATCH_SIZE,
     maxInFlight,
     limitMb: getHeapStatistics().heap_size_limit / 2 ** 20,
   });
