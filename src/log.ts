@@ -70,6 +70,3 @@ export const secretsOf = (config: Config): (string | undefined)[] => [
   config.RESEND_WEBHOOK_SECRET,
   config.TOKEN_SECRET,
 ];
-
-/** A logger that drops everything (library code called without one). */
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -40,5 +40,3 @@ export function normaliseEmail(raw: string): Result<string, string> {
   if ((labels.at(-1) ?? '').length < 2) return err('top-level domain too short');
   return ok(`${local}@${domain}`);
 }
-
-export const isValidEmail = (raw: string): boolean => normaliseEmail(raw).ok;

@@ -2,13 +2,6 @@
 export const BATCH_SIZE = 100;
 
 export type BatchStatus = 'pending' | 'submitting' | 'submitted' | 'failed' | 'uncertain';
-export const BATCH_STATUSES: readonly BatchStatus[] = [
-  'pending',
-  'submitting',
-  'submitted',
-  'failed',
-  'uncertain',
-];
 
 export type IssueSend = {
   week: string;
