@@ -7,13 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { buildWeek } from '../../src/pipeline/build-week.ts';
 import { compilePersonaliser } from '../../src/render/personalise.ts';
 import { renderIssue } from '../../src/render/render-issue.ts';
-import {
-  artifactPath,
-  type Browser,
-  hasChromium,
-  launchBrowser,
-  measure,
-} from '../support/browser.ts';
+import { artifactPath, type Browser, launchBrowser, measure } from '../support/browser.ts';
 import { LINKS, RENDER_OPTS, sixPairIssue } from '../support/issue-fixtures.ts';
 import { dataDir, tempDir } from '../support/paths.ts';
 
@@ -24,7 +18,6 @@ let seedHtml: string;
 let sixHtml: string;
 
 beforeAll(async () => {
-  if (!hasChromium()) return;
   issues = tempDir('verdicts-issues-');
   const config = {
     ...loadConfig({ PUBLIC_BASE_URL: 'https://verdicts.example.com' }),
@@ -51,7 +44,7 @@ async function box(page: Page, text: string) {
   return (await el.boundingBox())!;
 }
 
-describe.skipIf(!hasChromium())('the email in a browser', () => {
+describe('the email in a browser', () => {
   for (const width of [375, 800]) {
     it(`fits ${width} px without horizontal scroll and shows both tools`, async () => {
       const page = await browser.page({ width });
@@ -90,7 +83,7 @@ describe.skipIf(!hasChromium())('the email in a browser', () => {
   });
 });
 
-describe.skipIf(!hasChromium())('the archive in a browser', () => {
+describe('the archive in a browser', () => {
   for (const width of [375, 1100]) {
     it(`shows the web version at ${width} px with full quotes`, async () => {
       const page = await browser.page({ width });

@@ -1,4 +1,4 @@
-// The editors' preview in Debian chromium, as an editor uses it: open a week, switch weeks,
+// The editors' preview in Chromium, as an editor uses it: open a week, switch weeks,
 // toggle phone and dark, read the plain text, edit a data file and watch the change arrive
 // without a reload, break a file and read the error on the page, fix it, send a test.
 // Screenshots go to test-artifacts/preview-*.png; with UPDATE_README_SCREENSHOT=1 the main
@@ -9,7 +9,7 @@ import { simpleParser } from 'mailparser';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { palette } from '../../src/render/palette.ts';
-import { artifactPath, type Browser, hasChromium, launchBrowser } from '../support/browser.ts';
+import { artifactPath, type Browser, launchBrowser } from '../support/browser.ts';
 import { repoRoot } from '../support/paths.ts';
 import {
   ARCHIVED_WEEK,
@@ -22,7 +22,6 @@ let browser: Browser | undefined;
 let fixture: PreviewFixture | undefined;
 
 beforeAll(async () => {
-  if (!hasChromium()) return;
   browser = await launchBrowser();
   fixture = await startPreviewFixture();
 });
@@ -47,7 +46,7 @@ async function emailFrame(page: Page): Promise<Frame> {
   return frame!;
 }
 
-describe.skipIf(!hasChromium())('verdicts preview in a browser', () => {
+describe('verdicts preview in a browser', () => {
   it('switches weeks, toggles phone/dark/text, live-reloads edits and errors, sends a test', {
     timeout: 120_000,
   }, async () => {

@@ -1,22 +1,16 @@
-// The public site in Debian chromium, as a reader walks it: subscribe on the form, confirm from
+// The public site in Chromium, as a reader walks it: subscribe on the form, confirm from
 // the email, vote from the issue email, see the vote on the web version, unsubscribe and come
 // back. Screenshots of every step go to test-artifacts/public-site-*.png.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  artifactPath,
-  type Browser,
-  hasChromium,
-  launchBrowser,
-  measure,
-} from '../support/browser.ts';
+import { artifactPath, type Browser, launchBrowser, measure } from '../support/browser.ts';
 import { mailTo, type TestServer, useServer, WEEK } from '../web/web-fixture.ts';
 
 const ADA = 'ada@example.com';
 let browser: Browser;
 
 beforeAll(async () => {
-  if (hasChromium()) browser = await launchBrowser();
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
@@ -49,7 +43,7 @@ const paths = (html: string, pattern: RegExp) =>
     .map((m) => new URL(m[1]!.replace(/&amp;/g, '&')).pathname)
     .filter((h) => pattern.test(h));
 
-describe.skipIf(!hasChromium())('the public site in a browser', () => {
+describe('the public site in a browser', () => {
   it('walks subscribe → confirm → vote → unsubscribe → resubscribe', {
     timeout: 90_000,
   }, async () => {

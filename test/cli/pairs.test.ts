@@ -3,11 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PairScore } from '../../src/content/issue.ts';
 import { runCli } from '../support/cli.ts';
-import { repoRoot, sharedDir, tempDir } from '../support/paths.ts';
+import { fixturesDir, repoRoot, tempDir } from '../support/paths.ts';
 
 // The eight reviewer quotes as the comparison page prints them, in page order.
 function seedQuotes(): string[] {
-  const lines = readFileSync(path.join(sharedDir, 'seed/comparison-page.txt'), 'utf8').split('\n');
+  const lines = readFileSync(path.join(fixturesDir, 'seed/comparison-page.txt'), 'utf8').split(
+    '\n',
+  );
   const start = lines.indexOf('Reviewer scorecard') + 1;
   return lines.slice(start, start + 8).map((l) => l.replace(/^“/, '').replace(/”$/, ''));
 }

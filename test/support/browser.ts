@@ -1,11 +1,11 @@
-// Shared browser helper for tests: Debian's chromium through playwright-core, one fresh
-// user-data dir per launch (removed on close), no network chatter. Reuse it from any suite.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+// Shared browser helper for tests: the Chromium the global setup resolved (CHROMIUM_PATH or the
+// one @sparticuz/chromium ships) through playwright-core, one fresh user-data dir per launch
+// (removed on close), no network chatter. Reuse it from any suite.
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 import { artifactsDir, tempDir } from './paths.ts';
-
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -17,7 +17,12 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-export const hasChromium = () => existsSync(CHROMIUM_PATH);
+/** The browser's path; throws the global setup's one-line reason when there is none. */
+export function chromiumPath(): string {
+  const found = inject('chromium');
+  if ('error' in found) throw new Error(found.error);
+  return found.path;
+}
 
 export type Browser = {
   context: BrowserContext;
@@ -33,7 +38,7 @@ export type Browser = {
 export async function launchBrowser(): Promise<Browser> {
   const userDataDir = tempDir('verdicts-chromium-');
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: chromiumPath(),
     args: CHROMIUM_ARGS,
     headless: true,
     viewport: { width: 800, height: 900 },

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const sharedDir = path.resolve(repoRoot, '../shared');
+/** Inputs copied into the repo (the Resend spec, the seed page): tests read nothing outside it. */
+export const fixturesDir = path.join(repoRoot, 'test/fixtures');
 export const dataDir = path.join(repoRoot, 'data');
 export const binPath = path.join(repoRoot, 'src/cli/bin.js');
 /** Screenshots and other evidence tests keep; git-ignored. */

@@ -1,4 +1,4 @@
-// Resend's error body and the names this stand-in answers with (see ../../../../shared/resend/README.md).
+// Resend's error body and the names this stand-in answers with (see test/fixtures/resend/BEHAVIOUR.md).
 import type { ServerResponse } from 'node:http';
 
 export type ErrorName =

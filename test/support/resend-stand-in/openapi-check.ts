@@ -8,7 +8,7 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { parse } from 'yaml';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const defaultSpecPath = path.resolve(repoRoot, '../shared/resend/openapi.yaml');
+export const defaultSpecPath = path.join(repoRoot, 'test/fixtures/resend/openapi.yaml');
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type SchemaMap = Record<string, Json>;

@@ -7,7 +7,7 @@
  *   standIn.stats(); standIn.setFaults(fn | plan | null); standIn.setRateLimit(n | false);
  *   await standIn.close(); // also destroys hung sockets
  *
- * Endpoints: POST /emails, POST /emails/batch (see ../../../../shared/resend/README.md for the
+ * Endpoints: POST /emails, POST /emails/batch (see test/fixtures/resend/BEHAVIOUR.md for the
  * behaviour copied: auth, 2 req/s rate limit, 24 h idempotency keys, strict batch validation,
  * OpenAPI `SendEmailRequest` checks); GET /__stand-in/stats and /__stand-in/deliveries (no auth).
  * Order of checks: auth (401/403) → rate limit (429) → Idempotency-Key length (400) → fault →
