@@ -2,7 +2,8 @@
 // Every child is killed and awaited after each test: none outlives its test.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterEach } from 'vitest';
-import { binPath, tempDir } from '../support/paths.ts';
+import { childCwd, childEnv } from '../support/isolated-env.ts';
+import { binPath } from '../support/paths.ts';
 
 export type ChildResult = {
   code: number | null;
@@ -27,9 +28,9 @@ export function useChildren() {
     const child = spawn(process.execPath, [binPath, ...args], {
       // An empty folder: the CLI loads .env from its working directory, and a developer's own
       // .env (say, a real RESEND_API_KEY) must never reach a fault run.
-      cwd: tempDir('verdicts-child-'),
-      // Only what the test gives: the developer's .env or shell must not leak into a fault run.
-      env: { PATH: process.env.PATH ?? '', ...env },
+      cwd: childCwd(),
+      // Only what the test gives, over temp paths: no developer setting leaks into a fault run.
+      env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,5 +1,8 @@
-// Run the CLI in-process with injected streams and environment, as a test would a user.
+// Run the CLI in-process with injected streams and environment, as a test would a user. The
+// environment holds only what the test gives, over temp paths for everything a run writes, so
+// a default never lands in the working copy's .verdicts/ or issues/.
 import { main } from '../../src/cli/main.ts';
+import { isolatedPaths } from './isolated-env.ts';
 
 export type CliRun = { code: number; stdout: string; stderr: string };
 
@@ -16,7 +19,7 @@ export async function runCli(
     stderr: (t) => {
       stderr += t;
     },
-    env: { ...opts.env },
+    env: { ...isolatedPaths(), ...opts.env },
     cwd: opts.cwd ?? process.cwd(),
     isTTY: false,
     signal: opts.signal ?? new AbortController().signal,

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Resend } from 'resend';
 import { afterEach, describe, expect, it } from 'vitest';
+import { childEnv } from './isolated-env.ts';
 import { emails } from './stand-in-fixture.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,6 +32,7 @@ describe('resend stand-in: standalone entry', () => {
     ];
     const child = spawn(process.execPath, args, {
       cwd: repoRoot,
+      env: childEnv(),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(child);

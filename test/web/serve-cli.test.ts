@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { childCwd, childEnv, isolatedPaths } from '../support/isolated-env.ts';
 import { binPath, repoRoot, tempDir } from '../support/paths.ts';
 
 const children: ChildProcess[] = [];
@@ -31,7 +32,7 @@ describe('verdicts serve', () => {
         if (entry.event === 'listening') listening(entry.url);
       },
       stderr: (t) => lines.push(t),
-      env: { OUTBOX_DIR: path.join(tempDir('verdicts-serve-'), 'outbox') },
+      env: isolatedPaths(),
       cwd: repoRoot,
       isTTY: false,
       signal: stop.signal,
@@ -65,8 +66,8 @@ describe('verdicts serve', () => {
 
   it('exits 0 on SIGTERM as a real process', async () => {
     const child = spawn(process.execPath, [binPath, 'serve', '--port', '0', ...workspace()], {
-      cwd: repoRoot,
-      env: { ...process.env, RESEND_API_KEY: '', RESEND_WEBHOOK_SECRET: 'whsec_dGVzdA==' },
+      cwd: childCwd(),
+      env: childEnv({ RESEND_WEBHOOK_SECRET: 'whsec_dGVzdA==' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
