@@ -2,8 +2,8 @@
 // Secrets come only from the environment; nothing here is ever logged whole.
 import path from 'node:path';
 import { z } from 'zod';
-import { isValidTimeZone } from './content/week.ts';
 import { VerdictsError } from './errors.ts';
+import { isValidTimeZone } from './time-zone.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const optionalString = z

@@ -1,12 +1,9 @@
 // The archive's Atom feed, one entry per issue linking to its web version. Dates come from the
 // issues (their cutoffs), never from the clock, so rebuilding the feed is byte-identical.
 import { Feed } from 'feed';
-import type { Issue } from '../content/issue.ts';
+import type { Issue } from '../content/index.ts';
 import { feedUrl, homeUrl, type LinkContext, webVersionUrl } from '../links.ts';
-import { escapeHtml } from '../render/escape.ts';
-import { newestFirst } from '../render/render-archive-index.ts';
-import { DEFAULT_BRAND } from '../render/view-model.ts';
-import { weekLabel } from '../render/week-label.ts';
+import { DEFAULT_BRAND, escapeHtml, newestFirst, weekLabel } from '../render/index.ts';
 
 export type FeedOptions = { baseUrl: string; fromName?: string };
 

@@ -56,14 +56,16 @@ export function contentHashText(files: ReadonlyMap<string, string>): string {
     .join('');
 }
 
+/** Why a frozen week is not rebuilt: a value for the build job, thrown by the last guard. */
+export const frozenError = (week: string): VerdictsError<'archive'> =>
+  new VerdictsError(
+    'archive',
+    'week_frozen',
+    `${week} is frozen: sending has started, so its archive is what subscribers get and cannot be rebuilt`,
+  );
+
 export async function assertNotFrozen(week: string, isFrozen: FreezeCheck): Promise<void> {
-  if (await isFrozen(week)) {
-    throw new VerdictsError(
-      'archive',
-      'week_frozen',
-      `${week} is frozen: sending has started, so its archive is what subscribers get and cannot be rebuilt`,
-    );
-  }
+  if (await isFrozen(week)) throw frozenError(week);
 }
 
 export async function writeIssueArchive(

@@ -3,7 +3,7 @@
 // sees a stray progress line; in text mode notes and progress stay plain, for people.
 import type { Config } from '../config.ts';
 import { createLogger, type Logger, secretsOf } from '../log.ts';
-import { createProgress, type Progress } from '../send/progress.ts';
+import { createProgress, type Progress } from '../send/index.ts';
 import type { CliIo } from './context.ts';
 
 export type JobOutput = {

@@ -1,4 +1,4 @@
-import { formatWeek, parseWeek, type Week, weekOf } from '../content/week.ts';
+import { formatWeek, parseWeek, type Week, weekOf } from '../content/index.ts';
 import { VerdictsError } from '../errors.ts';
 
 /** `--week` as given, or the week that contains `now` in the newsletter's zone. */

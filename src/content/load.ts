@@ -2,9 +2,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VerdictsError } from '../errors.ts';
+import { err, ok, type Result } from '../result.ts';
 import { type LoadedContent, parseContent } from './parse-content.ts';
 import type { SourceFile } from './parse-file.ts';
-import { formatProblem } from './problem.ts';
+import { formatProblem, type Problem } from './problem.ts';
 
 export async function readDataFiles(dir: string): Promise<SourceFile[]> {
   let entries: string[];
@@ -26,15 +27,37 @@ export async function readDataFiles(dir: string): Promise<SourceFile[]> {
   );
 }
 
-/** Load and validate the content, or throw one error that lists every problem. */
-export async function loadContent(dir: string): Promise<LoadedContent> {
-  const parsed = parseContent(await readDataFiles(dir));
-  if (parsed.ok) return parsed.value;
+/** Why the data folder gave no content: one error to print, and every problem as data. */
+export type ContentFailure = {
+  error: VerdictsError<'content'>;
+  /** Each file/field problem, paths relative to the data folder (empty when unreadable). */
+  problems: Problem[];
+};
+
+/** Load and validate the content; every problem comes back as a value. */
+export async function readContent(dir: string): Promise<Result<LoadedContent, ContentFailure>> {
+  let files: SourceFile[];
+  try {
+    files = await readDataFiles(dir);
+  } catch (e) {
+    if (e instanceof VerdictsError && e.stage === 'content') return err({ error: e, problems: [] });
+    throw e;
+  }
+  const parsed = parseContent(files);
+  if (parsed.ok) return ok(parsed.value);
   const details = parsed.error.map((p) => formatProblem({ ...p, file: path.join(dir, p.file) }));
-  throw new VerdictsError(
+  const error = new VerdictsError(
     'content',
     'invalid_content',
     `${parsed.error.length} problem${parsed.error.length === 1 ? '' : 's'} in ${dir}`,
     details,
   );
+  return err({ error, problems: parsed.error });
+}
+
+/** Load and validate the content, or throw one error that lists every problem. */
+export async function loadContent(dir: string): Promise<LoadedContent> {
+  const read = await readContent(dir);
+  if (!read.ok) throw read.error.error;
+  return read.value;
 }

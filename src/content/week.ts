@@ -14,14 +14,7 @@ export type Week = { year: number; week: number };
 
 const WEEK_PATTERN = /^(\d{4})-W(\d{2})$/;
 
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isValidTimeZone } from '../time-zone.ts';
 
 export function parseWeek(text: string): Result<Week, string> {
   const m = WEEK_PATTERN.exec(text.trim());
@@ -68,3 +61,10 @@ export function previousWeek(week: Week, zone = 'UTC'): Week {
 export function compareWeeks(a: Week, b: Week): number {
   return a.year - b.year || a.week - b.week;
 }
+
+/**
+ * The week a slot (or a one-shot run) is due to send: the ISO week, in the newsletter's zone,
+ * that contains the instant. The instant is also the issue's cutoff (`asOf`): a pair published
+ * after it rolls over to the next issue.
+ */
+export const dueWeek = (instant: Date, zone: string): Week => weekOf(instant, zone);

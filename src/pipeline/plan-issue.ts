@@ -1,12 +1,18 @@
 // What a week's issue would carry, given the content and what the archive already holds:
 // pairs carried by any other archived issue are excluded; the number follows earlier issues.
-import { readAllArchivedIssues } from '../archive/list-issues.ts';
-import { recapOf } from '../content/apply-votes.ts';
-import { type BuiltIssue, buildIssue } from '../content/build-issue.ts';
-import type { Issue } from '../content/issue.ts';
-import type { Content } from '../content/schema.ts';
-import type { VoteCounts } from '../content/score.ts';
-import { compareWeeks, formatWeek, parseWeek, type Week } from '../content/week.ts';
+import { readAllArchivedIssues } from '../archive/index.ts';
+import {
+  type BuiltIssue,
+  buildIssue,
+  type Content,
+  compareWeeks,
+  formatWeek,
+  type Issue,
+  parseWeek,
+  recapOf,
+  type VoteCounts,
+  type Week,
+} from '../content/index.ts';
 
 export type PlanOptions = {
   content: Content;
@@ -22,7 +28,8 @@ export type PlanOptions = {
 
 export async function planIssue(opts: PlanOptions): Promise<BuiltIssue> {
   const id = formatWeek(opts.week);
-  const archived = await readAllArchivedIssues(opts.issuesDir);
+  // The week's own archive (if any) is replaced by this plan, so it is not even read.
+  const archived = await readAllArchivedIssues(opts.issuesDir, { except: id });
   const others = [...archived, ...(opts.before ?? [])].filter((i) => i.week !== id);
   const carried = new Set(others.flatMap((i) => i.pairs.map((p) => p.id)));
   const earlier = others.filter((i) => {

@@ -2,13 +2,12 @@
 // a given transport: no lease, no ledger row, no archive write, so the week stays unsent and
 // unfrozen. The message is built as the sender builds each recipient's (same personaliser,
 // headers and tags); only the subject gains the prefix.
-import type { Config } from '../config.ts';
-import type { Issue } from '../content/issue.ts';
-import type { LinkContext } from '../links.ts';
-import { compilePersonaliser } from '../render/personalise.ts';
+import type { Issue } from '../content/index.ts';
+import { compilePersonaliser } from '../render/index.ts';
 import { err, ok, type Result } from '../result.ts';
-import type { OutgoingEmail, Transport, TransportFailure } from '../send/transport.ts';
-import { normaliseEmail } from '../store/email-address.ts';
+import type { OutgoingEmail, Transport, TransportFailure } from '../send/index.ts';
+import { normaliseEmail } from '../store/index.ts';
+import type { JobSettings } from './settings.ts';
 
 export const TEST_SUBJECT_PREFIX = '[TEST] ';
 
@@ -20,7 +19,7 @@ export type SendTestInput = {
   week: string;
   to: string;
   transport: Transport;
-  config: Pick<Config, 'FROM_EMAIL' | 'REPLY_TO' | 'PUBLIC_BASE_URL' | 'TOKEN_SECRET'>;
+  email: JobSettings['email'];
   signal?: AbortSignal;
 };
 
@@ -34,17 +33,16 @@ export type SendTestResult = Result<
 >;
 
 export function testEmail(input: SendTestInput, to: string): OutgoingEmail {
-  const { config, rendered } = input;
-  const links: LinkContext = { baseUrl: config.PUBLIC_BASE_URL, secret: config.TOKEN_SECRET };
+  const { email, rendered } = input;
   // Subscriber id 0 belongs to nobody: its unsubscribe and vote links lead nowhere.
-  const p = compilePersonaliser(rendered, input.issue)({ subscriberId: 0, email: to }, links);
+  const p = compilePersonaliser(rendered, input.issue)({ subscriberId: 0, email: to }, email.links);
   return {
-    from: config.FROM_EMAIL,
+    from: email.from,
     to,
     subject: TEST_SUBJECT_PREFIX + rendered.subject,
     html: p.html,
     text: p.text,
-    ...(config.REPLY_TO ? { replyTo: config.REPLY_TO } : {}),
+    ...(email.replyTo ? { replyTo: email.replyTo } : {}),
     headers: { ...p.headers },
     tags: [{ name: 'issue', value: input.week }],
   };

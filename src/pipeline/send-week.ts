@@ -1,95 +1,75 @@
-// Send one week's issue to every active subscriber, resumably: take the week's lease, build
-// the issue if the archive has none yet, freeze the recipient list (that ledger row is what
-// freezes the archive too), and run the sender over the open batches. `verdicts send` and
-// `verdicts run` both call this; expected outcomes are values, misuse and bad input throw.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+// Send one week's issue to every active subscriber, resumably: take the week's lease, make
+// sure the archive exists (week-archive.ts decides whether to build), freeze the recipient
+// list (that ledger row is what freezes the archive too), and run the sender over the open
+// batches. `verdicts send` and `verdicts run` both call this. Every expected outcome is a
+// value; a changed archive or a heap too small for the batches throws (nothing is sent).
 import { getHeapStatistics } from 'node:v8';
-import { archivePath } from '../archive/layout.ts';
-import { readArchivedIssue } from '../archive/list-issues.ts';
-import { personaliserFromArchive } from '../archive/read-email.ts';
-import type { FreezeCheck } from '../archive/write-issue.ts';
-import type { Config } from '../config.ts';
+import { type ArchivedEmail, personaliserOf } from '../archive/index.ts';
+import { formatWeek, type Issue, type Week } from '../content/index.ts';
 import { VerdictsError } from '../errors.ts';
-import type { LinkContext } from '../links.ts';
-import { type CreateTransportOptions, createTransport } from '../send/create-transport.ts';
-import { sendHeapFit } from '../send/heap-need.ts';
-import type { Progress } from '../send/progress.ts';
-import { type SenderSettings, type SendReport, sendBatches } from '../send/sender.ts';
-import type { OutgoingEmail, Transport } from '../send/transport.ts';
-import { openDatabase } from '../store/db.ts';
-import { createLeases, type LeaseHolder, newLeaseOwner } from '../store/leases.ts';
-import { createLedger, freezeCheck } from '../store/ledger.ts';
-import { BATCH_SIZE, type IssueSend, type LedgerSummary } from '../store/ledger-rows.ts';
-import { createSubscribers } from '../store/subscribers.ts';
-import { sendTest } from './send-test.ts';
+import {
+  type OutgoingEmail,
+  type Progress,
+  type SendReport,
+  sendBatches,
+  sendHeapFit,
+} from '../send/index.ts';
+import {
+  BATCH_SIZE,
+  type IssueSend,
+  type LeaseHolder,
+  type LedgerSummary,
+  newLeaseOwner,
+} from '../store/index.ts';
+import type { Pipeline } from './open-pipeline.ts';
+import type { PrepareProblem } from './prepare-week.ts';
+import { type JobSettings, senderSettings } from './settings.ts';
+import { type ArchiveWhen, weekArchive } from './week-archive.ts';
 
 export type SendWeekOptions = {
   signal: AbortSignal;
   progress: Progress;
-  /** Operator-facing lines (built the issue, resumed, …). */
-  log: (line: string) => void;
+  /** Operator lines (built the issue, resumed, …). */
+  say: (line: string) => void;
   resendUncertain?: boolean;
-  transport?: CreateTransportOptions['use'];
-  now?: () => Date;
+  /** When to (re)build the archive of an unfrozen week (default: only when it has none). */
+  build?: ArchiveWhen;
+  /** The build's cutoff (default: now). */
+  at?: Date;
+  /** Told when this send built the archive (before anything is frozen). */
+  onBuilt?: (built: { dir: string; issue: Issue }) => void;
 };
 
+/** The archived issue a send went out from (pairs for the report). */
+type Sent = { issue: Issue; built: { dir: string } | null };
+
 export type SendWeekResult =
-  | { status: 'no-issue'; week: string }
-  | { status: 'nothing-to-send'; week: string }
+  | { status: 'no-pairs'; week: string }
+  | { status: 'problems'; week: string; problem: PrepareProblem }
+  | ({ status: 'no-subscribers'; week: string } & Sent)
   | { status: 'already-sent'; week: string; send: IssueSend; summary: LedgerSummary }
-  | { status: 'sent' | 'incomplete'; week: string; report: SendReport };
+  /** Another sender holds the week's lease: it is sending, this run did not. */
+  | { status: 'busy'; week: string; message: string; heldBy: LeaseHolder }
+  | ({ status: 'sent' | 'incomplete'; week: string; report: SendReport } & Sent);
 
 export const sendLeaseName = (week: string) => `send:${week}`;
-
-export const senderSettings = (config: Config, resendUncertain = false): SenderSettings => ({
-  ratePerSecond: config.RESEND_RATE_LIMIT,
-  idempotencyWindowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3_600_000,
-  maxInFlight: config.SEND_MAX_IN_FLIGHT,
-  backoff: { baseMs: config.SEND_RETRY_BASE_MS, capMs: config.SEND_RETRY_CAP_MS },
-  maxRetries: config.SEND_MAX_RETRIES,
-  resendUncertain,
-});
-
-export const transportFor = (config: Config, use: CreateTransportOptions['use'] = 'auto') =>
-  createTransport(config, { use, timeoutMs: config.SEND_REQUEST_TIMEOUT_SECONDS * 1000 });
 
 export const describeHolder = (h: LeaseHolder) =>
   `${h.owner} (pid ${h.pid} on ${h.host}, lease until ${h.expiresAt.toISOString()})`;
 
-/** One digest of content-hash.txt: the ledger row pins exactly these archived bytes. */
-export async function archiveDigest(issuesDir: string, week: string): Promise<string> {
-  const text = await readFile(archivePath(issuesDir, week, 'hash'), 'utf8');
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** The archived issue's personaliser, with the issue built first when the archive has none. */
-async function loadArchive(config: Config, week: string, isFrozen: FreezeCheck, now: Date) {
-  if (!(await isFrozen(week)) && (await readArchivedIssue(config.ISSUES_DIR, week)) === null) {
-    // Loaded only when needed: rendering (MJML) more than doubles the sender's memory.
-    const { buildWeek } = await import('./build-week.ts');
-    const built = await buildWeek(config, week, { isFrozen, now });
-    if (built.status === 'no-pairs') return null;
-  }
-  const personalise = await personaliserFromArchive(config.ISSUES_DIR, week);
-  return { personalise, digest: await archiveDigest(config.ISSUES_DIR, week) };
-}
-
-type Archive = NonNullable<Awaited<ReturnType<typeof loadArchive>>>;
-
-export function emailBuilder(config: Config, week: string, archive: Archive) {
-  const links: LinkContext = { baseUrl: config.PUBLIC_BASE_URL, secret: config.TOKEN_SECRET };
-  const { subject } = archive.personalise.archived.meta;
+export function emailBuilder(email: JobSettings['email'], week: string, archived: ArchivedEmail) {
+  const personalise = personaliserOf(archived);
+  const { subject } = archived.meta;
   const tags = [{ name: 'issue', value: week }];
   return (r: { subscriberId: number; email: string; name: string | null }): OutgoingEmail => {
-    const p = archive.personalise(r, links);
+    const p = personalise(r, email.links);
     return {
-      from: config.FROM_EMAIL,
+      from: email.from,
       to: r.email,
       subject,
       html: p.html,
       text: p.text,
-      ...(config.REPLY_TO ? { replyTo: config.REPLY_TO } : {}),
+      ...(email.replyTo ? { replyTo: email.replyTo } : {}),
       headers: { ...p.headers },
       tags,
     };
@@ -101,12 +81,11 @@ export function emailBuilder(config: Config, week: string, archive: Archive) {
  * was given (NODE_OPTIONS=--max-old-space-size): it would run out mid-send. Warn when tight.
  */
 function checkHeap(
-  config: Config,
+  maxInFlight: number,
   week: string,
   email: { html: string; text: string },
-  log: (line: string) => void,
+  say: (line: string) => void,
 ): void {
-  const maxInFlight = config.SEND_MAX_IN_FLIGHT;
   const { needMb, limitMb, fit } = sendHeapFit({
     htmlChars: email.html.length,
     textChars: email.text.length,
@@ -122,117 +101,77 @@ function checkHeap(
       `${what}: raise --max-old-space-size in NODE_OPTIONS or lower SEND_MAX_IN_FLIGHT. This run sent nothing.`,
     );
   }
-  if (fit === 'tight') log(`${week}: warning: ${what}; it may run out of memory (a rerun resumes)`);
+  if (fit === 'tight') say(`${week}: warning: ${what}; it may run out of memory (a rerun resumes)`);
 }
 
 export async function sendWeek(
-  config: Config,
-  week: string,
+  p: Pipeline,
+  w: Week,
   opts: SendWeekOptions,
 ): Promise<SendWeekResult> {
-  const now = opts.now ?? (() => new Date());
-  const db = openDatabase(config.DATABASE_PATH);
-  try {
-    const ledger = createLedger(db);
-    const existing = ledger.get(week);
-    if (existing?.status === 'sent') {
-      return { status: 'already-sent', week, send: existing, summary: ledger.summary(week) };
+  const week = formatWeek(w);
+  const { ledger, leases, subscribers } = p.store();
+  const existing = ledger.get(week);
+  if (existing?.status === 'sent') {
+    return { status: 'already-sent', week, send: existing, summary: ledger.summary(week) };
+  }
+  // Before the lease: a transport that cannot be made (no key for Resend) stops nothing midway.
+  const transport = p.transport();
+  const name = sendLeaseName(week);
+  const owner = newLeaseOwner();
+  const ttlMs = p.settings.leaseMs;
+  const lease = leases.acquire(name, { owner, ttlMs, now: p.now() });
+  if (!lease.ok) {
+    const message = `${week} is already being sent by ${describeHolder(lease.error.heldBy)}; not sending`;
+    return { status: 'busy', week, message, heldBy: lease.error.heldBy };
+  }
+  const lost = new AbortController();
+  const renew = setInterval(() => {
+    if (!leases.renew(name, owner, { ttlMs, now: p.now() }).ok) {
+      lost.abort(new Error(`lost the lease ${name} to another sender; stopping`));
     }
-    const transport: Transport = transportFor(config, opts.transport);
-    const leases = createLeases(db);
-    const name = sendLeaseName(week);
-    const owner = newLeaseOwner();
-    const ttlMs = config.LEASE_SECONDS * 1000;
-    const lease = leases.acquire(name, { owner, ttlMs, now: now() });
-    if (!lease.ok) {
+  }, ttlMs / 3);
+  try {
+    const found = await weekArchive(p, w, {
+      build: opts.build ?? 'missing',
+      now: opts.at ?? p.now(),
+    });
+    if (found.status !== 'ready') return found;
+    const { archived, built } = found;
+    if (built) opts.onBuilt?.(built);
+    const sent: Sent = { issue: archived.issue, built };
+    checkHeap(p.settings.sender.maxInFlight, week, archived, opts.say);
+    if (!ledger.isFrozen(week) && subscribers.countByStatus().active === 0) {
+      return { status: 'no-subscribers', week, ...sent };
+    }
+    const frozen = ledger.freeze(week, archived.digest, p.now());
+    if (!frozen.ok) {
       throw new VerdictsError(
         'send',
-        'lease_held',
-        `${week} is already being sent by ${describeHolder(lease.error.heldBy)}; not sending`,
+        'archive_changed',
+        `the archive of ${week} changed after its send started (frozen ${frozen.error.frozenHash.slice(0, 12)}, now ${archived.digest.slice(0, 12)}); restore issues/${week} from git before resuming`,
       );
     }
-    const lost = new AbortController();
-    const renew = setInterval(() => {
-      if (!leases.renew(name, owner, { ttlMs, now: now() }).ok) {
-        lost.abort(new Error(`lost the lease ${name} to another sender; stopping`));
-      }
-    }, ttlMs / 3);
-    try {
-      const archive = await loadArchive(config, week, freezeCheck(ledger), now());
-      if (!archive) return { status: 'no-issue', week };
-      checkHeap(config, week, archive.personalise.archived, opts.log);
-      if (!ledger.isFrozen(week) && createSubscribers(db).countByStatus().active === 0) {
-        return { status: 'nothing-to-send', week };
-      }
-      const frozen = ledger.freeze(week, archive.digest, now());
-      if (!frozen.ok) {
-        throw new VerdictsError(
-          'send',
-          'archive_changed',
-          `the archive of ${week} changed after its send started (frozen ${frozen.error.frozenHash.slice(0, 12)}, now ${archive.digest.slice(0, 12)}); restore issues/${week} from git before resuming`,
-        );
-      }
-      const { send, resumed } = frozen.value;
-      opts.log(
-        resumed
-          ? `${week}: resuming the send started ${send.startedAt} (${send.recipients} recipients, ${send.batches} batches)`
-          : `${week}: frozen ${send.recipients} recipients in ${send.batches} batch(es); sending via ${transport.name}`,
-      );
-      const report = await sendBatches(
-        week,
-        {
-          ledger,
-          transport,
-          buildEmail: emailBuilder(config, week, archive),
-          signal: AbortSignal.any([opts.signal, lost.signal]),
-          progress: opts.progress,
-        },
-        senderSettings(config, opts.resendUncertain),
-      );
-      return { status: report.complete ? 'sent' : 'incomplete', week, report };
-    } finally {
-      clearInterval(renew);
-      leases.release(name, owner);
-    }
-  } finally {
-    db.close();
-  }
-}
-
-/** `--to`: one copy with a [TEST] subject; no lease, no ledger, no freeze. */
-export async function sendTestCopy(
-  config: Config,
-  week: string,
-  to: string,
-  opts: { transport?: CreateTransportOptions['use']; now?: () => Date; signal?: AbortSignal },
-): Promise<{ status: 'no-issue' } | { status: 'sent'; id: string; to: string; transport: string }> {
-  const now = opts.now ?? (() => new Date());
-  const transport = transportFor(config, opts.transport);
-  const db = openDatabase(config.DATABASE_PATH);
-  let frozen: boolean;
-  try {
-    frozen = createLedger(db).isFrozen(week);
-  } finally {
-    db.close();
-  }
-  const archive = await loadArchive(config, week, async () => frozen, now());
-  if (!archive) return { status: 'no-issue' };
-  const { issue, html, text, meta } = archive.personalise.archived;
-  const res = await sendTest({
-    rendered: { subject: meta.subject, html, text },
-    issue,
-    week,
-    to,
-    transport,
-    config,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
-  if (!res.ok) {
-    throw new VerdictsError(
-      'send',
-      `test_${res.error.code}`,
-      `test copy not sent: ${res.error.message}`,
+    const { send, resumed } = frozen.value;
+    opts.say(
+      resumed
+        ? `${week}: resuming the send started ${send.startedAt} (${send.recipients} recipients, ${send.batches} batches)`
+        : `${week}: frozen ${send.recipients} recipients in ${send.batches} batch(es); sending via ${transport.name}`,
     );
+    const report = await sendBatches(
+      week,
+      {
+        ledger,
+        transport,
+        buildEmail: emailBuilder(p.settings.email, week, archived),
+        signal: AbortSignal.any([opts.signal, lost.signal]),
+        progress: opts.progress,
+      },
+      senderSettings(p.settings, opts.resendUncertain),
+    );
+    return { status: report.complete ? 'sent' : 'incomplete', week, report, ...sent };
+  } finally {
+    clearInterval(renew);
+    leases.release(name, owner);
   }
-  return { status: 'sent', id: res.value.id, to: res.value.to, transport: res.value.transport };
 }

@@ -1,6 +1,6 @@
 // MJML -> HTML, once per issue: strict validation (an invalid document is a build error, not
 // a warning) and minified output so the email stays far below Gmail's clip.
-import mjml2html, { type MjmlError } from 'mjml';
+import type { MjmlError } from 'mjml';
 import { VerdictsError } from '../errors.ts';
 import { asciiHtml } from './escape.ts';
 
@@ -21,6 +21,9 @@ export const MJML_OPTIONS = {
 } as const;
 
 export async function compileMjml(mjml: string, template: string): Promise<string> {
+  // Loaded on first compile: MJML is ~55 MB of heap, and a send that imports render's face for
+  // the personaliser never compiles anything.
+  const { default: mjml2html } = await import('mjml');
   try {
     const { html } = await mjml2html(mjml, MJML_OPTIONS);
     return asciiHtml(squeezeWhitespace(html));

@@ -2,8 +2,7 @@
 // email-client support judged as a delta against a stock MJML reference, links absolute and
 // https (or under our base URL), and a plain text that carries every pair, score and link.
 // Pure apart from compiling the reference once. The preview server shows these findings.
-import { doIUseEmail } from '@jsx-email/doiuse-email';
-import type { Issue } from '../content/issue.ts';
+import type { Issue } from '../content/index.ts';
 import { byteLength, compileMjml, EMAIL_HTML_BUDGET, kb } from './compile-mjml.ts';
 import { compilePersonaliser, type PersonalisedMessage } from './personalise.ts';
 import type { RenderedIssue } from './render-issue.ts';
@@ -22,7 +21,9 @@ export const REFERENCE_MJML = `<mjml lang="en"><mj-head><mj-title>Reference</mj-
 
 let referenceErrors: Promise<Set<string>> | undefined;
 
-export function clientErrors(html: string): Set<string> {
+export async function clientErrors(html: string): Promise<Set<string>> {
+  // caniemail's data is ~16 MB: loaded by a lint, not by everyone importing render's face.
+  const { doIUseEmail } = await import('@jsx-email/doiuse-email');
   const result = doIUseEmail(html, { emailClients: LINT_CLIENTS });
   return new Set(result.success ? [] : result.errors);
 }
@@ -114,7 +115,7 @@ export async function lintRendered(
     });
   }
   const reference = await referenceClientErrors();
-  for (const e of clientErrors(msg.html)) {
+  for (const e of await clientErrors(msg.html)) {
     if (!reference.has(e)) findings.push({ rule: 'caniemail', message: e.replaceAll('`', '') });
   }
   findings.push(...linkFindings(htmlLinks(msg.html), 'email.html', opts.baseUrl));

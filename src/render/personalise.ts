@@ -2,7 +2,7 @@
 // placeholders once; each recipient then costs two HMACs and two string joins. Values are
 // inserted between precomputed segments in one pass, so nothing a recipient or a data file
 // contains is ever scanned for placeholders.
-import type { Issue } from '../content/issue.ts';
+import type { Issue } from '../content/index.ts';
 import { VerdictsError } from '../errors.ts';
 import { type LinkContext, unsubscribeUrl, voteToken } from '../links.ts';
 import { asciiHtml, escapeHtml } from './escape.ts';

@@ -4,7 +4,7 @@
 // contain the hash of itself. The nonce is recomputed from an archived issue.json, so the
 // archive needs no extra state.
 import { createHash } from 'node:crypto';
-import type { Issue } from '../content/issue.ts';
+import type { Issue } from '../content/index.ts';
 
 export const PLACEHOLDER_KEYS = ['unsub', 'vote', 'name', 'email'] as const;
 export type PlaceholderKey = (typeof PLACEHOLDER_KEYS)[number];

@@ -1,5 +1,5 @@
 // The archive's front page: every issue, newest first, linking to its web version. Pure.
-import type { Issue } from '../content/issue.ts';
+import type { Issue } from '../content/index.ts';
 import { feedUrl, homeUrl, type LinkContext, subscribeUrl, webVersionUrl } from '../links.ts';
 import { palette } from './palette.ts';
 import { loadTemplates, type Templates } from './templates.ts';

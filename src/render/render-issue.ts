@@ -1,7 +1,7 @@
 // Issue -> subject, preheader, email HTML and text (with recipient placeholders) and the web
 // version. Pure apart from the cached template load: no clock, no per-recipient work; MJML
 // compiles exactly once per call.
-import type { Issue } from '../content/issue.ts';
+import type { Issue } from '../content/index.ts';
 import { assertEmailSize, compileMjml } from './compile-mjml.ts';
 import { placeholderNonce, placeholders } from './placeholders.ts';
 import { loadTemplates, type Templates } from './templates.ts';

@@ -3,7 +3,6 @@
 // folder. The preview server calls clearTemplateCache() when a template file changes.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import Handlebars from 'handlebars';
 import { VerdictsError } from '../errors.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 
@@ -53,6 +52,8 @@ export function clearTemplateCache(): void {
 }
 
 async function compileTemplates(dir: string): Promise<Templates> {
+  // Loaded when templates are first compiled, not by every importer of render's face.
+  const { default: Handlebars } = await import('handlebars');
   const hb = Handlebars.create();
   const partialsDir = path.join(dir, 'partials');
   const partialFiles = (await readdir(partialsDir, { recursive: true }))

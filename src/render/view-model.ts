@@ -1,6 +1,6 @@
 // Issue -> the plain object the templates print. Every decision (labels, widths, excerpts,
 // URLs) is made here in code, so templates stay logic-free and escaping stays Handlebars' job.
-import type { Issue, LensSplit, PairScore, RecapPair, ToolScore } from '../content/issue.ts';
+import type { Issue, LensSplit, PairScore, RecapPair, ToolScore } from '../content/index.ts';
 import {
   feedUrl,
   homeUrl,

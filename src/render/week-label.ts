@@ -2,7 +2,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns/addDays';
 import { format } from 'date-fns/format';
-import { parseWeek, weekStart } from '../content/week.ts';
+import { parseWeek, weekStart } from '../content/index.ts';
 
 export function weekLabel(week: string, zone: string): string {
   const parsed = parseWeek(week);

@@ -2,17 +2,10 @@
 // Pure: the slot, `now` and the week's ledger state come in as data.
 import { formatDuration } from 'date-fns/formatDuration';
 import { intervalToDuration } from 'date-fns/intervalToDuration';
-import { formatWeek, type Week, weekOf } from '../content/week.ts';
+import { dueWeek, formatWeek, type Week } from '../content/index.ts';
+import type { WeekState } from '../store/index.ts';
 
-/**
- * The week a slot (or a one-shot run) is due to send: the ISO week, in the newsletter's zone,
- * that contains the instant. The instant is also the issue's cutoff (`asOf`): a pair published
- * after it rolls over to the next issue.
- */
-export const dueWeek = (instant: Date, zone: string): Week => weekOf(instant, zone);
-
-/** The week's state in the send ledger: never frozen, frozen and interrupted, or complete. */
-export type WeekState = 'unsent' | 'sending' | 'sent';
+export { dueWeek };
 
 export type CatchUpDecision =
   | { action: 'none'; reason: string }

@@ -2,8 +2,8 @@
 // the weekly job ran, how it went and when it runs next. Written whole through a temp file and
 // a rename, so a reader never sees half a file.
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../archive/atomic.ts';
-import type { RunReport } from '../pipeline/run-report.ts';
+import { writeFileAtomic } from '../archive/index.ts';
+import type { RunReport } from '../pipeline/index.ts';
 
 /** A run's report (what the `run` log line says), with the slot it was for and how it started. */
 export type LastRun = Pick<

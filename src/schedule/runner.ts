@@ -5,11 +5,11 @@
 // `schedule` lease; others stand by). Business time comes from an injected clock, so tests
 // fire slots by calling `fire`/`trigger` instead of waiting.
 import { createTask, type ScheduledTask } from 'node-cron';
-import { formatWeek } from '../content/week.ts';
+import { formatWeek } from '../content/index.ts';
 import type { Logger } from '../log.ts';
-import { emptyReport, type RunReport } from '../pipeline/run-report.ts';
-import type { LeaseHolder } from '../store/leases.ts';
-import { decideCatchUp, dueWeek, type WeekState } from './catch-up.ts';
+import { emptyReport, type RunReport } from '../pipeline/index.ts';
+import type { LeaseHolder, WeekState } from '../store/index.ts';
+import { decideCatchUp, dueWeek } from './catch-up.ts';
 import type { Clock } from './clock.ts';
 import { type Health, type LastRun, readLastRun, reportFields, writeHealth } from './health.ts';
 import type { ScheduleLease } from './schedule-lease.ts';

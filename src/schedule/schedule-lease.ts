@@ -1,7 +1,7 @@
 // The `schedule` lease: at most one runner per database is active (runs slots); any other
 // stands by and takes over when the lease lapses or its holder's process is gone. Lease times
 // use the real clock, never the runner's (possibly fake) business clock.
-import { type LeaseHolder, type Leases, newLeaseOwner } from '../store/leases.ts';
+import { type LeaseHolder, type Leases, newLeaseOwner } from '../store/index.ts';
 
 export const SCHEDULE_LEASE = 'schedule';
 

@@ -10,7 +10,7 @@ import { addDays } from 'date-fns/addDays';
 import { format } from 'date-fns/format';
 import { startOfDay } from 'date-fns/startOfDay';
 import { createTask, type ParsedFields, validateDetailed } from 'node-cron';
-import { isValidTimeZone } from '../content/week.ts';
+import { isValidTimeZone } from '../content/index.ts';
 import { err, ok, type Result } from '../result.ts';
 
 export type CronSchedule = {

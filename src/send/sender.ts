@@ -4,8 +4,7 @@
 // without a double send: a retried batch is rebuilt byte-identical from frozen rows and the
 // provider replays the first answer. Request starts are paced; several may be in flight, each
 // holding one batch's payload (≤100 emails), never the whole list.
-import type { Ledger } from '../store/ledger.ts';
-import type { FrozenRecipient, LedgerSummary } from '../store/ledger-rows.ts';
+import type { FrozenRecipient, Ledger, LedgerSummary } from '../store/index.ts';
 import { type BackoffSettings, backoffMs } from './backoff.ts';
 import { createPacer, sleep } from './pace.ts';
 import type { Progress } from './progress.ts';

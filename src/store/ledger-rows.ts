@@ -103,3 +103,9 @@ export function summarise(
   for (const { status, n } of batches) out.batches[status] = n;
   return out;
 }
+
+/** A week's state in the send ledger: never frozen, frozen and not finished, or complete. */
+export type WeekState = 'unsent' | 'sending' | 'sent';
+
+export const weekState = (send: IssueSend | null | undefined): WeekState =>
+  send ? (send.status === 'sent' ? 'sent' : 'sending') : 'unsent';

@@ -7,7 +7,6 @@
 //                              │  ▲ ╲──▶ failed (refused by the provider; retried on resume)
 //                              ▼  │
 //                          uncertain (key window passed; re-sent only on the operator's word)
-import type { FreezeCheck } from '../archive/write-issue.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Db } from './db.ts';
 
@@ -240,9 +239,3 @@ export function createLedger(db: Db) {
 }
 
 export type Ledger = ReturnType<typeof createLedger>;
-
-/** The FreezeCheck build takes: a week is frozen once its ledger row exists. */
-export const freezeCheck =
-  (ledger: Pick<Ledger, 'isFrozen'>): FreezeCheck =>
-  async (week) =>
-    ledger.isFrozen(week);

@@ -1,5 +1,5 @@
 // Community votes: one per subscriber per pair, changeable (the latest choice counts).
-import type { VoteCounts } from '../content/score.ts';
+import type { VoteCounts } from '../content/index.ts';
 import type { Db } from './db.ts';
 
 export type Vote = {

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { formatWeek } from '../../content/week.ts';
-import { buildWeek } from '../../pipeline/build-week.ts';
-import { EMAIL_HTML_LIMIT, kb } from '../../render/compile-mjml.ts';
-import { freezeCheckAt } from '../../store/freeze-check.ts';
+import { buildWeek, withPipeline } from '../../pipeline/index.ts';
+import { EMAIL_HTML_LIMIT, kb } from '../../render/index.ts';
 import {
   type CliIo,
   type PathFlags,
@@ -24,17 +22,24 @@ export function registerBuild(program: Command, io: CliIo): void {
       const now = new Date();
       const week = weekOption(flags.week, config.NEWSLETTER_TIMEZONE, now);
       // A week whose send has started is frozen: build refuses to replace what was sent.
-      const isFrozen = freezeCheckAt(config.DATABASE_PATH);
-      const result = await buildWeek(config, week, { isFrozen, now });
-      if (result.status === 'no-pairs') {
-        io.stdout(`${formatWeek(week)}: no new pairs, so no issue this week; nothing written.\n`);
-        return;
+      const result = await withPipeline(config, (p) => buildWeek(p, week, { now }));
+      switch (result.status) {
+        case 'no-pairs':
+          io.stdout(`${result.week}: no new pairs, so no issue this week; nothing written.\n`);
+          return;
+        // Printed by main as every VerdictsError is: the message, its details, exit 1.
+        case 'frozen':
+          throw result.error;
+        case 'problems':
+          throw result.problem.error;
+        case 'built': {
+          const { sizes, issue } = result;
+          io.stdout(
+            `built ${result.week} (issue #${issue.number}, ${issue.pairs.length} pair(s)) in ${result.dir}\n` +
+              `  email.html ${kb(sizes.htmlBytes)} of ${kb(EMAIL_HTML_LIMIT)} limit, email.txt ${kb(sizes.textBytes)}, index.html ${kb(sizes.webBytes)}\n` +
+              `  subject: ${result.rendered.subject}\n`,
+          );
+        }
       }
-      const { sizes, issue } = result;
-      io.stdout(
-        `built ${result.week} (issue #${issue!.number}, ${issue!.pairs.length} pair(s)) in ${result.dir}\n` +
-          `  email.html ${kb(sizes.htmlBytes)} of ${kb(EMAIL_HTML_LIMIT)} limit, email.txt ${kb(sizes.textBytes)}, index.html ${kb(sizes.webBytes)}\n` +
-          `  subject: ${result.rendered!.subject}\n`,
-      );
     });
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { loadContent } from '../../content/load.ts';
-import { formatProblem } from '../../content/problem.ts';
+import { formatProblem, loadContent } from '../../content/index.ts';
 import { type CliIo, type PathFlags, resolveConfig, withData } from '../context.ts';
 
 export function registerCheck(program: Command, io: CliIo): void {

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { isVerdictsError } from '../../errors.ts';
-import { prepareWeek } from '../../pipeline/build-week.ts';
-import { kb } from '../../render/compile-mjml.ts';
-import { type LintFinding, lintRendered } from '../../render/lint.ts';
+import { prepareWeek, withPipeline } from '../../pipeline/index.ts';
+import { kb, type LintFinding, lintRendered } from '../../render/index.ts';
 import { type CliIo, type PathFlags, resolveConfig, withData, withIssues } from '../context.ts';
 import { weekOption } from '../week-option.ts';
 
@@ -20,20 +18,24 @@ export function registerLint(program: Command, io: CliIo, setExit: (code: number
       const week = weekOption(flags.week, config.NEWSLETTER_TIMEZONE, now);
       let findings: LintFinding[];
       let summary = '';
-      try {
-        const prepared = await prepareWeek(config, week, { now });
-        if (prepared.status === 'no-pairs') {
+      const prepared = await withPipeline(config, (p) => prepareWeek(p, week, { now }));
+      switch (prepared.status) {
+        case 'no-pairs':
           io.stdout(`${prepared.week}: no new pairs, so no issue to lint.\n`);
           return;
+        case 'problems': {
+          // A template that does not compile is a finding of the lint, not a crash.
+          const e = prepared.problem.error;
+          if (prepared.problem.stage !== 'render') throw e;
+          const rule = e.code === 'email_too_large' ? 'size' : 'mjml';
+          findings = [{ rule, message: [e.message, ...e.details].join('\n    ') }];
+          break;
         }
-        const { rendered, issue } = prepared;
-        findings = await lintRendered(rendered, issue, { baseUrl: config.PUBLIC_BASE_URL });
-        summary = `${prepared.week}: email.html ${kb(Buffer.byteLength(rendered.html))}, ${issue.pairs.length} pair(s)`;
-      } catch (e) {
-        // A template that does not compile is a finding of the lint, not a crash.
-        if (!isVerdictsError(e) || e.stage !== 'render') throw e;
-        const rule = e.code === 'email_too_large' ? 'size' : 'mjml';
-        findings = [{ rule, message: [e.message, ...e.details].join('\n    ') }];
+        case 'ready': {
+          const { rendered, issue } = prepared;
+          findings = await lintRendered(rendered, issue, { baseUrl: config.PUBLIC_BASE_URL });
+          summary = `${prepared.week}: email.html ${kb(Buffer.byteLength(rendered.html))}, ${issue.pairs.length} pair(s)`;
+        }
       }
       if (findings.length === 0) {
         io.stdout(`${summary}: clean\n`);

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import type { PairScore } from '../../content/issue.ts';
-import { loadContent } from '../../content/load.ts';
-import { formatWeek } from '../../content/week.ts';
-import { planIssue } from '../../pipeline/plan-issue.ts';
+import type { PairScore } from '../../content/index.ts';
+import { formatWeek, loadContent } from '../../content/index.ts';
+import { planIssue } from '../../pipeline/index.ts';
 import { type CliIo, type PathFlags, resolveConfig, withData, withIssues } from '../context.ts';
 import { weekOption } from '../week-option.ts';
 

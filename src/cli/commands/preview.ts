@@ -4,9 +4,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { VerdictsError } from '../../errors.ts';
-import { DEFAULT_TEMPLATES_DIR } from '../../render/templates.ts';
-import { createTransport } from '../../send/create-transport.ts';
-import { startPreviewServer } from '../../web/preview/start-preview-server.ts';
+import { openPipeline } from '../../pipeline/index.ts';
+import { DEFAULT_TEMPLATES_DIR } from '../../render/index.ts';
+import { startPreviewServer } from '../../web/preview/index.ts';
 import {
   type CliIo,
   type PathFlags,
@@ -32,12 +32,13 @@ export function registerPreview(program: Command, io: CliIo): void {
         ? path.resolve(io.cwd, flags.templates)
         : DEFAULT_TEMPLATES_DIR;
       if (io.signal.aborted) return;
+      const pipeline = openPipeline(config);
       const server = await startPreviewServer({
         config,
+        pipeline,
         templatesDir,
         cwd: io.cwd,
         now: () => new Date(),
-        transport: createTransport(config),
         host,
         port,
         log: (line) => io.stderr(`${line}\n`),
@@ -48,6 +49,7 @@ export function registerPreview(program: Command, io: CliIo): void {
         else io.signal.addEventListener('abort', () => resolve(), { once: true });
       });
       await server.close();
+      pipeline.close();
       io.stdout('Preview stopped.\n');
     });
 }

@@ -4,9 +4,8 @@
 // 1: bad data or settings (nothing sent); 3: the send is incomplete and a rerun resumes it.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { exitCodeFor, type RunReport } from '../../pipeline/run-report.ts';
-import { runWeekly } from '../../pipeline/run-weekly.ts';
-import { clockFromEnv } from '../../schedule/clock.ts';
+import { exitCodeFor, type RunReport, runWeekly, withPipeline } from '../../pipeline/index.ts';
+import { clockFromEnv } from '../../schedule/index.ts';
 import {
   type CliIo,
   type PathFlags,
@@ -39,14 +38,16 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
         });
       // weekOption: the --week given, else the week containing `at` (the schedule's due week).
       const week = weekOption(flags.week, config.NEWSLETTER_TIMEZONE, at);
-      const report = await runWeekly(config, {
-        at,
-        week,
-        signal: io.signal,
-        log: out.log,
-        progress: out.progress(formatWeek(week)),
-        say: out.say,
-      });
+      const report = await withPipeline(config, (p) =>
+        runWeekly(p, {
+          at,
+          week,
+          signal: io.signal,
+          log: out.log,
+          progress: out.progress(formatWeek(week)),
+          say: out.say,
+        }),
+      );
       printEnd(io, out, config.LOG_FORMAT === 'json', report);
       setExit(exitCodeFor(report.outcome));
     });

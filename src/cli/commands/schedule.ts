@@ -5,10 +5,8 @@
 // lease is released, exit 0; a restart resumes an interrupted send through the ledger.
 import type { Command } from 'commander';
 import { VerdictsError } from '../../errors.ts';
-import { clockFromEnv } from '../../schedule/clock.ts';
-import { parseSchedule } from '../../schedule/slots.ts';
-import { createWeeklyRunner } from '../../schedule/weekly-runner.ts';
-import { openDatabase } from '../../store/db.ts';
+import { openPipeline } from '../../pipeline/index.ts';
+import { clockFromEnv, createWeeklyRunner, parseSchedule } from '../../schedule/index.ts';
 import {
   type CliIo,
   type PathFlags,
@@ -37,8 +35,14 @@ export function registerSchedule(program: Command, io: CliIo): void {
           note: 'VERDICTS_FAKE_NOW is for tests only',
         });
       }
-      const db = openDatabase(config.DATABASE_PATH);
-      const runner = createWeeklyRunner(config, { ...out, schedule: parsed.value, db, clock });
+      const pipeline = openPipeline(config);
+      const runner = createWeeklyRunner(pipeline, {
+        ...out,
+        schedule: parsed.value,
+        clock,
+        graceHours: config.CATCH_UP_GRACE_HOURS,
+        healthFile: config.HEALTH_FILE,
+      });
       const stop = () => void runner.stop();
       io.signal.addEventListener('abort', stop, { once: true });
       try {
@@ -50,7 +54,7 @@ export function registerSchedule(program: Command, io: CliIo): void {
       } finally {
         io.signal.removeEventListener('abort', stop);
         await runner.stop();
-        db.close();
+        pipeline.close();
       }
     });
 }

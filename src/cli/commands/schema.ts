@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { jsonSchemas } from '../../content/json-schema.ts';
+import { jsonSchemas } from '../../content/index.ts';
 import { type CliIo, type PathFlags, resolveConfig, withData } from '../context.ts';
 
 export function registerSchema(program: Command, io: CliIo): void {

@@ -3,10 +3,9 @@
 // Exit 0 only when every frozen recipient is submitted (or skipped as no longer active), when
 // the week was already sent, or when there is nobody to send to; otherwise 1 with the reason.
 import { type Command, Option } from 'commander';
-import { formatWeek } from '../../content/week.ts';
-import { sendTestCopy, sendWeek } from '../../pipeline/send-week.ts';
-import { createProgress } from '../../send/progress.ts';
-import { problemLines, summaryLine } from '../../send/summary.ts';
+import { VerdictsError } from '../../errors.ts';
+import { sendTestCopy, sendWeek, withPipeline } from '../../pipeline/index.ts';
+import { createProgress, problemLines, summaryLine } from '../../send/index.ts';
 import {
   type CliIo,
   type PathFlags,
@@ -16,7 +15,7 @@ import {
   withIssues,
   withOutbox,
 } from '../context.ts';
-import { weekOption } from '../week-option.ts';
+import { formatWeek, weekOption } from '../week-option.ts';
 
 type Flags = PathFlags & {
   week: string;
@@ -44,41 +43,65 @@ export function registerSend(program: Command, io: CliIo, setExit: (code: number
     )
     .action(async (flags: Flags) => {
       const config = resolveConfig(io, flags);
-      const week = formatWeek(weekOption(flags.week, config.NEWSLETTER_TIMEZONE, new Date()));
-      if (flags.to !== undefined) {
-        const res = await sendTestCopy(config, week, flags.to, {
-          transport: flags.transport,
-          signal: io.signal,
-        });
-        if (res.status === 'no-issue') return noIssue(io, setExit, week);
-        io.stdout(`${week}: [TEST] copy sent to ${res.to} via ${res.transport} (id ${res.id})\n`);
-        return;
-      }
-      const res = await sendWeek(config, week, {
-        signal: io.signal,
-        progress: createProgress(io, week),
-        log: (line) => io.stdout(`${line}\n`),
-        resendUncertain: flags.resendUncertain ?? false,
-        transport: flags.transport,
-      });
-      switch (res.status) {
-        case 'no-issue':
-          return noIssue(io, setExit, week);
-        case 'nothing-to-send':
-          io.stdout(`${week}: no active subscribers, nothing to send (the week is not frozen).\n`);
-          return;
-        case 'already-sent': {
-          const s = res.summary;
-          io.stdout(
-            `${week} was already sent (finished ${res.send.finishedAt}): ${s.sent} sent, ${s.skipped} skipped; nothing to do.\n`,
-          );
-          return;
-        }
-        default:
-          io.stdout(`${summaryLine(res.report)}\n`);
-          for (const line of problemLines(res.report)) io.stderr(`${line}\n`);
-          if (res.status !== 'sent') setExit(1);
-      }
+      const week = weekOption(flags.week, config.NEWSLETTER_TIMEZONE, new Date());
+      await withPipeline(
+        config,
+        async (p) => {
+          if (flags.to !== undefined) {
+            const res = await sendTestCopy(p, week, flags.to, { signal: io.signal });
+            switch (res.status) {
+              case 'no-pairs':
+                return noIssue(io, setExit, res.week);
+              case 'problems':
+                throw res.problem.error;
+              case 'failed':
+                throw new VerdictsError(
+                  'send',
+                  `test_${res.error.code}`,
+                  `test copy not sent: ${res.error.message}`,
+                );
+              case 'sent':
+                io.stdout(
+                  `${res.week}: [TEST] copy sent to ${res.to} via ${res.transport} (id ${res.id})\n`,
+                );
+                return;
+            }
+          }
+          const res = await sendWeek(p, week, {
+            signal: io.signal,
+            progress: createProgress(io, formatWeek(week)),
+            say: (line) => io.stdout(`${line}\n`),
+            resendUncertain: flags.resendUncertain ?? false,
+          });
+          switch (res.status) {
+            case 'no-pairs':
+              return noIssue(io, setExit, res.week);
+            case 'problems':
+              throw res.problem.error;
+            // Printed by main as a VerdictsError always was: the message, exit 1.
+            case 'busy':
+              throw new VerdictsError('send', 'lease_held', res.message);
+            case 'no-subscribers':
+              io.stdout(
+                `${res.week}: no active subscribers, nothing to send (the week is not frozen).\n`,
+              );
+              return;
+            case 'already-sent': {
+              const s = res.summary;
+              io.stdout(
+                `${res.week} was already sent (finished ${res.send.finishedAt}): ${s.sent} sent, ${s.skipped} skipped; nothing to do.\n`,
+              );
+              return;
+            }
+            case 'sent':
+            case 'incomplete':
+              io.stdout(`${summaryLine(res.report)}\n`);
+              for (const line of problemLines(res.report)) io.stderr(`${line}\n`);
+              if (res.status !== 'sent') setExit(1);
+          }
+        },
+        { transport: flags.transport ?? 'auto' },
+      );
     });
 }
 

@@ -4,11 +4,8 @@ import type { Command } from 'commander';
 import { DEV_TOKEN_SECRET } from '../../config.ts';
 import { VerdictsError } from '../../errors.ts';
 import { createLogger, secretsOf } from '../../log.ts';
-import { createTransport } from '../../send/create-transport.ts';
-import { openDatabase } from '../../store/db.ts';
-import { createPublicApp } from '../../web/public/app.ts';
-import { publicDeps } from '../../web/public/deps.ts';
-import { startPublicServer } from '../../web/public/server.ts';
+import { openPipeline } from '../../pipeline/index.ts';
+import { createPublicApp, publicDeps, startPublicServer } from '../../web/public/index.ts';
 import { type CliIo, type PathFlags, resolveConfig, withDb, withIssues } from '../context.ts';
 
 type Flags = PathFlags & { port?: string; host?: string };
@@ -45,13 +42,13 @@ export function registerServe(program: Command, io: CliIo): void {
       if (!config.RESEND_WEBHOOK_SECRET)
         logger.warn('RESEND_WEBHOOK_SECRET is not set: /webhooks/resend answers 503', {});
 
-      const db = openDatabase(config.DATABASE_PATH);
+      const pipeline = openPipeline(config);
       try {
-        const transport = createTransport(config);
+        const transport = pipeline.transport();
         const server = await startPublicServer({
           port,
           host: flags.host ?? config.HOST,
-          app: createPublicApp(publicDeps(config, db, transport, logger)),
+          app: createPublicApp(publicDeps(config, pipeline.store(), transport, logger)),
         });
         logger.info('listening', {
           url: server.url,
@@ -62,7 +59,7 @@ export function registerServe(program: Command, io: CliIo): void {
         logger.info('stopping', {});
         await server.close();
       } finally {
-        db.close();
+        pipeline.close();
       }
     });
 }

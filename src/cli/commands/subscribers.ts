@@ -5,14 +5,15 @@
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { VerdictsError } from '../../errors.ts';
-import { type Db, openDatabase } from '../../store/db.ts';
-import { importSubscribersCsv } from '../../store/import-csv.ts';
+import { openPipeline } from '../../pipeline/index.ts';
 import {
   createSubscribers,
+  type Db,
+  importSubscribersCsv,
   SUBSCRIBER_STATUSES,
   type Subscriber,
   type SubscriberStatus,
-} from '../../store/subscribers.ts';
+} from '../../store/index.ts';
 import { type CliIo, type PathFlags, resolveConfig, withDb } from '../context.ts';
 
 type StatusFlags = PathFlags & { status?: SubscriberStatus };
@@ -30,11 +31,11 @@ export function registerSubscribers(
       SUBSCRIBER_STATUSES,
     );
   const withStore = <T>(flags: PathFlags, fn: (db: Db) => T): T => {
-    const db = openDatabase(resolveConfig(io, flags).DATABASE_PATH);
+    const pipeline = openPipeline(resolveConfig(io, flags));
     try {
-      return fn(db);
+      return fn(pipeline.store().db);
     } finally {
-      db.close();
+      pipeline.close();
     }
   };
 
@@ -65,8 +66,8 @@ export function registerSubscribers(
       'import a CSV with an "email" column (optional "name") as active; existing addresses are left untouched',
     )
     .action(async (file: string, flags: PathFlags) => {
-      const config = resolveConfig(io, flags);
-      const db = openDatabase(config.DATABASE_PATH);
+      const pipeline = openPipeline(resolveConfig(io, flags));
+      const db = pipeline.store().db;
       try {
         const res = await importSubscribersCsv(db, path.resolve(io.cwd, file), {
           now: new Date(),
@@ -78,7 +79,7 @@ export function registerSubscribers(
           io.stderr(`warning: ${file}: line ${r.line}: ${JSON.stringify(r.email)}: ${r.reason}\n`);
         }
       } finally {
-        db.close();
+        pipeline.close();
       }
     });
 

@@ -1,7 +1,7 @@
 // The preview as a Hono app, separate from listening on a port so tests can call it with
 // app.request(). Every route answers with a page, never a crash: errors become content.
 import { Hono } from 'hono';
-import { clearTemplateCache } from '../../render/templates.ts';
+import { clearTemplateCache } from '../../render/index.ts';
 import { archiveRoutes } from './archive-routes.ts';
 import { assetRoutes } from './asset-routes.ts';
 import type { PreviewDeps } from './deps.ts';

@@ -2,20 +2,19 @@
 // for the iframe (what the preview reader would receive, byte for byte).
 import Handlebars from 'handlebars';
 import type { Hono } from 'hono';
-import { formatWeek, parseWeek } from '../../content/week.ts';
+import { formatWeek, parseWeek, weekOf } from '../../content/index.ts';
 import type { PreviewDeps } from './deps.ts';
 import { viewState } from './page-view.ts';
 import type { PreviewState } from './preview-state.ts';
 import type { Renderer } from './render-page.ts';
 import { previewRoutes } from './routes.ts';
 import { formatShown } from './shown-problem.ts';
-import { currentWeek } from './week-list.ts';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 export function pageRoutes(app: Hono, deps: PreviewDeps, state: PreviewState, render: Renderer) {
   app.get(previewRoutes.home, (c) => {
-    const week = formatWeek(currentWeek(deps.now(), deps.config.NEWSLETTER_TIMEZONE));
+    const week = formatWeek(weekOf(deps.now(), deps.pipeline.settings.plan.zone));
     return c.redirect(previewRoutes.week(week));
   });
 

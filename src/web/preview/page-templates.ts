@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { DEFAULT_TEMPLATES_DIR } from '../../render/templates.ts';
+import { DEFAULT_TEMPLATES_DIR } from '../../render/index.ts';
 
 export const DEFAULT_PAGE_TEMPLATES_DIR = path.join(DEFAULT_TEMPLATES_DIR, 'preview');
 

@@ -1,11 +1,11 @@
 // WeekPreview + week list -> the plain objects the preview templates print. Every label and
 // number is decided here; the templates only place and escape them.
-import { fromName } from '../../pipeline/build-week.ts';
-import { EMAIL_HTML_BUDGET, kb } from '../../render/compile-mjml.ts';
-import type { LintFinding } from '../../render/lint.ts';
+
+import type { WeekEntry } from '../../pipeline/index.ts';
+import type { LintFinding } from '../../render/index.ts';
+import { EMAIL_HTML_BUDGET, fromName, kb } from '../../render/index.ts';
 import { previewRoutes } from './routes.ts';
 import type { ShownProblem } from './shown-problem.ts';
-import type { WeekEntry } from './week-list.ts';
 import { PREVIEW_RECIPIENT, type WeekPreview } from './week-preview.ts';
 
 /** Gmail clips a message whose HTML passes about 102 KB ("[Message clipped]"). */

@@ -1,7 +1,7 @@
 // Turn a week (or a bad week id) into the full page or the fragments the client swaps in on
 // live reload. A page template that itself fails still yields a readable page.
 import Handlebars from 'handlebars';
-import { formatWeek, parseWeek, type Week } from '../../content/week.ts';
+import { formatWeek, parseWeek, type Week } from '../../content/index.ts';
 import type { PreviewDeps } from './deps.ts';
 import type { PageTemplateStore } from './page-templates.ts';
 import { lintView, listView, panelView, problemPanel, type ViewState } from './page-view.ts';
@@ -19,7 +19,7 @@ export type Fragments = {
 
 export function createRenderer(deps: PreviewDeps, state: PreviewState, pages: PageTemplateStore) {
   const transportLabel =
-    deps.transport.name === 'outbox'
+    deps.pipeline.transport().name === 'outbox'
       ? `the local outbox (${displayPath(deps.config.OUTBOX_DIR, deps.cwd)})`
       : 'Resend';
 

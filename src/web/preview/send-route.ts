@@ -1,8 +1,8 @@
 // "Send a test": POST only, from this machine only, one validated address, one copy through
 // the configured transport with a [TEST] subject. Nothing is recorded as the week's send.
 import type { Hono } from 'hono';
-import { parseWeek } from '../../content/week.ts';
-import { sendTest } from '../../pipeline/send-test.ts';
+import { parseWeek } from '../../content/index.ts';
+import { sendTest } from '../../pipeline/index.ts';
 import type { PreviewDeps } from './deps.ts';
 import { localOnlyViolation } from './local-only.ts';
 import type { PreviewState } from './preview-state.ts';
@@ -42,8 +42,8 @@ export function sendRoute(app: Hono, deps: PreviewDeps, state: PreviewState) {
         issue: preview.issue,
         week: preview.week,
         to,
-        transport: deps.transport,
-        config: deps.config,
+        transport: deps.pipeline.transport(),
+        email: deps.pipeline.settings.email,
       });
     } catch (e) {
       return answer({ ok: false, message: `not sent: ${(e as Error).message}` }, 500);

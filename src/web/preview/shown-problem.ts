@@ -1,7 +1,7 @@
 // Everything that can go wrong while previewing, as rows a page can show: which file, which
 // field, which line, what is wrong. Errors become data here so no route ever throws them.
 import path from 'node:path';
-import type { Problem } from '../../content/problem.ts';
+import type { Problem } from '../../content/index.ts';
 import { isVerdictsError } from '../../errors.ts';
 
 export type ShownProblem = {

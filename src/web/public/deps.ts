@@ -2,12 +2,8 @@
 // limits and the logger. `openPublicDeps` wires the real ones from the settings.
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
-import type { Transport } from '../../send/transport.ts';
-import type { Db } from '../../store/db.ts';
-import { createEvents, type Events } from '../../store/events.ts';
-import { createLedger, type Ledger } from '../../store/ledger.ts';
-import { createSubscribers, type Subscribers } from '../../store/subscribers.ts';
-import { createVotes, type Votes } from '../../store/votes.ts';
+import type { Transport } from '../../send/index.ts';
+import type { Db, Events, Ledger, Store, Subscribers, Votes } from '../../store/index.ts';
 
 export type PublicLimits = {
   /** POST /subscribe (and resubscribe) requests per client IP per window. */
@@ -63,10 +59,10 @@ export type DepsOverrides = Partial<Omit<PublicDeps, 'limits'>> & {
   limits?: Partial<PublicLimits>;
 };
 
-/** The store repositories over one open database, plus defaults for everything else. */
+/** The store the composition root opened, plus defaults for everything else. */
 export function publicDeps(
   config: PublicDeps['config'],
-  db: Db,
+  store: Store,
   transport: Transport,
   logger: Logger,
   overrides: DepsOverrides = {},
@@ -74,11 +70,11 @@ export function publicDeps(
   const { limits, ...rest } = overrides;
   return {
     config,
-    db,
-    subscribers: createSubscribers(db),
-    events: createEvents(db),
-    votes: createVotes(db),
-    ledger: createLedger(db),
+    db: store.db,
+    subscribers: store.subscribers,
+    events: store.events,
+    votes: store.votes,
+    ledger: store.ledger,
     transport,
     now: () => new Date(),
     logger,

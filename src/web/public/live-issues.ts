@@ -3,13 +3,11 @@
 // issue.json files of public weeks are frozen, so they are read once; a web page is rendered
 // again only when its vote counts change.
 import { readFile } from 'node:fs/promises';
-import { archivePath } from '../../archive/layout.ts';
-import { readArchivedIssue } from '../../archive/list-issues.ts';
-import { applyVotes } from '../../content/apply-votes.ts';
-import type { Issue } from '../../content/issue.ts';
-import { renderOptions } from '../../pipeline/build-week.ts';
-import { renderIssue } from '../../render/render-issue.ts';
-import type { RenderOptions } from '../../render/view-model.ts';
+import { archivePath, readArchivedIssue } from '../../archive/index.ts';
+import type { Issue } from '../../content/index.ts';
+import { applyVotes } from '../../content/index.ts';
+import type { RenderOptions } from '../../render/index.ts';
+import { renderIssue, renderOptions } from '../../render/index.ts';
 import type { PublicDeps } from './deps.ts';
 
 export const WEEK = /^\d{4}-W\d{2}$/;

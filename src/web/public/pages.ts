@@ -4,8 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { palette } from '../../render/palette.ts';
-import { DEFAULT_TEMPLATES_DIR } from '../../render/templates.ts';
+import { DEFAULT_TEMPLATES_DIR, palette } from '../../render/index.ts';
 
 export type PageName = 'message' | 'subscribe' | 'confirm' | 'unsubscribe' | 'vote';
 type Render = (view: object) => string;

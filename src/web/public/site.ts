@@ -3,8 +3,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { feedUrl, homeUrl, type LinkContext, subscribeUrl } from '../../links.ts';
-import { fromName } from '../../pipeline/build-week.ts';
-import { DEFAULT_BRAND } from '../../render/view-model.ts';
+import { DEFAULT_BRAND, fromName } from '../../render/index.ts';
 import type { PublicDeps } from './deps.ts';
 import { loadSiteTemplates, type PageName } from './pages.ts';
 

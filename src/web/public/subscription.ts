@@ -2,8 +2,8 @@
 // state; state changes only through the POST handlers that call confirm/unsubscribe/resubscribe.
 import { confirmUrl } from '../../links.ts';
 import { err, ok, type Result } from '../../result.ts';
-import { normaliseEmail } from '../../store/email-address.ts';
-import type { Subscriber } from '../../store/subscribers.ts';
+import type { Subscriber } from '../../store/index.ts';
+import { normaliseEmail } from '../../store/index.ts';
 import { verifyToken } from '../../tokens.ts';
 import type { PublicDeps } from './deps.ts';
 import type { Site } from './site.ts';

@@ -1,8 +1,8 @@
 // What a verified Resend event changes: every event is recorded (once per svix-id); a hard
 // bounce or a complaint also suppresses the address, in the same transaction, so a retried
 // delivery is applied once and a crash cannot record an event without its effect.
-import { isHardBounce, type ResendWebhookEvent } from '../../send/resend-webhooks.ts';
-import type { SubscriberStatus } from '../../store/subscribers.ts';
+import { isHardBounce, type ResendWebhookEvent } from '../../send/index.ts';
+import type { SubscriberStatus } from '../../store/index.ts';
 import type { PublicDeps } from './deps.ts';
 
 export type WebhookOutcome = { outcome: 'recorded' | 'duplicate'; suppressed: number[] };

@@ -1,9 +1,9 @@
 // The archive: the front page lists every sent issue, each issue's web version shows the live
 // community share, and the Atom feed lists the sent issues.
 import { Hono } from 'hono';
-import { buildFeed } from '../../../archive/feed.ts';
+import { buildFeed } from '../../../archive/index.ts';
 import { routes } from '../../../links.ts';
-import { renderArchiveIndex } from '../../../render/render-archive-index.ts';
+import { renderArchiveIndex } from '../../../render/index.ts';
 import type { PublicContext } from '../context.ts';
 import { WEEK } from '../live-issues.ts';
 

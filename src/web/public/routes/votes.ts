@@ -2,9 +2,9 @@
 // `<subscriberId>:<week>`); the pair must be in that week's archived issue and the tool in the
 // pair. GET shows the pair and asks; POST records (one vote per reader per pair, changeable).
 import { type Context, Hono } from 'hono';
-import type { PairScore } from '../../../content/issue.ts';
+import type { PairScore } from '../../../content/index.ts';
 import { routes, webVersionUrl } from '../../../links.ts';
-import { weekLabel } from '../../../render/week-label.ts';
+import { weekLabel } from '../../../render/index.ts';
 import { err, ok, type Result } from '../../../result.ts';
 import { verifyToken } from '../../../tokens.ts';
 import type { PublicContext } from '../context.ts';

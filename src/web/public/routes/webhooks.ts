@@ -3,7 +3,7 @@
 // unsigned requests. Resend retries until it gets a 2xx, so a duplicate answers 200 too.
 import { Hono } from 'hono';
 import { routes } from '../../../links.ts';
-import { verifyResendWebhook } from '../../../send/resend-webhooks.ts';
+import { verifyResendWebhook } from '../../../send/index.ts';
 import type { PublicContext } from '../context.ts';
 import { applyWebhookEvent } from '../webhook-effects.ts';
 

@@ -1,0 +1,2 @@
+// The CLI's face: `main` runs one command with injected streams and returns the exit status.
+export * from './main.ts';

@@ -1,0 +1,51 @@
+// The settings each consumer takes, mapped from Config once, in the composition root. A job
+// sees its own narrow record (listmonk's manager.Config), never the whole Config.
+import type { Config } from '../config.ts';
+import type { LinkContext } from '../links.ts';
+import { type RenderOptions, renderOptions } from '../render/index.ts';
+import type { SenderSettings } from '../send/index.ts';
+
+export type JobSettings = {
+  dataDir: string;
+  issuesDir: string;
+  plan: { zone: string; maxPairs: number };
+  render: RenderOptions;
+  /** What every message of an issue shares: sender, reply-to, link signing. */
+  email: { from: string; replyTo: string | undefined; links: LinkContext };
+  /** The sender's own settings; `resendUncertain` is the operator's word per run. */
+  sender: Omit<SenderSettings, 'resendUncertain'>;
+  leaseMs: number;
+  /** Where .eml files go when the outbox is the transport (null: Resend). */
+  outboxDir: string | null;
+  /** The public site's base URL (lint, preview links). */
+  baseUrl: string;
+};
+
+export function jobSettings(config: Config): JobSettings {
+  return {
+    dataDir: config.DATA_DIR,
+    issuesDir: config.ISSUES_DIR,
+    plan: { zone: config.NEWSLETTER_TIMEZONE, maxPairs: config.MAX_PAIRS_PER_ISSUE },
+    render: renderOptions(config),
+    email: {
+      from: config.FROM_EMAIL,
+      replyTo: config.REPLY_TO,
+      links: { baseUrl: config.PUBLIC_BASE_URL, secret: config.TOKEN_SECRET },
+    },
+    sender: {
+      ratePerSecond: config.RESEND_RATE_LIMIT,
+      idempotencyWindowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3_600_000,
+      maxInFlight: config.SEND_MAX_IN_FLIGHT,
+      backoff: { baseMs: config.SEND_RETRY_BASE_MS, capMs: config.SEND_RETRY_CAP_MS },
+      maxRetries: config.SEND_MAX_RETRIES,
+    },
+    leaseMs: config.LEASE_SECONDS * 1000,
+    outboxDir: config.RESEND_API_KEY ? null : config.OUTBOX_DIR,
+    baseUrl: config.PUBLIC_BASE_URL,
+  };
+}
+
+export const senderSettings = (s: JobSettings, resendUncertain = false): SenderSettings => ({
+  ...s.sender,
+  resendUncertain,
+});

@@ -1,0 +1,11 @@
+// The store's face: SQLite behind repositories. Only this folder imports better-sqlite3.
+export * from './db.ts';
+export * from './email-address.ts';
+export * from './events.ts';
+export * from './import-csv.ts';
+export * from './leases.ts';
+export * from './ledger.ts';
+export * from './ledger-rows.ts';
+export * from './open-store.ts';
+export * from './subscribers.ts';
+export * from './votes.ts';

@@ -1,0 +1,40 @@
+// The store over one open database: every repository the jobs and servers use, built once on
+// the same connection, and one close. The composition root (pipeline/open-pipeline.ts) is
+// what calls this; nothing else opens the database.
+import { existsSync } from 'node:fs';
+import { type Db, openDatabase } from './db.ts';
+import { createEvents, type Events } from './events.ts';
+import { createLeases, type Leases } from './leases.ts';
+import { createLedger, type Ledger } from './ledger.ts';
+import { createSubscribers, type Subscribers } from './subscribers.ts';
+import { createVotes, type Votes } from './votes.ts';
+
+export type Store = {
+  db: Db;
+  ledger: Ledger;
+  leases: Leases;
+  subscribers: Subscribers;
+  events: Events;
+  votes: Votes;
+  close: () => void;
+};
+
+export type OpenDatabase = (file: string) => Db;
+
+export function storeOver(db: Db): Store {
+  return {
+    db,
+    ledger: createLedger(db),
+    leases: createLeases(db),
+    subscribers: createSubscribers(db),
+    events: createEvents(db),
+    votes: createVotes(db),
+    close: () => db.close(),
+  };
+}
+
+export const openStore = (file: string, open: OpenDatabase = openDatabase): Store =>
+  storeOver(open(file));
+
+/** Commands that only read (build, lint, preview) must not create a database to learn "none". */
+export const databaseExists = (file: string) => file === ':memory:' || existsSync(file);
