@@ -31,6 +31,8 @@ export async function readArchive(issuesDir: string, week: string): Promise<Arch
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
+  // Named before the hash: "issue.json: not valid JSON" says more than "the hash differs".
+  const issue = parseIssueJson(archivePath(issuesDir, week, 'issue'), issueJson);
   const [html, text, webHtml, metaJson, hash] = await Promise.all([
     read('emailHtml'),
     read('emailText'),
@@ -52,7 +54,6 @@ export async function readArchive(issuesDir: string, week: string): Promise<Arch
       `${archivePath(issuesDir, week, 'hash')} does not match the files next to it: the archive of ${week} was changed after it was built; rebuild it (if not frozen) or restore it from git`,
     );
   }
-  const issue = parseIssueJson(archivePath(issuesDir, week, 'issue'), issueJson);
   const digest = createHash('sha256').update(hash).digest('hex');
   return { issue, html, text, webHtml, meta: JSON.parse(metaJson) as ArchiveMeta, digest };
 }

@@ -7,8 +7,8 @@ import { buildFeed } from '../../src/archive/feed.ts';
 import { personaliserFromArchive } from '../../src/archive/read-email.ts';
 import { loadConfig } from '../../src/config.ts';
 import { VerdictsError } from '../../src/errors.ts';
-import { buildWeek } from '../../src/pipeline/build-week.ts';
 import { compilePersonaliser } from '../../src/render/personalise.ts';
+import { buildFor } from '../support/build-week.ts';
 import { HOSTILE, hostileIssue } from '../support/issue-fixtures.ts';
 import { dataDir, tempDir } from '../support/paths.ts';
 
@@ -22,10 +22,7 @@ beforeAll(async () => {
     ISSUES_DIR: issues,
     DATA_DIR: dataDir,
   };
-  await buildWeek(config, '2026-W48', {
-    isFrozen: async () => false,
-    now: new Date('2026-12-01T00:00:00Z'),
-  });
+  await buildFor(config, '2026-W48', { now: new Date('2026-12-01T00:00:00Z') });
 });
 
 describe('the Atom feed', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ARCHIVE_FILES } from '../../src/archive/layout.ts';
 import { loadConfig } from '../../src/config.ts';
 import { VerdictsError } from '../../src/errors.ts';
-import { buildWeek } from '../../src/pipeline/build-week.ts';
+import { buildFor } from '../support/build-week.ts';
 import { runCli } from '../support/cli.ts';
 import { dataDir, tempDir } from '../support/paths.ts';
 
@@ -73,12 +73,14 @@ describe('verdicts build', () => {
     const issues = tempDir('verdicts-issues-');
     const config = { ...loadConfig({}), ISSUES_DIR: issues, DATA_DIR: dataDir };
     const now = new Date('2026-12-01T00:00:00Z');
-    await buildWeek(config, '2026-W48', { isFrozen: async () => false, now });
+    await buildFor(config, '2026-W48', { now });
     const before = snapshot(issues);
-    const e = (await buildWeek(config, '2026-W48', {
-      isFrozen: async (w) => w === '2026-W48',
-      now,
-    }).catch((x: unknown) => x)) as VerdictsError;
+    // Frozen as a send freezes it: the week's row in a real ledger.
+    const res = await buildFor(config, '2026-W48', { now }, (p) => {
+      p.store().ledger.freeze('2026-W48', 'digest', now);
+    });
+    expect(res.status).toBe('frozen');
+    const e = (res.status === 'frozen' ? res.error : null) as VerdictsError;
     expect(e).toBeInstanceOf(VerdictsError);
     expect(e.stage).toBe('archive');
     expect(e.code).toBe('week_frozen');
@@ -90,20 +92,15 @@ describe('verdicts build', () => {
   it('returns sizes and the issue to callers (run, preview, send)', async () => {
     const issues = tempDir('verdicts-issues-');
     const config = { ...loadConfig({}), ISSUES_DIR: issues, DATA_DIR: dataDir };
-    const result = await buildWeek(config, '2026-W48', {
-      isFrozen: async () => false,
-      now: new Date('2026-12-01T00:00:00Z'),
-    });
+    const result = await buildFor(config, '2026-W48', { now: new Date('2026-12-01T00:00:00Z') });
     expect(result.status).toBe('built');
+    if (result.status !== 'built') return;
     expect(result.dir).toBe(path.join(issues, '2026-W48'));
     expect(result.issue?.pairs.map((p) => p.id)).toEqual(['smolvlm2-vs-code-llama-4']);
     expect(result.sizes.htmlBytes).toBeGreaterThan(10_000);
     expect(result.sizes.htmlBytes).toBeLessThan(90 * 1024);
     // Before the pair was published there was nothing to build.
-    const early = await buildWeek(config, '2026-W48', {
-      isFrozen: async () => false,
-      now: new Date('2026-11-23T12:00:00Z'),
-    });
+    const early = await buildFor(config, '2026-W48', { now: new Date('2026-11-23T12:00:00Z') });
     expect(early.status).toBe('no-pairs');
   });
 });

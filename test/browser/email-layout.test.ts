@@ -4,10 +4,10 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { buildWeek } from '../../src/pipeline/build-week.ts';
 import { compilePersonaliser } from '../../src/render/personalise.ts';
 import { renderIssue } from '../../src/render/render-issue.ts';
 import { artifactPath, type Browser, launchBrowser, measure } from '../support/browser.ts';
+import { builtFor } from '../support/build-week.ts';
 import { LINKS, RENDER_OPTS, sixPairIssue } from '../support/issue-fixtures.ts';
 import { dataDir, tempDir } from '../support/paths.ts';
 
@@ -24,11 +24,8 @@ beforeAll(async () => {
     ISSUES_DIR: issues,
     DATA_DIR: dataDir,
   };
-  const built = await buildWeek(config, '2026-W48', {
-    isFrozen: async () => false,
-    now: new Date('2026-12-01T00:00:00Z'),
-  });
-  seedHtml = compilePersonaliser(built.rendered!, built.issue!)(reader, LINKS).html;
+  const built = await builtFor(config, '2026-W48', { now: new Date('2026-12-01T00:00:00Z') });
+  seedHtml = compilePersonaliser(built.rendered, built.issue)(reader, LINKS).html;
   const six = await sixPairIssue();
   sixHtml = compilePersonaliser(await renderIssue(six, RENDER_OPTS), six)(reader, LINKS).html;
   browser = await launchBrowser();

@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { afterEach } from 'vitest';
 import type { Config } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
+import { openPipeline, type Pipeline } from '../../src/pipeline/index.ts';
 import type { Health } from '../../src/schedule/health.ts';
 import type { Runner } from '../../src/schedule/runner.ts';
 import { type CronSchedule, parseSchedule } from '../../src/schedule/slots.ts';
 import { createWeeklyRunner } from '../../src/schedule/weekly-runner.ts';
-import { type Db, openDatabase } from '../../src/store/db.ts';
 
 export const manualClock = (iso: string) => {
   let t = new Date(iso).getTime();
@@ -36,10 +36,10 @@ export const readHealth = (file: string): Health => JSON.parse(readFileSync(file
 /** Call at the top of a describe: returns helpers whose runners and databases close after each test. */
 export const useRunners = () => {
   const runners: Runner[] = [];
-  const dbs: Db[] = [];
+  const pipelines: Pipeline[] = [];
   afterEach(async () => {
     await Promise.all(runners.splice(0).map((r) => r.stop()));
-    for (const db of dbs.splice(0)) db.close();
+    for (const p of pipelines.splice(0)) p.close();
   });
   return {
     track: <R extends Runner>(r: R): R => {
@@ -50,12 +50,13 @@ export const useRunners = () => {
       config: Config,
       opts: { schedule: CronSchedule; clock: () => Date; standbyPollMs?: number },
     ) {
-      const db = openDatabase(config.DATABASE_PATH);
-      dbs.push(db);
+      const pipeline = openPipeline(config);
+      pipelines.push(pipeline);
       const out = captureLog();
-      const runner = createWeeklyRunner(config, {
+      const runner = createWeeklyRunner(pipeline, {
         ...opts,
-        db,
+        graceHours: config.CATCH_UP_GRACE_HOURS,
+        healthFile: config.HEALTH_FILE,
         log: out.log,
         say: (line) => out.lines.push(`${line}\n`),
         progress: () => ({ start() {}, update() {}, note() {}, stop() {} }),

@@ -4,10 +4,9 @@
 // `pairs: 6` builds the largest issue instead: the seed pair and five renamed copies of it.
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { neverFrozen } from '../../src/archive/write-issue.ts';
 import { loadConfig } from '../../src/config.ts';
-import { buildWeek } from '../../src/pipeline/build-week.ts';
 import { type Db, openDatabase } from '../../src/store/db.ts';
+import { buildFor } from '../support/build-week.ts';
 import { dataDir, tempDir } from '../support/paths.ts';
 
 export const WEEK = '2026-W48';
@@ -53,7 +52,7 @@ export function seedArchive(pairs = 1): Promise<{ issuesDir: string; dataDir: st
       const data = seedDataWithPairs(pairs);
       const issuesDir = path.join(tempDir('verdicts-archive-'), 'issues');
       const config = { ...loadConfig({}), DATA_DIR: data, ISSUES_DIR: issuesDir };
-      const res = await buildWeek(config, WEEK, { isFrozen: neverFrozen, now: BUILD_NOW });
+      const res = await buildFor(config, WEEK, { now: BUILD_NOW });
       if (res.status !== 'built') throw new Error('seed week did not build');
       const archived = JSON.parse(readFileSync(path.join(issuesDir, WEEK, 'issue.json'), 'utf8'));
       if (archived.pairs.length !== pairs) throw new Error(`built ${archived.pairs.length} pairs`);

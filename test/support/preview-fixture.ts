@@ -2,15 +2,15 @@
 // draft for the current week (W48) and a fixed clock, so tests can edit and break files freely.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { neverFrozen } from '../../src/archive/write-issue.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
-import { buildWeek } from '../../src/pipeline/build-week.ts';
+import { openPipeline } from '../../src/pipeline/index.ts';
 import { loadTemplates } from '../../src/render/templates.ts';
 import { createTransport } from '../../src/send/create-transport.ts';
 import {
   type PreviewServer,
   startPreviewServer,
 } from '../../src/web/preview/start-preview-server.ts';
+import { buildFor } from './build-week.ts';
 import { dataDir, repoRoot, tempDir } from './paths.ts';
 
 /** Saturday of 2026-W48: W48 is "this week", W49 "next week". */
@@ -65,15 +65,18 @@ export async function startPreviewFixture(
   };
   if (opts.archive !== false) {
     const templates = await loadTemplates(templatesDir);
-    await buildWeek(config, ARCHIVED_WEEK, { isFrozen: neverFrozen, now: PREVIEW_NOW, templates });
+    await buildFor(config, ARCHIVED_WEEK, { now: PREVIEW_NOW, templates });
   }
+  const pipeline = openPipeline(config, {
+    transport: createTransport(config, { now: () => PREVIEW_NOW }),
+  });
   const server = await startPreviewServer({
     config,
+    pipeline,
     templatesDir,
     pageTemplatesDir: path.join(templatesDir, 'preview'),
     cwd: root,
     now: () => PREVIEW_NOW,
-    transport: createTransport(config, { now: () => PREVIEW_NOW }),
     host: '127.0.0.1',
     port: 0,
     ...(opts.debounceMs === undefined ? {} : { debounceMs: opts.debounceMs }),
@@ -90,6 +93,7 @@ export async function startPreviewFixture(
     write: (file, text) => writeFileSync(inRoot(file), text),
     close: async () => {
       await server.close();
+      pipeline.close();
       rmSync(root, { recursive: true, force: true });
     },
   };

@@ -9,7 +9,7 @@ import { type Config, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { createTransport } from '../../src/send/create-transport.ts';
 import type { Transport } from '../../src/send/transport.ts';
-import { type Db, openDatabase } from '../../src/store/db.ts';
+import { type Db, openDatabase, storeOver } from '../../src/store/index.ts';
 import { createSubscribers } from '../../src/store/subscribers.ts';
 import { createPublicApp } from '../../src/web/public/app.ts';
 import { type DepsOverrides, publicDeps } from '../../src/web/public/deps.ts';
@@ -62,7 +62,10 @@ async function start(opts: StartOptions = {}) {
       config = { ...base, PUBLIC_BASE_URL: url };
       const transport = (opts.transport ?? createTransport)(config);
       return createPublicApp(
-        publicDeps(config, db, transport, logger, { now: () => clock.now, ...opts.overrides }),
+        publicDeps(config, storeOver(db), transport, logger, {
+          now: () => clock.now,
+          ...opts.overrides,
+        }),
       );
     },
   });
