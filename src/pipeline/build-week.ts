@@ -36,8 +36,8 @@ export type BuildResult =
   | { status: 'problems'; week: string; problem: PrepareProblem };
 
 export type BuildWeekOptions = {
-  /** Build time: pairs published after it are not out yet. */
-  now: Date;
+  /** The cutoff: pairs published after it are not out yet. */
+  at: Date;
   templates?: Templates;
 };
 

@@ -42,7 +42,7 @@ export type PreparedWeek =
 
 export type PrepareOptions = {
   /** The cutoff: pairs published after it are not out yet (default: no cutoff). */
-  now?: Date;
+  at?: Date;
   templates?: Templates | (() => Promise<Templates>);
   /** Content already loaded for this change (the preview shares one load across weeks). */
   content?: () => Promise<ContentLoad>;
@@ -81,7 +81,7 @@ export async function planWeek(
         week: w,
         issuesDir: p.settings.issuesDir,
         ...p.settings.plan,
-        ...(opts.now ? { asOf: opts.now } : {}),
+        ...(opts.at ? { asOf: opts.at } : {}),
         votes,
         before,
       });

@@ -20,7 +20,7 @@ export async function sendTestCopy(
 ): Promise<SendTestCopyResult> {
   const week = formatWeek(w);
   const transport = p.transport();
-  const found = await weekArchive(p, w, { build: 'missing', now: p.now() });
+  const found = await weekArchive(p, w, { build: 'missing', at: p.now() });
   if (found.status !== 'ready') return found;
   const { issue, html, text, meta } = found.archived;
   const res = await sendTest({

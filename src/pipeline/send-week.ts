@@ -134,7 +134,7 @@ export async function sendWeek(
   try {
     const found = await weekArchive(p, w, {
       build: opts.build ?? 'missing',
-      now: opts.at ?? p.now(),
+      at: opts.at ?? p.now(),
     });
     if (found.status !== 'ready') return found;
     const { archived, built } = found;

@@ -18,7 +18,7 @@ export type ArchiveWhen = 'missing' | 'unfrozen';
 export async function weekArchive(
   p: Pipeline,
   week: Week,
-  opts: { build: ArchiveWhen; now: Date },
+  opts: { build: ArchiveWhen; at: Date },
 ): Promise<WeekArchive> {
   const id = formatWeek(week);
   const issuesDir = p.settings.issuesDir;
@@ -29,7 +29,7 @@ export async function weekArchive(
   if (!frozen) {
     // Loaded only when needed: rendering (MJML) more than doubles the sender's memory.
     const { buildWeek } = await import('./build-week.ts');
-    const res = await buildWeek(p, week, { now: opts.now });
+    const res = await buildWeek(p, week, { at: opts.at });
     if (res.status === 'no-pairs' || res.status === 'problems') return res;
     // 'frozen': another sender froze it since our check; send what it archived.
     if (res.status === 'built') built = { dir: res.dir, issue: res.issue };

@@ -22,7 +22,7 @@ beforeAll(async () => {
     ISSUES_DIR: issues,
     DATA_DIR: dataDir,
   };
-  await buildFor(config, '2026-W48', { now: new Date('2026-12-01T00:00:00Z') });
+  await buildFor(config, '2026-W48', { at: new Date('2026-12-01T00:00:00Z') });
 });
 
 describe('the Atom feed', () => {

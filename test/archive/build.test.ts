@@ -73,10 +73,10 @@ describe('verdicts build', () => {
     const issues = tempDir('verdicts-issues-');
     const config = { ...loadConfig({}), ISSUES_DIR: issues, DATA_DIR: dataDir };
     const now = new Date('2026-12-01T00:00:00Z');
-    await buildFor(config, '2026-W48', { now });
+    await buildFor(config, '2026-W48', { at: now });
     const before = snapshot(issues);
     // Frozen as a send freezes it: the week's row in a real ledger.
-    const res = await buildFor(config, '2026-W48', { now }, (p) => {
+    const res = await buildFor(config, '2026-W48', { at: now }, (p) => {
       p.store().ledger.freeze('2026-W48', 'digest', now);
     });
     expect(res.status).toBe('frozen');
@@ -92,7 +92,7 @@ describe('verdicts build', () => {
   it('returns sizes and the issue to callers (run, preview, send)', async () => {
     const issues = tempDir('verdicts-issues-');
     const config = { ...loadConfig({}), ISSUES_DIR: issues, DATA_DIR: dataDir };
-    const result = await buildFor(config, '2026-W48', { now: new Date('2026-12-01T00:00:00Z') });
+    const result = await buildFor(config, '2026-W48', { at: new Date('2026-12-01T00:00:00Z') });
     expect(result.status).toBe('built');
     if (result.status !== 'built') return;
     expect(result.dir).toBe(path.join(issues, '2026-W48'));
@@ -100,7 +100,7 @@ describe('verdicts build', () => {
     expect(result.sizes.htmlBytes).toBeGreaterThan(10_000);
     expect(result.sizes.htmlBytes).toBeLessThan(90 * 1024);
     // Before the pair was published there was nothing to build.
-    const early = await buildFor(config, '2026-W48', { now: new Date('2026-11-23T12:00:00Z') });
+    const early = await buildFor(config, '2026-W48', { at: new Date('2026-11-23T12:00:00Z') });
     expect(early.status).toBe('no-pairs');
   });
 });

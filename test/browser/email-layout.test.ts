@@ -24,7 +24,7 @@ beforeAll(async () => {
     ISSUES_DIR: issues,
     DATA_DIR: dataDir,
   };
-  const built = await builtFor(config, '2026-W48', { now: new Date('2026-12-01T00:00:00Z') });
+  const built = await builtFor(config, '2026-W48', { at: new Date('2026-12-01T00:00:00Z') });
   seedHtml = compilePersonaliser(built.rendered, built.issue)(reader, LINKS).html;
   const six = await sixPairIssue();
   sixHtml = compilePersonaliser(await renderIssue(six, RENDER_OPTS), six)(reader, LINKS).html;

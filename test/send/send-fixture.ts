@@ -52,7 +52,7 @@ export function seedArchive(pairs = 1): Promise<{ issuesDir: string; dataDir: st
       const data = seedDataWithPairs(pairs);
       const issuesDir = path.join(tempDir('verdicts-archive-'), 'issues');
       const config = { ...loadConfig({}), DATA_DIR: data, ISSUES_DIR: issuesDir };
-      const res = await buildFor(config, WEEK, { now: BUILD_NOW });
+      const res = await buildFor(config, WEEK, { at: BUILD_NOW });
       if (res.status !== 'built') throw new Error('seed week did not build');
       const archived = JSON.parse(readFileSync(path.join(issuesDir, WEEK, 'issue.json'), 'utf8'));
       if (archived.pairs.length !== pairs) throw new Error(`built ${archived.pairs.length} pairs`);

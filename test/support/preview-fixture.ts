@@ -65,7 +65,7 @@ export async function startPreviewFixture(
   };
   if (opts.archive !== false) {
     const templates = await loadTemplates(templatesDir);
-    await buildFor(config, ARCHIVED_WEEK, { now: PREVIEW_NOW, templates });
+    await buildFor(config, ARCHIVED_WEEK, { at: PREVIEW_NOW, templates });
   }
   const pipeline = openPipeline(config, {
     transport: createTransport(config, { now: () => PREVIEW_NOW }),

@@ -22,7 +22,7 @@ export function registerBuild(program: Command, io: CliIo): void {
       const now = new Date();
       const week = weekOption(flags.week, config.NEWSLETTER_TIMEZONE, now);
       // A week whose send has started is frozen: build refuses to replace what was sent.
-      const result = await withPipeline(config, (p) => buildWeek(p, week, { now }));
+      const result = await withPipeline(config, (p) => buildWeek(p, week, { at: now }));
       switch (result.status) {
         case 'no-pairs':
           io.stdout(`${result.week}: no new pairs, so no issue this week; nothing written.\n`);

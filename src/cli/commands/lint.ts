@@ -18,7 +18,7 @@ export function registerLint(program: Command, io: CliIo, setExit: (code: number
       const week = weekOption(flags.week, config.NEWSLETTER_TIMEZONE, now);
       let findings: LintFinding[];
       let summary = '';
-      const prepared = await withPipeline(config, (p) => prepareWeek(p, week, { now }));
+      const prepared = await withPipeline(config, (p) => prepareWeek(p, week, { at: now }));
       switch (prepared.status) {
         case 'no-pairs':
           io.stdout(`${prepared.week}: no new pairs, so no issue to lint.\n`);

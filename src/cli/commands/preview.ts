@@ -41,7 +41,7 @@ export function registerPreview(program: Command, io: CliIo): void {
         now: () => new Date(),
         host,
         port,
-        log: (line) => io.stderr(`${line}\n`),
+        say: (line) => io.stderr(`${line}\n`),
       });
       io.stdout(`Preview running at ${server.url}  (Ctrl+C to stop)\n`);
       await new Promise<void>((resolve) => {

@@ -33,7 +33,7 @@ export function createPreviewApp(deps: PreviewDeps): Hono {
     c.html(fallbackPage(new Error(`nothing at ${c.req.path}`), 'Not found'), 404),
   );
   app.onError((e, c) => {
-    deps.log?.(`preview: ${c.req.method} ${c.req.path} failed: ${e.stack ?? e.message}`);
+    deps.say?.(`preview: ${c.req.method} ${c.req.path} failed: ${e.stack ?? e.message}`);
     return c.html(fallbackPage(e, 'The preview hit an unexpected error'), 500);
   });
   return app;

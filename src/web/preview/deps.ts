@@ -19,5 +19,5 @@ export type PreviewDeps = {
   now: () => Date;
   hub: ReloadHub;
   /** Operator-facing lines (test sends, reloads); silent by default. */
-  log?: (line: string) => void;
+  say?: (line: string) => void;
 };

@@ -53,7 +53,7 @@ export function sendRoute(app: Hono, deps: PreviewDeps, state: PreviewState) {
       return answer({ ok: false, message: sent.error.message }, status);
     }
     const where = sent.value.transport === 'outbox' ? 'the outbox' : 'Resend';
-    deps.log?.(`test copy of ${preview.week} to ${sent.value.to} via ${where} (${sent.value.id})`);
+    deps.say?.(`test copy of ${preview.week} to ${sent.value.to} via ${where} (${sent.value.id})`);
     return answer(
       {
         ok: true,

@@ -60,9 +60,9 @@ export async function startPreviewServer(opts: StartPreviewOptions): Promise<Pre
     onChange: (files) => {
       const shown = files.map((f) => displayPath(f, deps.cwd));
       hub.publish(shown);
-      deps.log?.(`changed: ${shown.join(', ')}`);
+      deps.say?.(`changed: ${shown.join(', ')}`);
     },
-    onError: (e) => deps.log?.(`watch: ${e.message}`),
+    onError: (e) => deps.say?.(`watch: ${e.message}`),
   });
   let closing: Promise<void> | undefined;
   return {
