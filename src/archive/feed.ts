@@ -1,13 +1,17 @@
 // The archive's Atom feed, one entry per issue linking to its web version. Dates come from the
 // issues (their cutoffs), never from the clock, so rebuilding the feed is byte-identical.
-import { Feed } from 'feed';
+import { createRequire } from 'node:module';
 import type { Issue } from '../content/index.ts';
 import { feedUrl, homeUrl, type LinkContext, webVersionUrl } from '../links.ts';
 import { DEFAULT_BRAND, escapeHtml, newestFirst, weekLabel } from '../render/index.ts';
 
 export type FeedOptions = { baseUrl: string; fromName?: string };
 
+// Required when a feed is built, not by every importer of the archive's face (a send).
+const require = createRequire(import.meta.url);
+
 export function buildFeed(issues: readonly Issue[], opts: FeedOptions): string {
+  const { Feed } = require('feed') as typeof import('feed');
   const links: LinkContext = { baseUrl: opts.baseUrl, secret: '' };
   const brand = opts.fromName ?? DEFAULT_BRAND;
   const sorted = newestFirst(issues);

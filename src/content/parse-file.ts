@@ -1,6 +1,7 @@
 // One data file's text -> a validated value, or every problem in it with line numbers.
 // YAML is a superset of JSON, so one parser serves both and gives positions for each.
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { err, ok, type Result } from '../result.ts';
 import { formatPath, type Problem } from './problem.ts';
@@ -14,6 +15,7 @@ export function parseFile<S extends z.ZodType>(
   file: SourceFile,
   schema: S,
 ): Result<ParsedFile<z.infer<S>>, Problem[]> {
+  const { LineCounter, parseDocument } = loadYaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(file.text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -39,6 +41,10 @@ export function parseFile<S extends z.ZodType>(
     })),
   );
 }
+
+// Required on first parse: a send imports content's face for its types and never parses YAML.
+const require = createRequire(import.meta.url);
+const loadYaml = () => require('yaml') as typeof import('yaml');
 
 function lineOf(doc: Document, counter: LineCounter, path: PropertyKey[]): number | undefined {
   for (let n = path.length; n >= 0; n--) {

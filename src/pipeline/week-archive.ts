@@ -2,9 +2,8 @@
 // week is read as archived, whatever the data files say now; an unfrozen one is built when it
 // has no archive, or rebuilt when the caller asks (the weekly job builds with its slot as the
 // cutoff). The archive is then read once, hash-checked, for everything the send needs.
-import { type ArchivedEmail, readArchive } from '../archive/index.ts';
+import { type ArchivedEmail, readArchive, readArchivedEmail } from '../archive/index.ts';
 import { formatWeek, type Issue, type Week } from '../content/index.ts';
-import { VerdictsError } from '../errors.ts';
 import type { Pipeline } from './open-pipeline.ts';
 import type { PrepareProblem } from './prepare-week.ts';
 
@@ -34,13 +33,6 @@ export async function weekArchive(
     // 'frozen': another sender froze it since our check; send what it archived.
     if (res.status === 'built') built = { dir: res.dir, issue: res.issue };
   }
-  const archived = await readArchive(issuesDir, id);
-  if (!archived) {
-    throw new VerdictsError(
-      'archive',
-      'not_archived',
-      `${id} has no archived issue in ${issuesDir}`,
-    );
-  }
-  return { status: 'ready', archived, built };
+  // A frozen week whose archive was deleted is not rebuilt: this read names what is missing.
+  return { status: 'ready', archived: await readArchivedEmail(issuesDir, id), built };
 }

@@ -4,8 +4,9 @@
 // an address already present, whatever its status, is left exactly as it is, so a re-import
 // can never re-activate someone who unsubscribed, bounced or complained.
 import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { CsvError, parse } from 'csv-parse';
+import type { CsvError as CsvErrorType } from 'csv-parse';
 import { VerdictsError } from '../errors.ts';
 import type { Db } from './db.ts';
 import { normaliseEmail } from './email-address.ts';
@@ -39,8 +40,13 @@ export async function importSubscribersCsv(
   return { added, unchanged: rows.length - added, rejected };
 }
 
+// Required by an import, not by every importer of the store's face (a send).
+const require = createRequire(import.meta.url);
+const loadCsv = () => require('csv-parse') as typeof import('csv-parse');
+
 /** Parse and validate every record; throws VerdictsError('store', 'bad_csv') for a malformed file. */
 async function readRows(file: string): Promise<{ rows: Row[]; rejected: RejectedRow[] }> {
+  const { parse } = loadCsv();
   let sawHeader = false;
   const parser = parse({
     bom: true,
@@ -97,8 +103,8 @@ function toBadCsv(file: string, e: unknown): VerdictsError {
       `${file}: line 1: the header must have an "email" column (found: ${e.message || 'nothing'})`,
     );
   }
-  if (e instanceof CsvError) {
-    const line = (e as CsvError & { lines?: number }).lines;
+  if (e instanceof loadCsv().CsvError) {
+    const line = (e as CsvErrorType & { lines?: number }).lines;
     return new VerdictsError(
       'store',
       'bad_csv',

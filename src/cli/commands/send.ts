@@ -4,7 +4,7 @@
 // the week was already sent, or when there is nobody to send to; otherwise 1 with the reason.
 import { type Command, Option } from 'commander';
 import { VerdictsError } from '../../errors.ts';
-import { sendTestCopy, sendWeek, withPipeline } from '../../pipeline/index.ts';
+import { type PrepareProblem, sendTestCopy, sendWeek, withPipeline } from '../../pipeline/index.ts';
 import { createProgress, problemLines, summaryLine } from '../../send/index.ts';
 import {
   type CliIo,
@@ -51,9 +51,8 @@ export function registerSend(program: Command, io: CliIo, setExit: (code: number
             const res = await sendTestCopy(p, week, flags.to, { signal: io.signal });
             switch (res.status) {
               case 'no-pairs':
-                return noIssue(io, setExit, res.week);
               case 'problems':
-                throw res.problem.error;
+                return unbuilt(io, setExit, res);
               case 'failed':
                 throw new VerdictsError(
                   'send',
@@ -75,9 +74,8 @@ export function registerSend(program: Command, io: CliIo, setExit: (code: number
           });
           switch (res.status) {
             case 'no-pairs':
-              return noIssue(io, setExit, res.week);
             case 'problems':
-              throw res.problem.error;
+              return unbuilt(io, setExit, res);
             // Printed by main as a VerdictsError always was: the message, exit 1.
             case 'busy':
               throw new VerdictsError('send', 'lease_held', res.message);
@@ -103,6 +101,16 @@ export function registerSend(program: Command, io: CliIo, setExit: (code: number
         { transport: flags.transport ?? 'auto' },
       );
     });
+}
+
+/** No issue to send, or the week's issue could not be built (printed by main, exit 1). */
+function unbuilt(
+  io: CliIo,
+  setExit: (code: number) => void,
+  res: { status: 'no-pairs'; week: string } | { status: 'problems'; problem: PrepareProblem },
+): void {
+  if (res.status === 'problems') throw res.problem.error;
+  noIssue(io, setExit, res.week);
 }
 
 function noIssue(io: CliIo, setExit: (code: number) => void, week: string): void {
