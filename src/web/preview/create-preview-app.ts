@@ -6,6 +6,7 @@ import { archiveRoutes } from './archive-routes.ts';
 import { assetRoutes } from './asset-routes.ts';
 import type { PreviewDeps } from './deps.ts';
 import { eventsRoute } from './events-route.ts';
+import { hostGuard } from './host-guard.ts';
 import { pageRoutes } from './page-routes.ts';
 import { createPageTemplates } from './page-templates.ts';
 import { createPreviewState } from './preview-state.ts';
@@ -24,6 +25,7 @@ export function createPreviewApp(deps: PreviewDeps): Hono {
   const render = createRenderer(deps, state, pages);
 
   const app = new Hono();
+  app.use(hostGuard(deps.boundHost));
   pageRoutes(app, deps, state, render);
   sendRoute(app, deps, state);
   archiveRoutes(app, deps, state);

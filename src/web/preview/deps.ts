@@ -18,6 +18,8 @@ export type PreviewDeps = {
   cwd: string;
   now: () => Date;
   hub: ReloadHub;
+  /** The address given with --host: accepted in the Host header besides the loopback names. */
+  boundHost?: string;
   /** Operator-facing lines (test sends, reloads); silent by default. */
   say?: (line: string) => void;
 };

@@ -4,12 +4,13 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+export const LOOPBACK_NAMES: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export const isLoopbackAddress = (addr: string | undefined) =>
   addr !== undefined && (addr === '::1' || /^127\./.test(addr) || /^::ffff:127\./i.test(addr));
 
-const hostName = (host: string) => host.replace(/:\d+$/, '').toLowerCase();
+/** The name part of a Host header (`[::1]:4000` -> `[::1]`), lower-cased. */
+export const hostName = (host: string) => host.replace(/:\d+$/, '').toLowerCase();
 
 /** null when the request may act; otherwise why not. */
 export function localOnlyViolation(c: Context): string | null {

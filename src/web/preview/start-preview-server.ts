@@ -32,7 +32,7 @@ const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 export async function startPreviewServer(opts: StartPreviewOptions): Promise<PreviewServer> {
   const { host, port, debounceMs, ...rest } = opts;
   const hub = createReloadHub();
-  const deps: PreviewDeps = { ...rest, hub };
+  const deps: PreviewDeps = { ...rest, hub, boundHost: host };
   const app = createPreviewApp(deps);
   const server = serve({ fetch: app.fetch, hostname: host, port }) as Server;
   try {

@@ -381,7 +381,7 @@ describe('preview: send a test', () => {
       req.on('error', reject);
       req.end('to=a%40example.com');
     });
-    expect(rebound).toBe(403);
+    expect(rebound).toBe(421);
     expect((await sendTest(f, NEXT_WEEK, 'a@example.com')).status).toBe(409);
     expect(() => statSync(f.config.OUTBOX_DIR)).toThrow();
   });
