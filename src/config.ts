@@ -24,6 +24,8 @@ export const Config = z.object({
     .default('UTC')
     .refine(isValidTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/London' }),
   MAX_PAIRS_PER_ISSUE: positiveInt(6),
+  /** A data file larger than this is refused unread: parsing a huge YAML file runs out of memory. */
+  DATA_FILE_MAX_BYTES: positiveInt(1024 * 1024),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
   FROM_EMAIL: z.string().default('Weekly AI Tool Verdicts <verdicts@example.com>'),
   REPLY_TO: optionalString,

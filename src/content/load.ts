@@ -1,13 +1,24 @@
 // The I/O edge of content: read every data file under a folder, then parse it purely.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { VerdictsError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import { type LoadedContent, parseContent } from './parse-content.ts';
 import type { SourceFile } from './parse-file.ts';
 import { formatProblem, type Problem } from './problem.ts';
+import { DEFAULT_MAX_DATA_FILE_BYTES, readBounded } from './read-bounded.ts';
 
-export async function readDataFiles(dir: string): Promise<SourceFile[]> {
+export type ReadOptions = {
+  /** Larger files are refused unread (DATA_FILE_MAX_BYTES). */
+  maxBytes?: number;
+};
+
+/**
+ * Every data file under `dir`. One that is not a regular file under the size cap comes back
+ * with `refused` set (and no text), so it is reported with the other problems, never thrown.
+ */
+export async function readDataFiles(dir: string, opts: ReadOptions = {}): Promise<SourceFile[]> {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_DATA_FILE_BYTES;
   let entries: string[];
   try {
     entries = await readdir(dir, { recursive: true });
@@ -23,7 +34,10 @@ export async function readDataFiles(dir: string): Promise<SourceFile[]> {
     .filter((p) => /\.(ya?ml|json)$/.test(p) && !p.startsWith('schema/'))
     .sort();
   return Promise.all(
-    files.map(async (p) => ({ path: p, text: await readFile(path.join(dir, p), 'utf8') })),
+    files.map(async (p): Promise<SourceFile> => {
+      const read = await readBounded(path.join(dir, p), maxBytes);
+      return read.ok ? { path: p, text: read.value } : { path: p, text: '', refused: read.error };
+    }),
   );
 }
 
@@ -35,10 +49,13 @@ export type ContentFailure = {
 };
 
 /** Load and validate the content; every problem comes back as a value. */
-export async function readContent(dir: string): Promise<Result<LoadedContent, ContentFailure>> {
+export async function readContent(
+  dir: string,
+  opts: ReadOptions = {},
+): Promise<Result<LoadedContent, ContentFailure>> {
   let files: SourceFile[];
   try {
-    files = await readDataFiles(dir);
+    files = await readDataFiles(dir, opts);
   } catch (e) {
     if (e instanceof VerdictsError && e.stage === 'content') return err({ error: e, problems: [] });
     throw e;
@@ -56,8 +73,8 @@ export async function readContent(dir: string): Promise<Result<LoadedContent, Co
 }
 
 /** Load and validate the content, or throw one error that lists every problem. */
-export async function loadContent(dir: string): Promise<LoadedContent> {
-  const read = await readContent(dir);
+export async function loadContent(dir: string, opts: ReadOptions = {}): Promise<LoadedContent> {
+  const read = await readContent(dir, opts);
   if (!read.ok) throw read.error.error;
   return read.value;
 }

@@ -6,7 +6,14 @@ import type { z } from 'zod';
 import { err, ok, type Result } from '../result.ts';
 import { formatPath, type Problem } from './problem.ts';
 
-export type SourceFile = { path: string; text: string };
+/** A data file as read; `refused` says why it was not read at all (a FIFO, too large, …). */
+export type SourceFile = { path: string; text: string; refused?: string };
+
+/**
+ * Aliases one document may expand before the yaml library gives up (it throws, which used to
+ * escape as a stack trace). Real data uses none; a "billion laughs" file needs thousands.
+ */
+const MAX_ALIAS_COUNT = 100;
 
 /** A parsed file's value, and where a field path (as formatPath prints it) sits in the file. */
 export type ParsedFile<T> = { value: T; lineOf: (path: string) => number | undefined };
@@ -15,6 +22,9 @@ export function parseFile<S extends z.ZodType>(
   file: SourceFile,
   schema: S,
 ): Result<ParsedFile<z.infer<S>>, Problem[]> {
+  if (file.refused !== undefined) {
+    return err([{ file: file.path, path: '', message: file.refused }]);
+  }
   const { LineCounter, parseDocument } = loadYaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(file.text, { lineCounter, uniqueKeys: true, prettyErrors: true });
@@ -28,7 +38,14 @@ export function parseFile<S extends z.ZodType>(
       })),
     );
   }
-  const parsed = schema.safeParse(doc.toJS(), { reportInput: true });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // The yaml library throws (a ReferenceError) for an alias bomb or an alias to nothing.
+    return err([{ file: file.path, path: '', message: aliasProblem(e) }]);
+  }
+  const parsed = schema.safeParse(data, { reportInput: true });
   if (parsed.success) {
     return ok({ value: parsed.data, lineOf: (p) => lineOf(doc, lineCounter, parsePath(p)) });
   }
@@ -45,6 +62,13 @@ export function parseFile<S extends z.ZodType>(
 // Required on first parse: a send imports content's face for its types and never parses YAML.
 const require = createRequire(import.meta.url);
 const loadYaml = () => require('yaml') as typeof import('yaml');
+
+const aliasProblem = (e: unknown) => {
+  const text = e instanceof Error ? e.message : String(e);
+  return /excessive alias count/i.test(text)
+    ? `YAML aliases expand too far (over ${MAX_ALIAS_COUNT}): an alias bomb?`
+    : `YAML aliases: ${text.split('\n')[0]}`;
+};
 
 function lineOf(doc: Document, counter: LineCounter, path: PropertyKey[]): number | undefined {
   for (let n = path.length; n >= 0; n--) {

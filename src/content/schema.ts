@@ -8,10 +8,21 @@ export const Slug = z
 
 const Text = z.string().trim().min(1, 'expected non-empty text');
 
+/**
+ * Text shown on one line: in a subject, a heading, the plain-text part. A CR or LF there would
+ * let a data file start a new line of its own ("Bcc: …") in the text part; tabs and other
+ * control characters have no business in a name either.
+ */
+const Line = Text.regex(
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/,
+  'must be one line: no line break, tab or other control character',
+);
+
 export const Lens = z.strictObject({
   id: Slug,
-  name: Text.describe('Persona name, e.g. "The Builder"'),
-  question: Text.describe('The question this lens asks of every tool'),
+  name: Line.describe('Persona name, e.g. "The Builder"'),
+  question: Line.describe('The question this lens asks of every tool'),
 });
 export type Lens = z.infer<typeof Lens>;
 
@@ -22,12 +33,12 @@ export type PanelFile = z.infer<typeof PanelFile>;
 
 export const Tool = z.strictObject({
   id: Slug,
-  name: Text,
-  category: Text,
-  tagline: Text,
+  name: Line,
+  category: Line,
+  tagline: Line,
   description: Text,
-  entryPrice: Text.describe('Entry price as shown, e.g. "Free" or "$20/mo"'),
-  licence: Text.optional(),
+  entryPrice: Line.describe('Entry price as shown, e.g. "Free" or "$20/mo"'),
+  licence: Line.optional(),
   homepage: z.url({ protocol: /^https$/ }).optional(),
 });
 export type Tool = z.infer<typeof Tool>;
@@ -51,7 +62,7 @@ export const PublishedAt = z.union([z.iso.date(), z.iso.datetime({ offset: true 
 export const Comparison = z.strictObject({
   id: Slug,
   publishedAt: PublishedAt,
-  headline: Text,
+  headline: Line,
   intro: Text.optional(),
   tools: z.tuple([Slug, Slug]),
   reviews: z.array(Review).min(1, 'expected at least one review'),

@@ -70,7 +70,10 @@ export async function planWeek(
   opts: Omit<PrepareOptions, 'templates'> = {},
 ): Promise<PlannedWeek> {
   const id = formatWeek(week);
-  const loaded = await (opts.content ?? (() => readContent(p.settings.dataDir)))();
+  const loaded = await (
+    opts.content ??
+    (() => readContent(p.settings.dataDir, { maxBytes: p.settings.dataFileMaxBytes }))
+  )();
   if (!loaded.ok) return { status: 'problems', week: id, problem: contentProblem(loaded.error) };
   const { content, warnings } = loaded.value;
   try {

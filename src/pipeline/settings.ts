@@ -7,6 +7,8 @@ import type { SenderSettings } from '../send/index.ts';
 
 export type JobSettings = {
   dataDir: string;
+  /** A data file larger than this is a problem, never read (DATA_FILE_MAX_BYTES). */
+  dataFileMaxBytes: number;
   issuesDir: string;
   plan: { zone: string; maxPairs: number };
   render: RenderOptions;
@@ -24,6 +26,7 @@ export type JobSettings = {
 export function jobSettings(config: Config): JobSettings {
   return {
     dataDir: config.DATA_DIR,
+    dataFileMaxBytes: config.DATA_FILE_MAX_BYTES,
     issuesDir: config.ISSUES_DIR,
     plan: { zone: config.NEWSLETTER_TIMEZONE, maxPairs: config.MAX_PAIRS_PER_ISSUE },
     render: renderOptions(config),

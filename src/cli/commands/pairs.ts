@@ -15,7 +15,9 @@ export function registerPairs(program: Command, io: CliIo): void {
     .action(async (flags: Flags) => {
       const config = resolveConfig(io, flags);
       const week = weekOption(flags.week, config.NEWSLETTER_TIMEZONE, new Date());
-      const { content } = await loadContent(config.DATA_DIR);
+      const { content } = await loadContent(config.DATA_DIR, {
+        maxBytes: config.DATA_FILE_MAX_BYTES,
+      });
       const { issue, selection } = await planIssue({
         content,
         week,

@@ -40,7 +40,11 @@ export function createPreviewState(deps: PreviewDeps): PreviewState {
     return hit;
   };
   const content = () =>
-    once<ContentLoad>('content', () => readContent(deps.pipeline.settings.dataDir));
+    once<ContentLoad>('content', () =>
+      readContent(deps.pipeline.settings.dataDir, {
+        maxBytes: deps.pipeline.settings.dataFileMaxBytes,
+      }),
+    );
   const current = () => weekOf(deps.now(), deps.pipeline.settings.plan.zone);
   // A draft depends on which week is current (it assumes that one goes out first).
   const key = (w: Week) => `${formatWeek(w)}:${formatWeek(current())}`;
