@@ -54,6 +54,10 @@ export const Config = z.object({
   PORT: positiveInt(3000),
   PREVIEW_PORT: positiveInt(4000),
   HOST: z.string().default('127.0.0.1'),
+  /** Confirmation emails one mailbox (plus-tags and case folded) may be sent per 24 hours. */
+  CONFIRM_PER_MAILBOX_PER_DAY: positiveInt(1),
+  /** Confirmation emails the whole site may send per hour, across restarts and processes. */
+  CONFIRM_PER_HOUR: positiveInt(100),
   /** `serve` behind a reverse proxy: take the client address from X-Forwarded-For (its last entry). */
   TRUST_PROXY: z.stringbool().default(false),
 });

@@ -6,6 +6,8 @@ export * from './import-csv.ts';
 export * from './leases.ts';
 export * from './ledger.ts';
 export * from './ledger-rows.ts';
+export * from './mail-queue.ts';
+export * from './mailbox-key.ts';
 export * from './open-store.ts';
 export * from './subscribers.ts';
 export * from './votes.ts';

@@ -81,4 +81,27 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX votes_pair ON votes(pair_id, tool_id);
   `,
+  `
+  -- Mail the public site sends on its own (confirmations; later welcomes): written in the same
+  -- transaction as the decision to send, sent after the answer, drained again after a restart.
+  -- Rows stay after sending: they are what the per-mailbox and global caps count.
+  CREATE TABLE mail_queue (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+    -- mailboxKey(email): plus-tags and case folded, so tags of one inbox share a cap.
+    mailbox TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued','sending','sent','skipped','failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    next_attempt_at TEXT NOT NULL,
+    claimed_at TEXT,
+    finished_at TEXT,
+    message_id TEXT,
+    error TEXT
+  );
+  CREATE INDEX mail_queue_due ON mail_queue(status, next_attempt_at);
+  CREATE INDEX mail_queue_mailbox ON mail_queue(kind, mailbox, created_at);
+  CREATE INDEX mail_queue_created ON mail_queue(kind, created_at);
+  `,
 ];

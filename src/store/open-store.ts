@@ -6,6 +6,7 @@ import { type Db, openDatabase } from './db.ts';
 import { createEvents, type Events } from './events.ts';
 import { createLeases, type Leases } from './leases.ts';
 import { createLedger, type Ledger } from './ledger.ts';
+import { createMailQueue, type MailQueue } from './mail-queue.ts';
 import { createSubscribers, type Subscribers } from './subscribers.ts';
 import { createVotes, type Votes } from './votes.ts';
 
@@ -16,6 +17,8 @@ export type Store = {
   subscribers: Subscribers;
   events: Events;
   votes: Votes;
+  /** The public site's own outgoing mail (confirmations). */
+  mailQueue: MailQueue;
   close: () => void;
 };
 
@@ -29,6 +32,7 @@ export function storeOver(db: Db): Store {
     subscribers: createSubscribers(db),
     events: createEvents(db),
     votes: createVotes(db),
+    mailQueue: createMailQueue(db),
     close: () => db.close(),
   };
 }

@@ -1,15 +1,9 @@
+import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { routes, unsubscribeToken } from '../../src/links.ts';
-import type { Transport } from '../../src/send/transport.ts';
 import { SECRET, useServer } from './web-fixture.ts';
 
 const start = useServer();
-
-const failingTransport = (fail: () => Promise<never>): Transport => ({
-  name: 'outbox',
-  sendBatch: fail,
-  sendOne: fail,
-});
 
 describe('public server hardening', () => {
   it('sends security headers on pages, errors and the archive', async () => {
@@ -116,13 +110,11 @@ describe('public server hardening', () => {
   });
 
   it('shows a generic 500 page, never the stack, and logs the error', async () => {
-    const s = await start({
-      transport: () =>
-        failingTransport(async () => {
-          throw new Error('secret internals at /srv/app/transport.ts:42');
-        }),
-    });
-    const res = await s.subscribe('ann@example.com');
+    const boom = () => {
+      throw new Error('secret internals at /srv/app/ledger.ts:42');
+    };
+    const s = await start({ overrides: { ledger: { get: boom, sentWeeks: boom } } });
+    const res = await s.get('/');
     expect(res.status).toBe(500);
     const html = await res.text();
     expect(html).toContain('Something went wrong');
@@ -134,13 +126,33 @@ describe('public server hardening', () => {
   });
 
   it('times out a request that takes too long (504) with a page', async () => {
-    const s = await start({
-      overrides: { limits: { requestTimeoutMs: 200 } },
-      transport: () => failingTransport(() => new Promise<never>(() => {})),
+    const s = await start({ overrides: { limits: { requestTimeoutMs: 200 } } });
+    // A client that sends its headers and then only part of the form: parsing waits for the rest.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${s.url}/subscribe`, {
+        method: 'POST',
+        headers: {
+          origin: s.url,
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': '100',
+        },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          body += c;
+        });
+        res.on('end', () => {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      });
+      req.on('error', reject);
+      req.write('email=ann%40exa');
     });
-    const res = await s.subscribe('ann@example.com');
-    expect(res.status).toBe(504);
-    expect(await res.text()).toContain('This took too long');
+    expect(answer.status).toBe(504);
+    expect(answer.body).toContain('This took too long');
   });
 
   it('logs one JSON line per request with token path segments masked', async () => {

@@ -12,7 +12,7 @@ import type { Transport } from '../../src/send/transport.ts';
 import { type Db, openDatabase, storeOver } from '../../src/store/index.ts';
 import { createSubscribers } from '../../src/store/subscribers.ts';
 import { createPublicApp } from '../../src/web/public/app.ts';
-import { type DepsOverrides, publicDeps } from '../../src/web/public/deps.ts';
+import { type DepsOverrides, type PublicDeps, publicDeps } from '../../src/web/public/deps.ts';
 import { startPublicServer } from '../../src/web/public/server.ts';
 import { seedArchive, WEEK } from '../send/send-fixture.ts';
 import { runCli } from '../support/cli.ts';
@@ -55,18 +55,21 @@ async function start(opts: StartOptions = {}) {
   const logs: string[] = [];
   const logger = createLogger({ format: 'json', out: (l) => logs.push(l) });
   let config = base;
+  let deps: PublicDeps | undefined;
+  let closing: Promise<void> | undefined;
   const server = await startPublicServer({
     port: 0,
     host: '127.0.0.1',
     app: (url) => {
       config = { ...base, PUBLIC_BASE_URL: url };
       const transport = (opts.transport ?? createTransport)(config);
-      return createPublicApp(
-        publicDeps(config, storeOver(db), transport, logger, {
-          now: () => clock.now,
-          ...opts.overrides,
-        }),
-      );
+      deps = publicDeps(config, storeOver(db), transport, logger, {
+        now: () => clock.now,
+        ...opts.overrides,
+      });
+      // As serve does: drain what an earlier server left queued, then poll.
+      deps.mail.start();
+      return createPublicApp(deps);
     },
   });
   const url = server.url;
@@ -95,7 +98,10 @@ async function start(opts: StartOptions = {}) {
     post,
     subscribe: (email: string, name = '') => post('/subscribe', { email, name, website: '' }),
     /** Parsed .eml files in the outbox, oldest first. */
-    outbox: () => parseOutbox(env.OUTBOX_DIR),
+    outbox: async () => {
+      await deps!.mail.idle();
+      return parseOutbox(env.OUTBOX_DIR);
+    },
     /** `verdicts send --week WEEK` with this site's settings (and `extra`, which wins). */
     sendWeek: (extra: Record<string, string> = {}) =>
       runCli(['send', '--week', WEEK], {
@@ -103,6 +109,7 @@ async function start(opts: StartOptions = {}) {
       }),
     /** The path of the link in the latest confirmation email to `to`. */
     confirmPath: async (to: string) => {
+      await deps!.mail.idle();
       const mails = (await listMail(env.OUTBOX_DIR)).filter((m) => m.to === to);
       const m = mails.at(-1);
       if (!m) throw new Error(`no email to ${to} in the outbox`);
@@ -110,9 +117,16 @@ async function start(opts: StartOptions = {}) {
       if (!link) throw new Error('no confirm link in the email');
       return new URL(link).pathname;
     },
-    close: async () => {
-      await server.close();
-      db.close();
+    /** The mail queue's worker has sent (or given up on) everything queued so far. */
+    mailSent: () => deps!.mail.idle(),
+    mailQueue: () => deps!.mailQueue.countByStatus(),
+    close: () => {
+      closing ??= (async () => {
+        await server.close();
+        await deps?.mail.stop();
+        db.close();
+      })();
+      return closing;
     },
   };
 }
@@ -149,8 +163,11 @@ async function listMail(dir: string) {
   }));
 }
 
-export const mailTo = async (s: TestServer, to: string) =>
-  (await listMail(s.env.OUTBOX_DIR)).filter((m) => m.to === to);
+/** Mail in the outbox to `to`, once the queue has sent what it holds. */
+export const mailTo = async (s: TestServer, to: string) => {
+  await s.mailSent();
+  return (await listMail(s.env.OUTBOX_DIR)).filter((m) => m.to === to);
+};
 
 /** Call at the top of a file; returns `start(opts)`; every server is closed after each test. */
 export function useServer() {

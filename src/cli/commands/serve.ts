@@ -5,7 +5,12 @@ import { DEV_TOKEN_SECRET } from '../../config.ts';
 import { VerdictsError } from '../../errors.ts';
 import { createLogger, secretsOf } from '../../log.ts';
 import { openPipeline } from '../../pipeline/index.ts';
-import { createPublicApp, publicDeps, startPublicServer } from '../../web/public/index.ts';
+import {
+  createPublicApp,
+  type PublicDeps,
+  publicDeps,
+  startPublicServer,
+} from '../../web/public/index.ts';
 import { type CliIo, type PathFlags, resolveConfig, withDb, withIssues } from '../context.ts';
 
 type Flags = PathFlags & { port?: string; host?: string };
@@ -43,12 +48,16 @@ export function registerServe(program: Command, io: CliIo): void {
         logger.warn('RESEND_WEBHOOK_SECRET is not set: /webhooks/resend answers 503', {});
 
       const pipeline = openPipeline(config);
+      let deps: PublicDeps | undefined;
       try {
         const transport = pipeline.transport();
+        deps = publicDeps(config, pipeline.store(), transport, logger);
+        // Confirmations a previous run queued but did not send go out now, then on each wake.
+        deps.mail.start();
         const server = await startPublicServer({
           port,
           host: flags.host ?? config.HOST,
-          app: createPublicApp(publicDeps(config, pipeline.store(), transport, logger)),
+          app: createPublicApp(deps),
         });
         logger.info('listening', {
           url: server.url,
@@ -59,6 +68,8 @@ export function registerServe(program: Command, io: CliIo): void {
         logger.info('stopping', {});
         await server.close();
       } finally {
+        // A send in flight is aborted and its row queued again for the next start.
+        await deps?.mail.stop();
         pipeline.close();
       }
     });

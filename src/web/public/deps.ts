@@ -1,16 +1,30 @@
 // What the public server needs, injected so tests can swap the clock, the transport, the
-// limits and the logger. `openPublicDeps` wires the real ones from the settings.
+// limits and the logger. `publicDeps` wires the real ones over the store the root opened.
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import type { Transport } from '../../send/index.ts';
-import type { Db, Events, Ledger, Store, Subscribers, Votes } from '../../store/index.ts';
+import type {
+  Db,
+  Events,
+  Ledger,
+  MailQueue,
+  Store,
+  Subscribers,
+  Votes,
+} from '../../store/index.ts';
+import { composeConfirmation } from './confirm-mail.ts';
+import { createMailWorker, type MailWorker, type MailWorkerSettings } from './mail-worker.ts';
+import { createSite } from './site.ts';
 
-export type PublicLimits = {
+export type PublicLimits = MailWorkerSettings & {
   /** POST /subscribe (and resubscribe) requests per client IP per window. */
   subscribePerWindow: number;
   windowMs: number;
-  /** A pending address gets at most one confirmation email per this interval. */
-  confirmCooldownMs: number;
+  /** Confirmation emails per mailbox (plus-tags and case folded) per confirmMailboxWindowMs. */
+  confirmPerMailbox: number;
+  confirmMailboxWindowMs: number;
+  /** Confirmation emails per hour from the whole site (every process on this database). */
+  confirmPerHour: number;
   /** Confirmation links work this long (links.ts confirmUrl). */
   confirmTtlMs: number;
   /** Form POST bodies; larger ones are answered 413. */
@@ -22,14 +36,21 @@ export type PublicLimits = {
 export const DEFAULT_LIMITS: PublicLimits = {
   subscribePerWindow: 5,
   windowMs: 60_000,
-  confirmCooldownMs: 10 * 60_000,
+  confirmPerMailbox: 1,
+  confirmMailboxWindowMs: 24 * 3600_000,
+  confirmPerHour: 100,
   confirmTtlMs: 7 * 24 * 3600_000,
   formBodyBytes: 8 * 1024,
   webhookBodyBytes: 256 * 1024,
   requestTimeoutMs: 10_000,
+  pollMs: 10_000,
+  staleMs: 5 * 60_000,
+  maxAttempts: 8,
+  retryBaseMs: 5_000,
+  retryCapMs: 10 * 60_000,
 };
 
-export type PublicDeps = {
+export type PublicDepsBase = {
   config: Pick<
     Config,
     | 'PUBLIC_BASE_URL'
@@ -40,11 +61,15 @@ export type PublicDeps = {
     | 'REPLY_TO'
     | 'POSTAL_ADDRESS'
     | 'TRUST_PROXY'
+    | 'CONFIRM_PER_MAILBOX_PER_DAY'
+    | 'CONFIRM_PER_HOUR'
   >;
   db: Db;
   subscribers: Subscribers;
   events: Events;
   votes: Votes;
+  /** The site's own outgoing mail (confirmations): durable, and what the caps count. */
+  mailQueue: MailQueue;
   /** Which weeks are public: sent (listed) or sending (reachable by link). */
   ledger: Pick<Ledger, 'get' | 'sentWeeks'>;
   transport: Transport;
@@ -53,6 +78,11 @@ export type PublicDeps = {
   limits: PublicLimits;
   /** Templates folder (default: the repository's templates/). */
   templatesDir?: string;
+};
+
+export type PublicDeps = PublicDepsBase & {
+  /** Sends what mailQueue holds, after the answer. serve starts and stops it. */
+  mail: MailWorker;
 };
 
 export type DepsOverrides = Partial<Omit<PublicDeps, 'limits'>> & {
@@ -67,18 +97,38 @@ export function publicDeps(
   logger: Logger,
   overrides: DepsOverrides = {},
 ): PublicDeps {
-  const { limits, ...rest } = overrides;
-  return {
+  const { limits, mail, ...rest } = overrides;
+  const base: PublicDepsBase = {
     config,
     db: store.db,
     subscribers: store.subscribers,
     events: store.events,
     votes: store.votes,
+    mailQueue: store.mailQueue,
     ledger: store.ledger,
     transport,
     now: () => new Date(),
     logger,
     ...rest,
-    limits: { ...DEFAULT_LIMITS, ...limits },
+    limits: {
+      ...DEFAULT_LIMITS,
+      confirmPerMailbox: config.CONFIRM_PER_MAILBOX_PER_DAY,
+      confirmPerHour: config.CONFIRM_PER_HOUR,
+      ...limits,
+    },
+  };
+  const compose = composeConfirmation(base, createSite(base));
+  return {
+    ...base,
+    mail:
+      mail ??
+      createMailWorker({
+        ...base.limits,
+        queue: base.mailQueue,
+        transport: () => base.transport,
+        compose,
+        now: base.now,
+        logger: base.logger,
+      }),
   };
 }

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { feedUrl, homeUrl, type LinkContext, subscribeUrl } from '../../links.ts';
 import { DEFAULT_BRAND, fromName } from '../../render/index.ts';
-import type { PublicDeps } from './deps.ts';
+import type { PublicDepsBase } from './deps.ts';
 import { loadSiteTemplates, type PageName } from './pages.ts';
 
 export const CSS_PATH = '/assets/site.css';
@@ -19,7 +19,7 @@ export type MessageView = {
 
 export type Site = ReturnType<typeof createSite>;
 
-export function createSite(deps: PublicDeps) {
+export function createSite(deps: Pick<PublicDepsBase, 'config' | 'templatesDir'>) {
   const links: LinkContext = { baseUrl: deps.config.PUBLIC_BASE_URL, secret: '' };
   /** Absolute, so a PUBLIC_BASE_URL with a path prefix (behind a proxy) still works. */
   const url = (path: string) => deps.config.PUBLIC_BASE_URL.replace(/\/+$/, '') + path;
@@ -54,8 +54,8 @@ export function createSite(deps: PublicDeps) {
     page,
     message: (c: Context, status: ContentfulStatusCode, view: MessageView) =>
       page(c, 'message', { link: null, ...view }, status),
-    /** The confirmation email's two parts. */
-    confirmEmail: async (view: { name: string | null; confirmUrl: string }) => {
+    /** The confirmation email's two parts (nothing in them comes from the visitor). */
+    confirmEmail: async (view: { confirmUrl: string }) => {
       const t = await templates();
       const full = { ...common, ...view };
       return { html: t.confirmEmailHtml(full), text: t.confirmEmailText(full) };

@@ -1,14 +1,11 @@
 // Double opt-in and opting out, apart from HTTP. Every decision reads the subscriber's current
 // state; state changes only through the POST handlers that call confirm/unsubscribe/resubscribe.
-import { confirmUrl } from '../../links.ts';
 import { err, ok, type Result } from '../../result.ts';
-import type { Subscriber } from '../../store/index.ts';
-import { normaliseEmail } from '../../store/index.ts';
+import { mailboxKey, normaliseEmail, type Subscriber } from '../../store/index.ts';
 import { verifyToken } from '../../tokens.ts';
 import type { PublicDeps } from './deps.ts';
-import type { Site } from './site.ts';
 
-export type RequestOutcome = 'sent' | 'cooldown' | 'active' | 'suppressed' | 'send_failed';
+export type RequestOutcome = 'queued' | 'mailbox_capped' | 'site_capped' | 'active' | 'suppressed';
 export type LinkProblem = 'invalid' | 'expired' | 'stale' | 'suppressed';
 
 const MAX_NAME = 100;
@@ -23,20 +20,21 @@ export function cleanName(raw: string | undefined): string | null {
 export const validEmail = (raw: string | undefined) => normaliseEmail(raw ?? '');
 
 /**
- * Store the address as pending (when new) and send one confirmation email. The same outcome
- * page follows whatever this returns, so the form never reveals whether an address exists.
- * The claim (confirm_sent_at) is taken in one transaction before sending, so a double click
- * or two racing requests send one email; the idempotency key covers a transport retry.
+ * Store the address as pending (when new) and queue one confirmation email, unless a cap says
+ * no. Nothing is sent here: the queue's worker sends after the answer, so the answer's bytes
+ * and timing are the same for new, pending, active, suppressed and capped addresses. The
+ * caps are counted and the row queued in one IMMEDIATE transaction, so racing requests (or
+ * several serve processes on one database) cannot both slip under a cap.
  */
-export async function requestConfirmation(
+export function requestConfirmation(
   deps: PublicDeps,
-  site: Site,
   email: string,
   name: string | null,
-): Promise<RequestOutcome> {
+): RequestOutcome {
   const now = deps.now();
-  const claim = deps.db
-    .transaction((): Subscriber | RequestOutcome => {
+  const { limits, mailQueue } = deps;
+  const outcome = deps.db
+    .transaction((): RequestOutcome => {
       let s = deps.subscribers.getByEmail(email);
       if (!s) {
         const added = deps.subscribers.add(email, { name, source: 'form', now });
@@ -45,43 +43,21 @@ export async function requestConfirmation(
       }
       if (s.status === 'active') return 'active';
       if (s.status === 'bounced' || s.status === 'complained') return 'suppressed';
-      const last = s.confirmSentAt ? Date.parse(s.confirmSentAt) : Number.NEGATIVE_INFINITY;
-      if (now.getTime() - last < deps.limits.confirmCooldownMs) return 'cooldown';
+      const mailbox = mailboxKey(s.email);
+      const daySince = new Date(now.getTime() - limits.confirmMailboxWindowMs);
+      if (mailQueue.countForMailbox('confirm', mailbox, daySince) >= limits.confirmPerMailbox)
+        return 'mailbox_capped';
+      const hourSince = new Date(now.getTime() - 3600_000);
+      if (mailQueue.countSince('confirm', hourSince) >= limits.confirmPerHour) return 'site_capped';
+      mailQueue.enqueue('confirm', s.id, mailbox, now);
       deps.subscribers.markConfirmSent(s.id, now);
-      return s;
+      return 'queued';
     })
     .immediate();
-  if (typeof claim === 'string') return claim;
-
-  const issuedAt = Math.floor(now.getTime() / 1000);
-  const expiresAt = issuedAt + Math.floor(deps.limits.confirmTtlMs / 1000);
-  const body = await site.confirmEmail({
-    name: claim.name,
-    confirmUrl: confirmUrl(linkContext(deps), claim.id, expiresAt),
-  });
-  const sent = await deps.transport.sendOne(
-    {
-      from: deps.config.FROM_EMAIL,
-      to: claim.email,
-      subject: `Confirm your subscription to ${site.brand}`,
-      html: body.html,
-      text: body.text,
-      ...(deps.config.REPLY_TO ? { replyTo: deps.config.REPLY_TO } : {}),
-      headers: {},
-      tags: [{ name: 'kind', value: 'confirm' }],
-    },
-    { idempotencyKey: `confirm-${claim.id}-${issuedAt}` },
-  );
-  if (!sent.ok) {
-    deps.logger.error('confirmation email not sent', {
-      subscriberId: claim.id,
-      failure: sent.error.kind,
-      reason: sent.error.name,
-    });
-    return 'send_failed';
-  }
-  deps.logger.info('confirmation email sent', { subscriberId: claim.id });
-  return 'sent';
+  if (outcome === 'queued') deps.mail.wake();
+  // The site cap being hit is the operator's business (an attack, or a cap set too low).
+  if (outcome === 'site_capped') deps.logger.warn('confirmation email capped', { cap: 'hour' });
+  return outcome;
 }
 
 export const linkContext = (deps: PublicDeps) => ({

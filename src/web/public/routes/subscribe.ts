@@ -1,5 +1,5 @@
 // The subscribe form: GET shows it (pre-filled from the query, escaped), POST stores a pending
-// address and sends one confirmation. Every accepted POST gets the same "check your inbox" page,
+// address and queues one confirmation (sent after the answer, within the caps). Every accepted POST gets the same "check your inbox" page,
 // whether the address is new, pending, active or suppressed, so the form cannot be used to
 // probe who subscribes.
 import { Hono } from 'hono';
@@ -53,7 +53,7 @@ export function subscribeRoutes(ctx: PublicContext): Hono {
         400,
       );
     }
-    await requestConfirmation(deps, site, email.value, cleanName(raw.name));
+    requestConfirmation(deps, email.value, cleanName(raw.name));
     return checkInbox(c);
   });
 

@@ -1,0 +1,140 @@
+// Sends what the mail queue holds, after the request that queued it has been answered. The
+// route only writes a row and calls wake(); this drains the queue one email at a time, so a
+// slow or failing provider never shows in an answer's timing, and a restart (start()) sends
+// whatever a crash left behind. A poll also picks up rows other processes queued or retries.
+import type { Logger } from '../../log.ts';
+import { backoffMs } from '../../send/backoff.ts';
+import type { OutgoingEmail, Transport } from '../../send/transport.ts';
+import type { MailKind, MailQueue, QueuedMail } from '../../store/mail-queue.ts';
+
+/** What to send for one queued row, or why there is nothing to send any more. */
+export type Composed = { email: OutgoingEmail } | { skip: string };
+
+export type MailWorkerSettings = {
+  /** How often the queue is looked at without a wake(). */
+  pollMs: number;
+  /** A row `sending` this long belongs to a process that died: take it again. */
+  staleMs: number;
+  /** Attempts per email before it is marked failed. */
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryCapMs: number;
+};
+
+export type MailWorkerOptions = MailWorkerSettings & {
+  queue: MailQueue;
+  transport: () => Transport;
+  compose: (mail: QueuedMail) => Promise<Composed>;
+  now: () => Date;
+  logger: Logger;
+};
+
+export type MailWorker = {
+  /** Something was queued: drain soon (never on the caller's stack). */
+  wake(): void;
+  /** Drain what is already queued, then poll. */
+  start(): void;
+  /** Resolves once no drain is running or asked for (tests wait on it). */
+  idle(): Promise<void>;
+  /** Stop polling, abort a send in flight (its row is retried later) and wait for the drain. */
+  stop(): Promise<void>;
+};
+
+const LABEL: Record<MailKind, string> = { confirm: 'confirmation' };
+
+export function createMailWorker(opts: MailWorkerOptions): MailWorker {
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const abort = new AbortController();
+
+  const sendOne = async (mail: QueuedMail) => {
+    const label = LABEL[mail.kind];
+    const fields = { mailId: mail.id, subscriberId: mail.subscriberId, attempt: mail.attempts };
+    const composed = await opts.compose(mail);
+    if ('skip' in composed) {
+      opts.queue.skipped(mail.id, composed.skip, opts.now());
+      opts.logger.info(`${label} email skipped`, { ...fields, reason: composed.skip });
+      return;
+    }
+    const sent = await opts
+      .transport()
+      .sendOne(composed.email, { idempotencyKey: `mail-${mail.id}`, signal: abort.signal });
+    const now = opts.now();
+    if (sent.ok) {
+      opts.queue.sent(mail.id, sent.value.id, now);
+      opts.logger.info(`${label} email sent`, fields);
+      return;
+    }
+    const f = sent.error;
+    const why = `${f.kind}: ${f.name}`;
+    if (stopped) return opts.queue.retryAt(mail.id, now, `${why} (stopped)`);
+    if (f.kind === 'rejected' || mail.attempts >= opts.maxAttempts) {
+      opts.queue.failed(mail.id, why, now);
+      opts.logger.error(`${label} email not sent`, { ...fields, failure: f.kind, reason: f.name });
+      return;
+    }
+    const waitMs =
+      f.kind === 'rate_limited'
+        ? f.retryAfterMs
+        : backoffMs(mail.attempts, { baseMs: opts.retryBaseMs, capMs: opts.retryCapMs });
+    opts.queue.retryAt(mail.id, new Date(now.getTime() + waitMs), why);
+    opts.logger.warn(`${label} email retried later`, { ...fields, failure: f.kind, waitMs });
+  };
+
+  const drain = async () => {
+    do {
+      again = false;
+      for (;;) {
+        if (stopped) return;
+        const now = opts.now();
+        const mail = opts.queue.claim(now, new Date(now.getTime() - opts.staleMs));
+        if (!mail) break;
+        try {
+          await sendOne(mail);
+        } catch (e) {
+          // A bug (a broken template, say): keep the row, retry it like a provider error.
+          const why = `error: ${(e as Error).message}`;
+          opts.logger.error('mail queue failed', { mailId: mail.id, error: (e as Error).message });
+          const t = opts.now();
+          if (mail.attempts >= opts.maxAttempts) opts.queue.failed(mail.id, why, t);
+          else opts.queue.retryAt(mail.id, new Date(t.getTime() + opts.retryCapMs), why);
+        }
+      }
+    } while (again);
+  };
+
+  const kick = () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    // setImmediate: the request that woke us finishes (and answers) before any mail work.
+    running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(drain)
+      .catch((e: Error) => opts.logger.error('mail queue failed', { error: e.message }))
+      .finally(() => {
+        running = undefined;
+        if (again) kick();
+      });
+  };
+
+  return {
+    wake: kick,
+    start() {
+      kick();
+      timer ??= setInterval(kick, opts.pollMs).unref();
+    },
+    async idle() {
+      while (running) await running;
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      abort.abort();
+      while (running) await running;
+    },
+  };
+}
