@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { err, ok, type Result } from '../result.ts';
 import type { Db } from './db.ts';
 import { normaliseEmail } from './email-address.ts';
+import { cleanName } from './subscriber-name.ts';
 
 export const SubscriberStatus = z.enum([
   'pending',
@@ -120,7 +121,7 @@ export function createSubscribers(db: Db) {
       const now = opts.now.toISOString();
       const row = insert.get(
         address.value,
-        opts.name?.trim() || null,
+        cleanName(opts.name),
         status,
         opts.source,
         now,

@@ -41,6 +41,24 @@ describe('verdicts subscribers', () => {
     expect(wrong.stderr).toContain('Allowed choices are pending, active');
   });
 
+  it('add cleans the name as the form does: one line, no control characters, 100 at most', async () => {
+    const { run } = setup();
+    const added = await run(
+      'add',
+      'ann@example.com',
+      '--name',
+      ' Ann\r\nBcc: x@example.com\t\u0007 ',
+    );
+    expect(added).toMatchObject({
+      code: 0,
+      stdout: 'added Ann Bcc: x@example.com <ann@example.com>\n',
+    });
+    await run('add', 'long@example.com', '--name', 'x'.repeat(300));
+    await run('add', 'blank@example.com', '--name', '\u0000\n ');
+    const json = JSON.parse((await run('list', '--json')).stdout) as { name: string | null }[];
+    expect(json.map((s) => s.name)).toEqual(['Ann Bcc: x@example.com', 'x'.repeat(100), null]);
+  });
+
   it('import prints counts, lists rejected rows with line numbers on stderr, exits 0', async () => {
     const { dir, run } = setup();
     writeFileSync(

@@ -25,6 +25,11 @@ export function startPublicServer(opts: StartOptions): Promise<PublicServer> {
         fetch: (req, env) => app!.fetch(req, env),
         port: opts.port,
         hostname: opts.host,
+        // Node checks the header and request timeouts only this often (30 s by default), so a
+        // slow client outlived a 10 s headersTimeout by up to 30 s. Check every second instead.
+        serverOptions: {
+          connectionsCheckingInterval: Math.min(1_000, opts.headersTimeoutMs ?? 10_000),
+        },
       },
       (info: AddressInfo) => {
         const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;

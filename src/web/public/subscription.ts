@@ -6,16 +6,15 @@ import { verifyToken } from '../../tokens.ts';
 import type { PublicDeps } from './deps.ts';
 
 export type RequestOutcome = 'queued' | 'mailbox_capped' | 'site_capped' | 'active' | 'suppressed';
-export type LinkProblem = 'invalid' | 'expired' | 'stale' | 'suppressed';
-
-const MAX_NAME = 100;
-
-/** One line of printable text, or null: names end up in emails and pages (escaped there). */
-export function cleanName(raw: string | undefined): string | null {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const name = (raw ?? '').replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ');
-  return name.trim().slice(0, MAX_NAME).trim() || null;
-}
+export type LinkProblem =
+  | 'invalid'
+  | 'expired'
+  | 'stale'
+  | 'suppressed'
+  /** The resubscribe button on an address that never confirmed: it has no way back to skip to. */
+  | 'never_confirmed'
+  /** A vote link of a reader who has since left (or bounced): their vote no longer counts. */
+  | 'not_subscribed';
 
 export const validEmail = (raw: string | undefined) => normaliseEmail(raw ?? '');
 
@@ -135,7 +134,8 @@ export function resubscribe(deps: PublicDeps, token: string): Result<Subscriber,
       if (!check.ok) return check;
       const s = check.value;
       if (s.status === 'active') return ok(s);
-      if (!canResubscribe(s)) return err('suppressed');
+      if (s.status === 'bounced' || s.status === 'complained') return err('suppressed');
+      if (!canResubscribe(s)) return err('never_confirmed');
       return ok(deps.subscribers.setStatus(s.id, 'active', deps.now())!);
     })
     .immediate();

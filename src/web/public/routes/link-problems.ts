@@ -26,10 +26,31 @@ const TEXT: Record<LinkProblem, { heading: string; paragraphs: string[] }> = {
       'Mail to this address bounced or was reported as spam, so we no longer send to it.',
     ],
   },
+  never_confirmed: {
+    heading: 'This address was never confirmed',
+    paragraphs: [
+      'We cannot switch it back on without a confirmation. Subscribe with the form below and click the link we send.',
+    ],
+  },
+  not_subscribed: {
+    heading: 'Only subscribers can vote',
+    paragraphs: [
+      'This vote link belongs to an address that is no longer subscribed, so its vote is not counted. Subscribe again below to vote on the next issue.',
+    ],
+  },
+};
+
+const STATUS: Record<LinkProblem, 403 | 404 | 409 | 410> = {
+  invalid: 404,
+  expired: 410,
+  stale: 410,
+  suppressed: 410,
+  never_confirmed: 409,
+  not_subscribed: 403,
 };
 
 export const linkProblem = (site: Site, c: Context, problem: LinkProblem) =>
-  site.message(c, problem === 'invalid' ? 404 : 410, {
+  site.message(c, STATUS[problem], {
     title: TEXT[problem].heading,
     ...TEXT[problem],
   });

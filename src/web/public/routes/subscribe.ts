@@ -4,9 +4,10 @@
 // probe who subscribes.
 import { Hono } from 'hono';
 import { routes } from '../../../links.ts';
+import { cleanName } from '../../../store/subscriber-name.ts';
 import { clientIp } from '../client-ip.ts';
 import type { PublicContext } from '../context.ts';
-import { cleanName, requestConfirmation, validEmail } from '../subscription.ts';
+import { requestConfirmation, validEmail } from '../subscription.ts';
 
 const field = (v: unknown) => (typeof v === 'string' ? v : '');
 

@@ -24,16 +24,19 @@ export function voteRoutes(ctx: PublicContext): Hono {
   const { deps, site, live } = ctx;
   const app = new Hono();
 
-  const ballot = async (c: Context): Promise<Result<Ballot, 'invalid'>> => {
+  const ballot = async (c: Context): Promise<Result<Ballot, 'invalid' | 'not_subscribed'>> => {
     const { week = '', pairId, toolId = '', token = '' } = c.req.param();
     const v = verifyToken(deps.config.TOKEN_SECRET, 'vote', token, deps.now());
     if (!v.ok) return err('invalid');
     const [id, tokenWeek] = v.value.subject.split(':');
     const subscriberId = Number(id);
     if (tokenWeek !== week || !Number.isSafeInteger(subscriberId)) return err('invalid');
-    if (!deps.subscribers.getById(subscriberId)) return err('invalid');
+    const reader = deps.subscribers.getById(subscriberId);
+    if (!reader) return err('invalid');
     const pair = (await live.issue(week))?.pairs.find((p) => p.id === pairId);
     if (!pair?.tools.some((t) => t.id === toolId)) return err('invalid');
+    // The token outlives the subscription: a reader who left no longer votes (nor do bounces).
+    if (reader.status !== 'active') return err('not_subscribed');
     return ok({ subscriberId, week, pair, toolId, token });
   };
 
