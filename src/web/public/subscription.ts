@@ -59,11 +59,6 @@ export function requestConfirmation(
   return outcome;
 }
 
-export const linkContext = (deps: PublicDeps) => ({
-  baseUrl: deps.config.PUBLIC_BASE_URL,
-  secret: deps.config.TOKEN_SECRET,
-});
-
 const subscriberOf = (
   deps: PublicDeps,
   purpose: 'confirm' | 'unsubscribe',
