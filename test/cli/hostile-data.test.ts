@@ -42,6 +42,17 @@ const hostile: Record<string, { make: (file: string) => void; reason: RegExp }> 
     reason: /a dangling symbolic link \(its target does not exist\)/,
   },
   zero: { make: (f) => symlinkSync('/dev/zero', f), reason: /a device: not a regular file/ },
+  socket: {
+    // A bound Unix socket leaves its file behind; the server is closed again at once.
+    make: (f) => {
+      execFileSync(process.execPath, [
+        '-e',
+        `const s = require('node:net').createServer().listen(${JSON.stringify(f)}, () => process.exit(0))`,
+      ]);
+    },
+    reason: /a socket: not a regular file/,
+  },
+  folder: { make: (f) => mkdirSync(f), reason: /a directory: not a regular file/ },
   crlf: {
     make: (f) =>
       writeFileSync(
