@@ -52,15 +52,18 @@ export function createMailQueue(db: Db) {
   );
   // A row left `sending` by a process that died is taken again once it is stale; the
   // idempotency key (mail-<id>) keeps a send that did go out from going out twice.
-  const claimOne = db.prepare<{ now: string; stale: string }, Row>(
+  // Only kinds this program knows: a newer one (another serve, upgraded first) may add kinds.
+  const claimOne = db.prepare<{ now: string; stale: string; kinds: string }, Row>(
     `UPDATE mail_queue SET status = 'sending', claimed_at = @now, attempts = attempts + 1
      WHERE id = (
        SELECT id FROM mail_queue
-       WHERE (status = 'queued' AND next_attempt_at <= @now)
-          OR (status = 'sending' AND claimed_at < @stale)
+       WHERE ((status = 'queued' AND next_attempt_at <= @now)
+           OR (status = 'sending' AND claimed_at < @stale))
+         AND kind IN (SELECT value FROM json_each(@kinds))
        ORDER BY id LIMIT 1)
      RETURNING *`,
   );
+  const kinds = JSON.stringify(MailKind.options);
   const finish = db.prepare<{
     id: number;
     status: MailStatus;
@@ -90,7 +93,7 @@ export function createMailQueue(db: Db) {
     countSince: (kind: MailKind, since: Date) => countKind.get(kind, since.toISOString())!.n,
     /** The oldest due row, now `sending` and owned by the caller; undefined when none is due. */
     claim(now: Date, staleBefore: Date): QueuedMail | undefined {
-      const r = claimOne.get({ now: now.toISOString(), stale: staleBefore.toISOString() });
+      const r = claimOne.get({ now: now.toISOString(), stale: staleBefore.toISOString(), kinds });
       return r && toMail(r);
     },
     sent: (id: number, messageId: string, now: Date) =>
