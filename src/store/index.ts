@@ -9,5 +9,6 @@ export * from './ledger-rows.ts';
 export * from './mail-queue.ts';
 export * from './mailbox-key.ts';
 export * from './open-store.ts';
+export * from './subscriber-name.ts';
 export * from './subscribers.ts';
 export * from './votes.ts';

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { createTransport } from '../../src/send/create-transport.ts';
 import type { Transport } from '../../src/send/transport.ts';
-import { openDatabase } from '../../src/store/db.ts';
+import { openDatabase, storeOver } from '../../src/store/index.ts';
 import { createSubscribers } from '../../src/store/subscribers.ts';
 import { createPublicApp } from '../../src/web/public/app.ts';
 import { publicDeps } from '../../src/web/public/deps.ts';
@@ -51,7 +51,7 @@ export async function bench(): Promise<BenchRow[]> {
     host: '127.0.0.1',
     app: (url) => {
       const config = { ...base, PUBLIC_BASE_URL: url };
-      deps = publicDeps(config, db, slow(createTransport(config)), logger, {
+      deps = publicDeps(config, storeOver(db), slow(createTransport(config)), logger, {
         limits: { subscribePerWindow: 10 * ROUNDS, confirmPerHour: 10 * ROUNDS },
       });
       deps.mail.start();

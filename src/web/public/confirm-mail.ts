@@ -2,7 +2,7 @@
 // then. It carries nothing a visitor typed: the form's name field would otherwise let anyone
 // put their own words ("Your account is locked, verify at …") into our mail to any address.
 import { confirmUrl } from '../../links.ts';
-import type { QueuedMail } from '../../store/mail-queue.ts';
+import type { QueuedMail } from '../../store/index.ts';
 import type { PublicDepsBase } from './deps.ts';
 import type { Composed } from './mail-worker.ts';
 import type { Site } from './site.ts';

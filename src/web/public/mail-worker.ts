@@ -3,9 +3,8 @@
 // slow or failing provider never shows in an answer's timing, and a restart (start()) sends
 // whatever a crash left behind. A poll also picks up rows other processes queued or retries.
 import type { Logger } from '../../log.ts';
-import { backoffMs } from '../../send/backoff.ts';
-import type { OutgoingEmail, Transport } from '../../send/transport.ts';
-import type { MailKind, MailQueue, QueuedMail } from '../../store/mail-queue.ts';
+import { backoffMs, type OutgoingEmail, type Transport } from '../../send/index.ts';
+import type { MailKind, MailQueue, QueuedMail } from '../../store/index.ts';
 
 /** What to send for one queued row, or why there is nothing to send any more. */
 export type Composed = { email: OutgoingEmail } | { skip: string };

@@ -4,7 +4,7 @@
 // probe who subscribes.
 import { Hono } from 'hono';
 import { routes } from '../../../links.ts';
-import { cleanName } from '../../../store/subscriber-name.ts';
+import { cleanName } from '../../../store/index.ts';
 import { clientIp } from '../client-ip.ts';
 import type { PublicContext } from '../context.ts';
 import { requestConfirmation, validEmail } from '../subscription.ts';
