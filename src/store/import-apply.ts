@@ -1,0 +1,103 @@
+// Apply validated import rows in one transaction, by the one rule that keeps every opt-out:
+// status moves only toward "do not mail" (active/pending < unsubscribed < bounced <
+// complained). Suppressed and forgotten addresses are refused before anything else.
+import type { Db } from './db.ts';
+import type { ImportStatus, MappedRow } from './import-formats.ts';
+import type { RejectedRow } from './import-csv.ts';
+import type { SubscriberStatus } from './subscribers.ts';
+import { createSuppressions } from './suppressions.ts';
+
+export type ImportRow = MappedRow & { line: number; email: string };
+/** added: new; kept: already there, unchanged; applied: an opt-out tightened an existing row. */
+export type ApplyCounts = { added: number; kept: number; applied: number; refused: number };
+
+const RANK: Record<SubscriberStatus, number> = {
+  pending: 0,
+  active: 0,
+  unsubscribed: 1,
+  bounced: 2,
+  complained: 3,
+};
+
+type Existing = { id: number; status: SubscriberStatus };
+
+export function applyImport(
+  db: Db,
+  rows: readonly ImportRow[],
+  opts: { now: Date; secret: string; source: string },
+): { counts: Partial<Record<ImportStatus, ApplyCounts>>; refused: RejectedRow[] } {
+  const now = opts.now.toISOString();
+  const suppressions = createSuppressions(db, opts.secret);
+  const find = db.prepare<[string], Existing>(
+    'SELECT id, status FROM subscribers WHERE email = ? AND forgotten_at IS NULL',
+  );
+  const insert = db.prepare(
+    `INSERT INTO subscribers (email, name, status, source, created_at, updated_at, confirmed_at,
+       unsubscribed_at, welcomed_at)
+     VALUES (@email, @name, @status, @source, @createdAt, @updatedAt, @confirmedAt,
+       @unsubscribedAt, @welcomedAt)`,
+  );
+  const tighten = db.prepare<[{ status: SubscriberStatus; now: string; at: string; id: number }]>(
+    `UPDATE subscribers SET status = @status, updated_at = @now,
+       unsubscribed_at = CASE WHEN @status = 'unsubscribed' THEN @at ELSE unsubscribed_at END
+     WHERE id = @id`,
+  );
+  const optOut = db.prepare<[{ now: string; id: number }]>(
+    `UPDATE subscribers SET status = 'unsubscribed', updated_at = @now, unsubscribed_at = @now
+     WHERE id = @id AND status IN ('active', 'pending')`,
+  );
+
+  const counts: Partial<Record<ImportStatus, ApplyCounts>> = {};
+  const refused: RejectedRow[] = [];
+  const count = (s: ImportStatus, k: keyof ApplyCounts) => {
+    const c = (counts[s] ??= { added: 0, kept: 0, applied: 0, refused: 0 });
+    c[k]++;
+  };
+
+  const one = (r: ImportRow): keyof ApplyCounts => {
+    if (r.status === 'forgotten') {
+      suppressions.forget({ hash: r.email.slice(r.email.indexOf(':') + 1) }, r.source ?? opts.source, opts.now);
+      return 'added';
+    }
+    const suppressed = suppressions.reasonFor(r.email);
+    if (r.status === 'suppressed') {
+      const res = suppressions.suppress(r.email, r.source ?? opts.source, opts.now);
+      const s = find.get(r.email);
+      if (s) optOut.run({ now, id: s.id });
+      return res;
+    }
+    if (suppressed) {
+      refused.push({
+        line: r.line,
+        email: r.email,
+        reason: suppressed === 'forgotten' ? 'erased (forgotten): never re-added' : 'on the suppression list',
+      });
+      return 'refused';
+    }
+    const existing = find.get(r.email);
+    if (!existing) {
+      insert.run({
+        email: r.email,
+        name: r.name,
+        status: r.status,
+        source: r.source ?? opts.source,
+        createdAt: r.createdAt ?? now,
+        updatedAt: r.updatedAt ?? now,
+        confirmedAt: r.confirmedAt ?? (r.status === 'active' ? (r.createdAt ?? now) : null),
+        unsubscribedAt: r.unsubscribedAt ?? (r.status === 'unsubscribed' ? now : null),
+        welcomedAt: r.welcomedAt ?? null,
+      });
+      return 'added';
+    }
+    if (RANK[r.status] > RANK[existing.status]) {
+      tighten.run({ status: r.status, now, at: r.unsubscribedAt ?? now, id: existing.id });
+      return 'applied';
+    }
+    return 'kept';
+  };
+
+  db.transaction(() => {
+    for (const r of rows) count(r.status, one(r));
+  }).immediate();
+  return { counts, refused };
+}
