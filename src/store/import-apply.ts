@@ -2,14 +2,14 @@
 // status moves only toward "do not mail" (active/pending < unsubscribed < bounced <
 // complained). Suppressed and forgotten addresses are refused before anything else.
 import type { Db } from './db.ts';
-import type { ImportStatus, MappedRow } from './import-formats.ts';
 import type { RejectedRow } from './import-csv.ts';
+import type { ImportStatus, MappedRow } from './import-formats.ts';
 import type { SubscriberStatus } from './subscribers.ts';
 import { createSuppressions } from './suppressions.ts';
 
 export type ImportRow = MappedRow & { line: number; email: string };
-/** added: new; kept: already there, unchanged; applied: an opt-out tightened an existing row. */
-export type ApplyCounts = { added: number; kept: number; applied: number; refused: number };
+/** added: new; kept: already there, unchanged; updated: an opt-out tightened an existing row. */
+export type ApplyCounts = { added: number; kept: number; updated: number; refused: number };
 
 const RANK: Record<SubscriberStatus, number> = {
   pending: 0,
@@ -50,13 +50,18 @@ export function applyImport(
   const counts: Partial<Record<ImportStatus, ApplyCounts>> = {};
   const refused: RejectedRow[] = [];
   const count = (s: ImportStatus, k: keyof ApplyCounts) => {
-    const c = (counts[s] ??= { added: 0, kept: 0, applied: 0, refused: 0 });
+    const c = counts[s] ?? { added: 0, kept: 0, updated: 0, refused: 0 };
     c[k]++;
+    counts[s] = c;
   };
 
   const one = (r: ImportRow): keyof ApplyCounts => {
     if (r.status === 'forgotten') {
-      suppressions.forget({ hash: r.email.slice(r.email.indexOf(':') + 1) }, r.source ?? opts.source, opts.now);
+      suppressions.forget(
+        { hash: r.email.slice(r.email.indexOf(':') + 1) },
+        r.source ?? opts.source,
+        opts.now,
+      );
       return 'added';
     }
     const suppressed = suppressions.reasonFor(r.email);
@@ -70,7 +75,10 @@ export function applyImport(
       refused.push({
         line: r.line,
         email: r.email,
-        reason: suppressed === 'forgotten' ? 'erased (forgotten): never re-added' : 'on the suppression list',
+        reason:
+          suppressed === 'forgotten'
+            ? 'erased (forgotten): never re-added'
+            : 'on the suppression list',
       });
       return 'refused';
     }
@@ -91,7 +99,7 @@ export function applyImport(
     }
     if (RANK[r.status] > RANK[existing.status]) {
       tighten.run({ status: r.status, now, at: r.unsubscribedAt ?? now, id: existing.id });
-      return 'applied';
+      return 'updated';
     }
     return 'kept';
   };

@@ -13,6 +13,7 @@ import type { CsvError as CsvErrorType } from 'csv-parse';
 import { VerdictsError } from '../errors.ts';
 import type { Db } from './db.ts';
 import { normaliseEmail } from './email-address.ts';
+import { type ApplyCounts, applyImport, type ImportRow } from './import-apply.ts';
 import {
   type ImportFormat,
   type ImportReader,
@@ -20,7 +21,6 @@ import {
   type MappedRow,
   readerFor,
 } from './import-formats.ts';
-import { type ApplyCounts, applyImport, type ImportRow } from './import-apply.ts';
 
 export type RejectedRow = { line: number; email: string; reason: string };
 export type ImportResult = {
@@ -32,14 +32,21 @@ export type ImportResult = {
   rejected: RejectedRow[];
 };
 
+const NONE: ApplyCounts = { added: 0, kept: 0, updated: 0, refused: 0 };
+
 class BadHeader extends Error {}
 
 export async function importSubscribersCsv(
   db: Db,
   file: string,
-  opts: { now: Date; secret: string; format?: ImportFormat },
+  opts: { now: Date; secret: string; format?: ImportFormat; asSuppressionList?: boolean },
 ): Promise<ImportResult> {
   const read = await readRows(file, opts.format);
+  // A suppression list is a list of addresses never to mail, whatever status its tool gave
+  // them (an erased row stays erased).
+  if (opts.asSuppressionList) {
+    for (const r of read.rows) if (r.status !== 'forgotten') r.status = 'suppressed';
+  }
   const applied = applyImport(db, read.rows, {
     now: opts.now,
     secret: opts.secret,
@@ -48,11 +55,11 @@ export async function importSubscribersCsv(
   const counts: ImportResult['counts'] = applied.counts;
   const rejected: RejectedRow[] = [...read.rejected.map((r) => r.row), ...applied.refused];
   for (const r of read.rejected) {
-    const c = (counts[r.status ?? 'unreadable'] ??= { added: 0, kept: 0, applied: 0, refused: 0 });
-    c.refused++;
+    const key = r.status ?? 'unreadable';
+    counts[key] = { ...(counts[key] ?? NONE), refused: (counts[key]?.refused ?? 0) + 1 };
   }
   rejected.sort((a, b) => a.line - b.line);
-  const total: ApplyCounts = { added: 0, kept: 0, applied: 0, refused: 0 };
+  const total: ApplyCounts = { added: 0, kept: 0, updated: 0, refused: 0 };
   for (const c of Object.values(counts)) {
     for (const k of Object.keys(total) as (keyof ApplyCounts)[]) total[k] += c[k];
   }

@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvField } from '../../src/cli/commands/subscribers.ts';
 import { runCli } from '../support/cli.ts';
 import { tempDir } from '../support/paths.ts';
 
@@ -50,11 +49,11 @@ describe('verdicts subscribers', () => {
     const first = await run('import', 'list.csv');
     expect(first).toEqual({
       code: 0,
-      stdout: 'imported list.csv: 2 added, 0 unchanged, 1 rejected\n',
+      stdout: 'imported list.csv as plain: active 2 added, 0 kept, 1 refused\n',
       stderr: 'warning: list.csv: line 3: "broken": missing @\n',
     });
     const again = await run('import', 'list.csv');
-    expect(again.stdout).toBe('imported list.csv: 0 added, 2 unchanged, 1 rejected\n');
+    expect(again.stdout).toBe('imported list.csv as plain: active 0 added, 2 kept, 1 refused\n');
   });
 
   it('import of a malformed file exits 1 naming file and line, and adds nobody', async () => {
@@ -86,7 +85,7 @@ describe('verdicts subscribers', () => {
     const out = await run('export');
     expect(out.code).toBe(0);
     expect(out.stdout.split('\r\n')[0]).toBe(
-      'email,name,status,source,createdAt,confirmedAt,unsubscribedAt',
+      'email,name,status,source,createdAt,updatedAt,confirmedAt,unsubscribedAt,welcomedAt',
     );
     const rows = parse(out.stdout, { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => [r.email, r.name, r.status])).toEqual([
@@ -94,15 +93,8 @@ describe('verdicts subscribers', () => {
       ['bob@example.com', '', 'active'],
     ]);
     const none = await run('export', '--status', 'unsubscribed');
-    expect(none.stdout).toBe('email,name,status,source,createdAt,confirmedAt,unsubscribedAt\r\n');
-  });
-
-  it('csvField quotes only what needs it', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField(null)).toBe('');
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('two\nlines')).toBe('"two\nlines"');
-    expect(csvField(' padded')).toBe('" padded"');
+    expect(none.stdout).toBe(
+      'email,name,status,source,createdAt,updatedAt,confirmedAt,unsubscribedAt,welcomedAt' + '\r\n',
+    );
   });
 });

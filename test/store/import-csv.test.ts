@@ -9,7 +9,7 @@ import { at, useDb } from './db-fixture.ts';
 
 const openDb = useDb();
 const SECRET = 'import-test-secret-0123456789';
-const none = { added: 0, kept: 0, applied: 0, refused: 0 };
+const none = { added: 0, kept: 0, updated: 0, refused: 0 };
 const csvFile = (text: string, name = 'list.csv') => {
   const file = path.join(tempDir('verdicts-csv-'), name);
   writeFileSync(file, text);
@@ -103,7 +103,10 @@ describe('importSubscribersCsv', () => {
 
   it('a missing file is csv_not_found', async () => {
     const e = await badCsv(
-      importSubscribersCsv(openDb(), path.join(tempDir(), 'nope.csv'), { now: at(0), secret: SECRET }),
+      importSubscribersCsv(openDb(), path.join(tempDir(), 'nope.csv'), {
+        now: at(0),
+        secret: SECRET,
+      }),
     );
     expect(e.code).toBe('csv_not_found');
   });
@@ -114,7 +117,9 @@ describe('importSubscribersCsv', () => {
       await importSubscribersCsv(db, csvFile('email\n'), { now: at(0), secret: SECRET }),
     ).toMatchObject({ counts: {}, total: none, rejected: [] });
     const bom = csvFile('\uFEFFemail\nbom@example.com\n');
-    expect((await importSubscribersCsv(db, bom, { now: at(0), secret: SECRET })).total.added).toBe(1);
+    expect((await importSubscribersCsv(db, bom, { now: at(0), secret: SECRET })).total.added).toBe(
+      1,
+    );
   });
 
   // How fast is a benchmark row (test/bench/import.bench.ts); here: 100,000 rows all land.
