@@ -47,6 +47,7 @@ export function applyImport(
      WHERE id = @id AND status IN ('active', 'pending')`,
   );
 
+  const when = (iso: string | null | undefined) => (iso ? new Date(iso) : opts.now);
   const counts: Partial<Record<ImportStatus, ApplyCounts>> = {};
   const refused: RejectedRow[] = [];
   const count = (s: ImportStatus, k: keyof ApplyCounts) => {
@@ -60,13 +61,13 @@ export function applyImport(
       suppressions.forget(
         { hash: r.email.slice(r.email.indexOf(':') + 1) },
         r.source ?? opts.source,
-        opts.now,
+        when(r.createdAt),
       );
       return 'added';
     }
     const suppressed = suppressions.reasonFor(r.email);
     if (r.status === 'suppressed') {
-      const res = suppressions.suppress(r.email, r.source ?? opts.source, opts.now);
+      const res = suppressions.suppress(r.email, r.source ?? opts.source, when(r.createdAt));
       const s = find.get(r.email);
       if (s) optOut.run({ now, id: s.id });
       return res;

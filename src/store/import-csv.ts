@@ -45,7 +45,9 @@ export async function importSubscribersCsv(
   // A suppression list is a list of addresses never to mail, whatever status its tool gave
   // them (an erased row stays erased).
   if (opts.asSuppressionList) {
-    for (const r of read.rows) if (r.status !== 'forgotten') r.status = 'suppressed';
+    for (const r of [...read.rows, ...read.rejected]) {
+      if (r.status !== 'forgotten') r.status = 'suppressed';
+    }
   }
   const applied = applyImport(db, read.rows, {
     now: opts.now,
