@@ -9,3 +9,4 @@ export * from './ledger-rows.ts';
 export * from './open-store.ts';
 export * from './subscribers.ts';
 export * from './votes.ts';
+export * from './suppressions.ts';

@@ -3,7 +3,16 @@
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import type { Transport } from '../../send/index.ts';
-import type { Db, Events, Ledger, Store, Subscribers, Votes } from '../../store/index.ts';
+import {
+  createSuppressions,
+  type Db,
+  type Events,
+  type Ledger,
+  type Store,
+  type Subscribers,
+  type Suppressions,
+  type Votes,
+} from '../../store/index.ts';
 
 export type PublicLimits = {
   /** POST /subscribe (and resubscribe) requests per client IP per window. */
@@ -40,11 +49,14 @@ export type PublicDeps = {
     | 'REPLY_TO'
     | 'POSTAL_ADDRESS'
     | 'TRUST_PROXY'
+    | 'WELCOME_EMAIL'
   >;
   db: Db;
   subscribers: Subscribers;
   events: Events;
   votes: Votes;
+  /** Addresses never to mail (suppression list, forgotten readers). */
+  suppressions: Suppressions;
   /** Which weeks are public: sent (listed) or sending (reachable by link). */
   ledger: Pick<Ledger, 'get' | 'sentWeeks'>;
   transport: Transport;
@@ -74,6 +86,7 @@ export function publicDeps(
     subscribers: store.subscribers,
     events: store.events,
     votes: store.votes,
+    suppressions: createSuppressions(store.db, config.TOKEN_SECRET),
     ledger: store.ledger,
     transport,
     now: () => new Date(),

@@ -37,6 +37,8 @@ export async function requestConfirmation(
   const now = deps.now();
   const claim = deps.db
     .transaction((): Subscriber | RequestOutcome => {
+      // A suppressed or forgotten address is never stored or mailed again.
+      if (deps.suppressions.has(email)) return 'suppressed';
       let s = deps.subscribers.getByEmail(email);
       if (!s) {
         const added = deps.subscribers.add(email, { name, source: 'form', now });
@@ -110,6 +112,7 @@ export function checkConfirm(deps: PublicDeps, token: string): Result<Subscriber
   if (!found.ok) return found;
   const { subscriber: s, expiresAt } = found.value;
   if (s.status === 'bounced' || s.status === 'complained') return err('suppressed');
+  if (deps.suppressions.has(s.email)) return err('suppressed');
   const issuedAt = expiresAt * 1000 - deps.limits.confirmTtlMs;
   if (s.status === 'unsubscribed' && s.unsubscribedAt && Date.parse(s.unsubscribedAt) > issuedAt)
     return err('stale');
@@ -159,7 +162,7 @@ export function resubscribe(deps: PublicDeps, token: string): Result<Subscriber,
       if (!check.ok) return check;
       const s = check.value;
       if (s.status === 'active') return ok(s);
-      if (!canResubscribe(s)) return err('suppressed');
+      if (!canResubscribe(s) || deps.suppressions.has(s.email)) return err('suppressed');
       return ok(deps.subscribers.setStatus(s.id, 'active', deps.now())!);
     })
     .immediate();
