@@ -31,11 +31,14 @@ export function applyImport(
   const find = db.prepare<[string], Existing>(
     'SELECT id, status FROM subscribers WHERE email = ? AND forgotten_at IS NULL',
   );
+  // New addresses are the common case: one statement for them, a lookup only on conflict.
   const insert = db.prepare(
     `INSERT INTO subscribers (email, name, status, source, created_at, updated_at, confirmed_at,
        unsubscribed_at, welcomed_at)
-     VALUES (@email, @name, @status, @source, @createdAt, @updatedAt, @confirmedAt,
-       @unsubscribedAt, @welcomedAt)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(email) DO NOTHING`,
+  );
+  const anySuppression = db.prepare<[], { n: number }>(
+    'SELECT EXISTS (SELECT 1 FROM suppressions) AS n',
   );
   const tighten = db.prepare<[{ status: SubscriberStatus; now: string; at: string; id: number }]>(
     `UPDATE subscribers SET status = @status, updated_at = @now,
@@ -56,7 +59,10 @@ export function applyImport(
     counts[s] = c;
   };
 
+  // No suppression at all (the usual first import): no keyed hash per row.
+  let checkSuppressed = false;
   const one = (r: ImportRow): keyof ApplyCounts => {
+    if (r.status === 'forgotten' || r.status === 'suppressed') checkSuppressed = true;
     if (r.status === 'forgotten') {
       suppressions.forget(
         { hash: r.email.slice(r.email.indexOf(':') + 1) },
@@ -65,7 +71,7 @@ export function applyImport(
       );
       return 'added';
     }
-    const suppressed = suppressions.reasonFor(r.email);
+    const suppressed = checkSuppressed ? suppressions.reasonFor(r.email) : undefined;
     if (r.status === 'suppressed') {
       const res = suppressions.suppress(r.email, r.source ?? opts.source, when(r.createdAt));
       const s = find.get(r.email);
@@ -83,21 +89,20 @@ export function applyImport(
       });
       return 'refused';
     }
-    const existing = find.get(r.email);
-    if (!existing) {
-      insert.run({
-        email: r.email,
-        name: r.name,
-        status: r.status,
-        source: r.source ?? opts.source,
-        createdAt: r.createdAt ?? now,
-        updatedAt: r.updatedAt ?? now,
-        confirmedAt: r.confirmedAt ?? (r.status === 'active' ? (r.createdAt ?? now) : null),
-        unsubscribedAt: r.unsubscribedAt ?? (r.status === 'unsubscribed' ? now : null),
-        welcomedAt: r.welcomedAt ?? null,
-      });
-      return 'added';
-    }
+    // Positional parameters: no object built per row on a path a large list runs per row.
+    const { changes } = insert.run(
+      r.email,
+      r.name,
+      r.status,
+      r.source ?? opts.source,
+      r.createdAt ?? now,
+      r.updatedAt ?? now,
+      r.confirmedAt ?? (r.status === 'active' ? (r.createdAt ?? now) : null),
+      r.unsubscribedAt ?? (r.status === 'unsubscribed' ? now : null),
+      r.welcomedAt ?? null,
+    );
+    if (changes === 1) return 'added';
+    const existing = find.get(r.email)!;
     if (RANK[r.status] > RANK[existing.status]) {
       tighten.run({ status: r.status, now, at: r.unsubscribedAt ?? now, id: existing.id });
       return 'updated';
@@ -106,6 +111,7 @@ export function applyImport(
   };
 
   db.transaction(() => {
+    checkSuppressed = anySuppression.get()?.n === 1;
     for (const r of rows) count(r.status, one(r));
   }).immediate();
   return { counts, refused };
