@@ -32,6 +32,11 @@ export function forgetAddress(
 ): Result<ForgetReport, ForgetProblem> {
   const now = opts.now.toISOString();
   const suppressions = createSuppressions(db, opts.secret);
+  // A substring test alone would match ob@example.com inside bob@example.com (and delete
+  // Bob's events, or refuse forever): the address must stand on its own.
+  db.function('mentions_address', { deterministic: true }, (text: unknown, address: unknown) =>
+    typeof text === 'string' && typeof address === 'string' && mentions(text, address) ? 1 : 0,
+  );
   const find = db.prepare<[string], Found>('SELECT id FROM subscribers WHERE email = ?');
   // A batch already attempted must be retried byte-identical (its idempotency key), so an
   // address inside one cannot be blanked until that send is over.
@@ -42,7 +47,7 @@ export function forgetAddress(
   );
   const deleteEvents = db.prepare<{ email: string; id: number }>(
     `DELETE FROM events WHERE email = @email COLLATE NOCASE
-       OR instr(lower(payload), lower(@email)) > 0
+       OR mentions_address(payload, @email)
        OR message_id IN (SELECT message_id FROM send_recipients
                          WHERE subscriber_id = @id AND message_id IS NOT NULL)`,
   );
@@ -129,11 +134,21 @@ function placesHolding(db: Db, email: string): string[] {
     for (const col of cols.all()) {
       const hit = db
         .prepare<[string], { n: number }>(
-          `SELECT EXISTS (SELECT 1 FROM "${name}" WHERE instr(lower(CAST("${col.name}" AS TEXT)), lower(?)) > 0) AS n`,
+          `SELECT EXISTS (SELECT 1 FROM "${name}" WHERE mentions_address(CAST("${col.name}" AS TEXT), ?)) AS n`,
         )
         .get(email);
       if (hit?.n) out.push(`${name}.${col.name}`);
     }
   }
   return out;
+}
+
+const ATEXT = "A-Za-z0-9.!#$%&'*+/=?^_`{|}~\\-";
+
+/** Does `text` hold this address, case-insensitively, not as part of a longer one? */
+export function mentions(text: string, address: string): boolean {
+  const escaped = address.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // Not after a local-part character; not before a domain character or a dot that goes on
+  // with the domain (a sentence's full stop after the address is fine).
+  return new RegExp(`(?<![${ATEXT}])${escaped}(?![A-Za-z0-9@-]|\\.[A-Za-z0-9])`, 'i').test(text);
 }

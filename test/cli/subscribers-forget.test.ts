@@ -148,6 +148,33 @@ describe('verdicts subscribers forget', () => {
     expect(fileText(file)).not.toContain('never-seen@example.com');
   });
 
+  it('touches nothing of a longer address that contains this one (bob@ when forgetting ob@)', async () => {
+    const cwd = tempDir('verdicts-forget-');
+    const file = path.join(cwd, 'v.db');
+    const db = openDatabase(file);
+    const subs = createSubscribers(db);
+    subs.add('ob@example.com', { source: 'cli', status: 'active', now: at(0) });
+    subs.add('bob@example.com', { source: 'cli', status: 'active', now: at(0) });
+    createEvents(db).record({
+      svixId: 'msg_b',
+      type: 'email.delivered',
+      email: 'bob@example.com',
+      messageId: 'm-b',
+      createdAt: at(1),
+      payload: '{"data":{"to":["bob@example.com"]}}',
+    });
+    db.close();
+    const res = await runCli(['subscribers', 'forget', 'ob@example.com', '--db', file], { cwd });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(
+      'subscriber row deleted; 0 ledger rows emptied of address and name; 0 events deleted',
+    );
+    const after = openDatabase(file);
+    expect(createSubscribers(after).getByEmail('bob@example.com')?.status).toBe('active');
+    expect(after.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 1 });
+    after.close();
+  });
+
   it('refuses, changing nothing, while a batch carrying the address is being sent', async () => {
     const cwd = tempDir('verdicts-forget-');
     const file = path.join(cwd, 'v.db');
