@@ -1,10 +1,13 @@
 // The welcome email: one per confirmed reader however often they confirm, through the same
 // transport as every other mail (the outbox here, the Resend stand-in below), with nothing
 // the visitor typed in it, the palette, the footer and a working unsubscribe link.
+import { cpSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unsubscribeUrl } from '../../src/links.ts';
 import { palette } from '../../src/render/palette.ts';
 import { createTransport } from '../../src/send/create-transport.ts';
+import { repoRoot, tempDir } from '../support/paths.ts';
 import { KEY, manualClock, useStandIn } from '../support/stand-in-fixture.ts';
 import { SECRET, type TestServer, useServer } from './web-fixture.ts';
 
@@ -97,6 +100,21 @@ describe('the welcome email', () => {
     expect(off.subscribers.getByEmail(ADA)?.status).toBe('active');
     expect(await welcomes(off, ADA)).toHaveLength(0);
     expect((await off.outbox()).length).toBe(1); // just the confirmation
+  });
+
+  it('a welcome template that does not compile leaves the confirmation done and the claim free', async () => {
+    const templatesDir = path.join(tempDir('verdicts-welcome-tpl-'), 'templates');
+    cpSync(path.join(repoRoot, 'templates'), templatesDir, { recursive: true });
+    writeFileSync(
+      path.join(templatesDir, 'welcome.mjml.hbs'),
+      '<mjml><mj-body><mj-bogus /></mj-body></mjml>',
+    );
+    const s = await start({ overrides: { templatesDir } });
+    const { res } = await signUp(s, ADA);
+    expect(res.status).toBe(200);
+    expect(s.subscribers.getByEmail(ADA)).toMatchObject({ status: 'active', welcomedAt: null });
+    expect(s.logs.some((l) => l.includes('welcome email not rendered'))).toBe(true);
+    expect(await welcomes(s, ADA)).toHaveLength(0);
   });
 
   it('goes through Resend once for two racing confirmations, and a refused send is retried by the next confirmation', async () => {

@@ -4,14 +4,18 @@
 // confirmation can try again. The idempotency key covers a transport retry. Kept to one
 // call so a durable mail queue can carry it later.
 import { homeUrl, unsubscribeUrl } from '../../links.ts';
-import { personaliseWelcome, renderWelcome } from '../../render/render-welcome.ts';
+import {
+  personaliseWelcome,
+  type RenderedWelcome,
+  renderWelcome,
+} from '../../render/render-welcome.ts';
 import { loadTemplates } from '../../render/templates.ts';
 import type { Subscriber } from '../../store/subscribers.ts';
 import type { PublicDeps } from './deps.ts';
 import type { Site } from './site.ts';
 import { linkContext } from './subscription.ts';
 
-export type WelcomeOutcome = 'sent' | 'off' | 'already' | 'send_failed';
+export type WelcomeOutcome = 'sent' | 'off' | 'already' | 'render_failed' | 'send_failed';
 
 export async function sendWelcome(
   deps: PublicDeps,
@@ -22,11 +26,22 @@ export async function sendWelcome(
   const claimedAt = deps.now();
   if (!deps.subscribers.claimWelcome(subscriber.id, claimedAt)) return 'already';
   const links = linkContext(deps);
-  const rendered = await renderWelcome(await loadTemplates(deps.templatesDir), {
-    brand: site.brand,
-    homeUrl: homeUrl(links),
-    postalAddress: deps.config.POSTAL_ADDRESS,
-  });
+  let rendered: RenderedWelcome;
+  try {
+    rendered = await renderWelcome(await loadTemplates(deps.templatesDir), {
+      brand: site.brand,
+      homeUrl: homeUrl(links),
+      postalAddress: deps.config.POSTAL_ADDRESS,
+    });
+  } catch (e) {
+    // A broken template must not undo the confirmation the reader just made.
+    deps.subscribers.releaseWelcome(subscriber.id, claimedAt);
+    deps.logger.error('welcome email not rendered', {
+      subscriberId: subscriber.id,
+      reason: (e as Error).message,
+    });
+    return 'render_failed';
+  }
   const mail = personaliseWelcome(rendered, unsubscribeUrl(links, subscriber.id));
   const sent = await deps.transport.sendOne(
     {
