@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
-import { tempDir } from '../support/paths.ts';
+import { fixturesDir, tempDir } from '../support/paths.ts';
 
 const setup = () => {
   const dir = tempDir('verdicts-cli-subs-');
@@ -54,6 +54,28 @@ describe('verdicts subscribers', () => {
     });
     const again = await run('import', 'list.csv');
     expect(again.stdout).toBe('imported list.csv as plain: active 0 added, 2 kept, 1 refused\n');
+  });
+
+  it("import takes Mailchimp's export (exit 0) and --format names a wrong guess", async () => {
+    const { dir, run } = setup();
+    cpSync(
+      path.join(fixturesDir, 'imports', 'mailchimp-unsubscribed.csv'),
+      path.join(dir, 'mc.csv'),
+    );
+    const res = await run('import', 'mc.csv');
+    expect(res).toEqual({
+      code: 0,
+      stdout: 'imported mc.csv as mailchimp: unsubscribed 2 added, 0 kept, 0 refused\n',
+      stderr: '',
+    });
+    const wrong = await run('import', 'mc.csv', '--format', 'ghost');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(
+      'mc.csv: line 1: the ghost format needs the columns "email", "subscribed_to_emails"',
+    );
+    const bad = await run('import', 'mc.csv', '--format', 'myspace');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('Allowed choices are verdicts, mailchimp');
   });
 
   it('import of a malformed file exits 1 naming file and line, and adds nobody', async () => {
