@@ -79,10 +79,11 @@ const ourStatus = byWord(
 );
 
 const FORMATS: Record<ImportFormat, Format> = {
-  // Our own `subscribers export`: every column, so a move is lossless.
+  // Our own `subscribers export` (every column, so a move is lossless), or any list with a
+  // `status` column in our words: a status column is never ignored.
   verdicts: {
     emailColumn: 'email',
-    marks: ['email', 'status', 'source', 'createdat'],
+    marks: ['email', 'status'],
     map: (r) => {
       const status = ourStatus(r);
       if (!status.ok) return status;
@@ -232,12 +233,12 @@ const FORMATS: Record<ImportFormat, Format> = {
 
 /** Most specific first: `plain` (just an email column) matches nearly anything. */
 const DETECT_ORDER: readonly ImportFormat[] = [
-  'verdicts',
   'ghost',
   'substack',
   'buttondown',
   'kit',
   'beehiiv',
+  'verdicts',
   'mailchimp',
   'plain',
 ];

@@ -178,11 +178,11 @@ describe('other tools’ exports', () => {
     );
     expect(createSubscribers(db).countByStatus().active).toBe(0);
 
-    // A plain list whose header happens to carry "status" with our words is still plain
-    // unless it is our export; forcing "verdicts" needs our columns.
+    // Any list with a status column is read by it, never as all-active; a word we do not
+    // know refuses the row.
     writeFileSync(
       path.join(dir, 'ours.csv'),
-      'email,status,source,createdAt\nz@example.com,unsubscribed,cli,2026-01-01T00:00:00.000Z\n',
+      'Email,Status\nz@example.com,Unsubscribed\ny@example.com,bounced\nx@example.com,gone\n',
     );
     const ours = await importSubscribersCsv(db, path.join(dir, 'ours.csv'), {
       now: at(0),
@@ -190,5 +190,9 @@ describe('other tools’ exports', () => {
     });
     expect(ours.format).toBe('verdicts');
     expect(statuses(db)['z@example.com']).toEqual(['unsubscribed', null]);
+    expect(statuses(db)['y@example.com']).toEqual(['bounced', null]);
+    expect(ours.rejected).toEqual([
+      { line: 4, email: 'x@example.com', reason: 'unknown status "gone"' },
+    ]);
   });
 });
