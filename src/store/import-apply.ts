@@ -97,8 +97,12 @@ export function applyImport(
       r.source ?? opts.source,
       r.createdAt ?? now,
       r.updatedAt ?? now,
-      r.confirmedAt ?? (r.status === 'active' ? (r.createdAt ?? now) : null),
-      r.unsubscribedAt ?? (r.status === 'unsubscribed' ? now : null),
+      // Our own export says exactly which dates a row has; another tool's silence on a
+      // date is filled in the way `subscribers add` would have.
+      r.exact
+        ? r.confirmedAt
+        : (r.confirmedAt ?? (r.status === 'active' ? (r.createdAt ?? now) : null)),
+      r.exact ? r.unsubscribedAt : (r.unsubscribedAt ?? (r.status === 'unsubscribed' ? now : null)),
       r.welcomedAt ?? null,
     );
     if (changes === 1) return 'added';

@@ -33,6 +33,8 @@ export type MappedRow = {
   name: string | null;
   /** Only our own export carries a source; other tools' rows get `import:<file>`. */
   source?: string;
+  /** Our own export: an empty date means none, not "unknown". */
+  exact?: boolean;
   createdAt?: string | null;
   updatedAt?: string | null;
   confirmedAt?: string | null;
@@ -91,6 +93,7 @@ const FORMATS: Record<ImportFormat, Format> = {
         status: status.value,
         name: v(r, 'name') || null,
         source: v(r, 'source') || undefined,
+        exact: 'createdat' in r,
         createdAt: toIso(r.createdat),
         updatedAt: toIso(r.updatedat),
         confirmedAt: toIso(r.confirmedat),
