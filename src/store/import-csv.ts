@@ -14,13 +14,8 @@ import { VerdictsError } from '../errors.ts';
 import type { Db } from './db.ts';
 import { normaliseEmail } from './email-address.ts';
 import { type ApplyCounts, applyImport, type ImportRow } from './import-apply.ts';
-import {
-  type ImportFormat,
-  type ImportReader,
-  type ImportStatus,
-  type MappedRow,
-  readerFor,
-} from './import-formats.ts';
+import type { ImportFormat, ImportStatus, MappedRow } from './import-formats.ts';
+import { type ImportReader, readerFor } from './import-reader.ts';
 
 export type RejectedRow = { line: number; email: string; reason: string };
 export type ImportResult = {

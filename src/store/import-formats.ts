@@ -45,15 +45,15 @@ export type MappedRow = {
 /** Why a row cannot be read, and the status it asked for when that much was readable. */
 export type Unreadable = { reason: string; status?: ImportStatus };
 
-type Rec = Record<string, string | undefined>;
-type Format = {
+export type Rec = Record<string, string | undefined>;
+export type Format = {
   emailColumn: string;
   /** Columns (lower-cased) that identify the format; all must be present. */
   marks: readonly string[];
   map: (r: Rec) => Result<MappedRow, Unreadable>;
 };
 
-const v = (r: Rec, col: string) => (r[col] ?? '').trim();
+export const v = (r: Rec, col: string) => (r[col] ?? '').trim();
 const joinName = (...parts: string[]) => parts.filter(Boolean).join(' ') || null;
 const utc = tz('UTC');
 
@@ -80,7 +80,7 @@ const ourStatus = byWord(
   Object.fromEntries(IMPORT_STATUSES.map((s) => [s, s])) as Record<string, ImportStatus>,
 );
 
-const FORMATS: Record<ImportFormat, Format> = {
+export const FORMATS: Record<ImportFormat, Format> = {
   // Our own `subscribers export` (every column, so a move is lossless), or any list with a
   // `status` column in our words: a status column is never ignored.
   verdicts: {
@@ -233,39 +233,3 @@ const FORMATS: Record<ImportFormat, Format> = {
     map: (r) => ok({ status: 'active', name: v(r, 'name') || null }),
   },
 };
-
-/** Most specific first: `plain` (just an email column) matches nearly anything. */
-const DETECT_ORDER: readonly ImportFormat[] = [
-  'ghost',
-  'substack',
-  'buttondown',
-  'kit',
-  'beehiiv',
-  'verdicts',
-  'mailchimp',
-  'plain',
-];
-
-export type ImportReader = {
-  format: ImportFormat;
-  emailOf: (r: Rec) => string;
-  map: (r: Rec) => Result<MappedRow, Unreadable>;
-};
-
-/** Pick the format from a header (names trimmed and lower-cased), or say what was expected. */
-export function readerFor(
-  columns: readonly string[],
-  forced?: ImportFormat,
-): Result<ImportReader, string> {
-  const have = new Set(columns);
-  const fits = (f: ImportFormat) => FORMATS[f].marks.every((c) => have.has(c));
-  const format = forced ?? DETECT_ORDER.find(fits);
-  if (!format || !fits(format)) {
-    const wanted = forced
-      ? `the ${forced} format needs the columns ${FORMATS[forced].marks.map((c) => `"${c}"`).join(', ')}`
-      : 'the header must have an "email" column (or "Email Address" for Mailchimp, "email_address" for Kit)';
-    return err(`${wanted} (found: ${columns.join(',') || 'nothing'})`);
-  }
-  const f = FORMATS[format];
-  return ok({ format, emailOf: (r) => v(r, f.emailColumn), map: f.map });
-}
