@@ -175,6 +175,23 @@ describe('verdicts subscribers forget', () => {
     after.close();
   });
 
+  it('a forgotten reader in a batch not yet sent is skipped when that batch goes out', async () => {
+    const cwd = tempDir('verdicts-forget-');
+    const file = path.join(cwd, 'v.db');
+    const [, forgotten] = seed(file, { finish: false }); // frozen, batch 0 still pending
+    const res = await runCli(['subscribers', 'forget', ADDRESS, '--db', file], { cwd });
+    expect(res.code).toBe(0);
+    const db = openDatabase(file);
+    const ledger = createLedger(db);
+    const attempt = ledger.startAttempt(WEEK, 0, at(50));
+    expect(attempt.skipped).toBe(1);
+    const queued = ledger.queuedRecipients(WEEK, 0);
+    expect(queued.map((r) => r.subscriberId)).not.toContain(forgotten);
+    expect(queued).toHaveLength(2);
+    expect(ledger.summary(WEEK)).toMatchObject({ recipients: 3, skipped: 1 });
+    db.close();
+  });
+
   it('refuses, changing nothing, while a batch carrying the address is being sent', async () => {
     const cwd = tempDir('verdicts-forget-');
     const file = path.join(cwd, 'v.db');
