@@ -75,10 +75,18 @@ const byWord =
       : err({ reason: `unknown ${column} ${JSON.stringify(v(r, column))}` });
   };
 
-const ourStatus = byWord(
-  'status',
-  Object.fromEntries(IMPORT_STATUSES.map((s) => [s, s])) as Record<string, ImportStatus>,
-);
+// Our words, plus the unambiguous ones other lists use in a plain `status` column. Not
+// "inactive": beehiiv means unsubscribed by it, Kit means unconfirmed.
+const ourStatus = byWord('status', {
+  ...(Object.fromEntries(IMPORT_STATUSES.map((s) => [s, s])) as Record<string, ImportStatus>),
+  subscribed: 'active',
+  confirmed: 'active',
+  unconfirmed: 'pending',
+  cancelled: 'unsubscribed',
+  canceled: 'unsubscribed',
+  cleaned: 'bounced',
+  undeliverable: 'bounced',
+});
 
 export const FORMATS: Record<ImportFormat, Format> = {
   // Our own `subscribers export` (every column, so a move is lossless), or any list with a

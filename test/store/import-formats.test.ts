@@ -182,7 +182,7 @@ describe('other tools’ exports', () => {
     // know refuses the row.
     writeFileSync(
       path.join(dir, 'ours.csv'),
-      'Email,Status\nz@example.com,Unsubscribed\ny@example.com,bounced\nx@example.com,gone\n',
+      'Email,Status\nz@example.com,Unsubscribed\ny@example.com,cleaned\nx@example.com,gone\nw@example.com,inactive\n',
     );
     const ours = await importSubscribersCsv(db, path.join(dir, 'ours.csv'), {
       now: at(0),
@@ -193,6 +193,7 @@ describe('other tools’ exports', () => {
     expect(statuses(db)['y@example.com']).toEqual(['bounced', null]);
     expect(ours.rejected).toEqual([
       { line: 4, email: 'x@example.com', reason: 'unknown status "gone"' },
+      { line: 5, email: 'w@example.com', reason: 'unknown status "inactive"' },
     ]);
   });
 });
