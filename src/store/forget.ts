@@ -47,7 +47,7 @@ export function forgetAddress(
   );
   const deleteEvents = db.prepare<{ email: string; id: number }>(
     `DELETE FROM events WHERE email = @email COLLATE NOCASE
-       OR mentions_address(payload, @email)
+       OR (instr(lower(payload), lower(@email)) > 0 AND mentions_address(payload, @email))
        OR message_id IN (SELECT message_id FROM send_recipients
                          WHERE subscriber_id = @id AND message_id IS NOT NULL)`,
   );
@@ -132,11 +132,14 @@ function placesHolding(db: Db, email: string): string[] {
   for (const { name } of tables) {
     const cols = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${name}')`);
     for (const col of cols.all()) {
+      // The native substring test first: the JavaScript word check runs only on candidates.
+      const value = `CAST("${col.name}" AS TEXT)`;
       const hit = db
-        .prepare<[string], { n: number }>(
-          `SELECT EXISTS (SELECT 1 FROM "${name}" WHERE mentions_address(CAST("${col.name}" AS TEXT), ?)) AS n`,
+        .prepare<[{ email: string }], { n: number }>(
+          `SELECT EXISTS (SELECT 1 FROM "${name}" WHERE instr(lower(${value}), lower(@email)) > 0
+             AND mentions_address(${value}, @email)) AS n`,
         )
-        .get(email);
+        .get({ email });
       if (hit?.n) out.push(`${name}.${col.name}`);
     }
   }
