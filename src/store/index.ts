@@ -2,11 +2,18 @@
 export * from './db.ts';
 export * from './email-address.ts';
 export * from './events.ts';
+export * from './forget.ts';
 export * from './import-csv.ts';
+export {
+  IMPORT_FORMATS,
+  IMPORT_STATUSES,
+  type ImportFormat,
+  type ImportStatus,
+} from './import-formats.ts';
 export * from './leases.ts';
 export * from './ledger.ts';
 export * from './ledger-rows.ts';
 export * from './open-store.ts';
 export * from './subscribers.ts';
-export * from './votes.ts';
 export * from './suppressions.ts';
+export * from './votes.ts';

@@ -5,9 +5,14 @@
 
 import { type Command, Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
-import { IMPORT_STATUSES, type ImportStatus } from '../../store/import-formats.ts';
-import { createSubscribers, type SubscriberStatus } from '../../store/subscribers.ts';
-import { createSuppressions, HASH_PREFIX } from '../../store/suppressions.ts';
+import {
+  createSubscribers,
+  createSuppressions,
+  HASH_PREFIX,
+  IMPORT_STATUSES,
+  type ImportStatus,
+  type SubscriberStatus,
+} from '../../store/index.ts';
 import { type CliIo, type PathFlags, withDb } from '../context.ts';
 import { withStore } from './with-store.ts';
 

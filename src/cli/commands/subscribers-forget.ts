@@ -1,7 +1,7 @@
 // `verdicts subscribers forget EMAIL`: the erasure path. What it removed is printed, so the
 // operator can answer the request; exit 1 when it could not (nothing changed then).
 import type { Command } from 'commander';
-import { forgetAddress } from '../../store/forget.ts';
+import { forgetAddress } from '../../store/index.ts';
 import { type CliIo, type PathFlags, withDb } from '../context.ts';
 import { withStore } from './with-store.ts';
 

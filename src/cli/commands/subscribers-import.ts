@@ -4,8 +4,12 @@
 // idempotent the fixed file can simply be imported again.
 import path from 'node:path';
 import { type Command, Option } from 'commander';
-import { type ImportResult, importSubscribersCsv } from '../../store/import-csv.ts';
-import { IMPORT_FORMATS, type ImportFormat } from '../../store/import-formats.ts';
+import {
+  IMPORT_FORMATS,
+  type ImportFormat,
+  type ImportResult,
+  importSubscribersCsv,
+} from '../../store/index.ts';
 import { type CliIo, type PathFlags, withDb } from '../context.ts';
 import { withStore } from './with-store.ts';
 

@@ -5,11 +5,11 @@ import { type Command, Option } from 'commander';
 import { VerdictsError } from '../../errors.ts';
 import {
   createSubscribers,
+  createSuppressions,
   SUBSCRIBER_STATUSES,
   type Subscriber,
   type SubscriberStatus,
-} from '../../store/subscribers.ts';
-import { createSuppressions } from '../../store/suppressions.ts';
+} from '../../store/index.ts';
 import { type CliIo, type PathFlags, withDb } from '../context.ts';
 import { registerExport } from './subscribers-export.ts';
 import { registerForget } from './subscribers-forget.ts';

@@ -1,6 +1,7 @@
-// Open the store for one command and close it whatever happens; the HMAC secret comes along
-// because suppression hashes are keyed with it.
-import { type Db, openDatabase } from '../../store/db.ts';
+// Open the store for one command through the composition root and close it whatever
+// happens; the HMAC secret comes along because suppression hashes are keyed with it.
+import { openPipeline } from '../../pipeline/index.ts';
+import type { Db } from '../../store/index.ts';
 import { type CliIo, type PathFlags, resolveConfig } from '../context.ts';
 
 export const withStore = async <T>(
@@ -9,10 +10,10 @@ export const withStore = async <T>(
   fn: (db: Db, secret: string) => T | Promise<T>,
 ): Promise<T> => {
   const config = resolveConfig(io, flags);
-  const db = openDatabase(config.DATABASE_PATH);
+  const pipeline = openPipeline(config);
   try {
-    return await fn(db, config.TOKEN_SECRET);
+    return await fn(pipeline.store().db, config.TOKEN_SECRET);
   } finally {
-    db.close();
+    pipeline.close();
   }
 };

@@ -2,10 +2,13 @@
 // public server sends, with a sample reader's unsubscribe link. Errors become the page.
 import type { Hono } from 'hono';
 import { homeUrl, unsubscribeUrl } from '../../links.ts';
-import { fromName } from '../../pipeline/build-week.ts';
-import { personaliseWelcome, renderWelcome } from '../../render/render-welcome.ts';
-import { loadTemplates } from '../../render/templates.ts';
-import { DEFAULT_BRAND } from '../../render/view-model.ts';
+import {
+  DEFAULT_BRAND,
+  fromName,
+  loadTemplates,
+  personaliseWelcome,
+  renderWelcome,
+} from '../../render/index.ts';
 import type { PreviewDeps } from './deps.ts';
 import { fallbackPage } from './render-page.ts';
 

@@ -5,12 +5,12 @@
 // call so a durable mail queue can carry it later.
 import { homeUrl, unsubscribeUrl } from '../../links.ts';
 import {
+  loadTemplates,
   personaliseWelcome,
   type RenderedWelcome,
   renderWelcome,
-} from '../../render/render-welcome.ts';
-import { loadTemplates } from '../../render/templates.ts';
-import type { Subscriber } from '../../store/subscribers.ts';
+} from '../../render/index.ts';
+import type { Subscriber } from '../../store/index.ts';
 import type { PublicDeps } from './deps.ts';
 import type { Site } from './site.ts';
 import { linkContext } from './subscription.ts';
