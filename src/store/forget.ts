@@ -28,9 +28,9 @@ type Found = { id: number };
 export function forgetAddress(
   db: Db,
   email: string,
-  opts: { secret: string; now: Date },
+  opts: { secret: string; at: Date },
 ): Result<ForgetReport, ForgetProblem> {
-  const now = opts.now.toISOString();
+  const stamp = opts.at.toISOString();
   const suppressions = createSuppressions(db, opts.secret);
   // A substring test alone would match ob@example.com inside bob@example.com (and delete
   // Bob's events, or refuse forever): the address must stand on its own.
@@ -60,10 +60,10 @@ export function forgetAddress(
   const deleteRow = db.prepare<[number]>('DELETE FROM subscribers WHERE id = ?');
   // `#` and no `@`: no address can ever equal a tombstone's, and the status keeps it out of
   // every freeze.
-  const tombstone = db.prepare<{ id: number; now: string }>(
+  const tombstone = db.prepare<{ id: number; stamp: string }>(
     `UPDATE subscribers SET email = '#forgotten-' || id, name = NULL, status = 'unsubscribed',
-       source = 'forgotten', created_at = @now, updated_at = @now, confirmed_at = NULL,
-       unsubscribed_at = @now, confirm_sent_at = NULL, welcomed_at = NULL, forgotten_at = @now
+       source = 'forgotten', created_at = @stamp, updated_at = @stamp, confirmed_at = NULL,
+       unsubscribed_at = @stamp, confirm_sent_at = NULL, welcomed_at = NULL, forgotten_at = @stamp
      WHERE id = @id`,
   );
 
@@ -83,7 +83,7 @@ export function forgetAddress(
       const ledgerRows = scrubLedger.run(found.id).changes;
       const votesKept = votes.get(found.id)?.n ?? 0;
       if (ledgerRows === 0 && votesKept === 0) deleteRow.run(found.id);
-      else tombstone.run({ id: found.id, now });
+      else tombstone.run({ id: found.id, stamp });
       report = {
         subscriber: ledgerRows === 0 && votesKept === 0 ? 'deleted' : 'tombstone',
         ledgerRows,
@@ -93,7 +93,7 @@ export function forgetAddress(
     } else {
       report.events = deleteEvents.run({ email: email.trim(), id: -1 }).changes;
     }
-    suppressions.forget({ email }, 'forget', opts.now);
+    suppressions.forget({ email }, 'forget', opts.at);
     const places = placesHolding(db, email.trim());
     if (places.length > 0) throw new LeftBehind(places);
     return ok(report);

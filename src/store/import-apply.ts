@@ -24,9 +24,9 @@ type Existing = { id: number; status: SubscriberStatus };
 export function applyImport(
   db: Db,
   rows: readonly ImportRow[],
-  opts: { now: Date; secret: string; source: string },
+  opts: { at: Date; secret: string; source: string },
 ): { counts: Partial<Record<ImportStatus, ApplyCounts>>; refused: RejectedRow[] } {
-  const now = opts.now.toISOString();
+  const stamp = opts.at.toISOString();
   const suppressions = createSuppressions(db, opts.secret);
   const find = db.prepare<[string], Existing>(
     'SELECT id, status FROM subscribers WHERE email = ? AND forgotten_at IS NULL',
@@ -40,17 +40,17 @@ export function applyImport(
   const anySuppression = db.prepare<[], { n: number }>(
     'SELECT EXISTS (SELECT 1 FROM suppressions) AS n',
   );
-  const tighten = db.prepare<[{ status: SubscriberStatus; now: string; at: string; id: number }]>(
-    `UPDATE subscribers SET status = @status, updated_at = @now,
+  const tighten = db.prepare<[{ status: SubscriberStatus; stamp: string; at: string; id: number }]>(
+    `UPDATE subscribers SET status = @status, updated_at = @stamp,
        unsubscribed_at = CASE WHEN @status = 'unsubscribed' THEN @at ELSE unsubscribed_at END
      WHERE id = @id`,
   );
-  const optOut = db.prepare<[{ now: string; id: number }]>(
-    `UPDATE subscribers SET status = 'unsubscribed', updated_at = @now, unsubscribed_at = @now
+  const optOut = db.prepare<[{ stamp: string; id: number }]>(
+    `UPDATE subscribers SET status = 'unsubscribed', updated_at = @stamp, unsubscribed_at = @stamp
      WHERE id = @id AND status IN ('active', 'pending')`,
   );
 
-  const when = (iso: string | null | undefined) => (iso ? new Date(iso) : opts.now);
+  const when = (iso: string | null | undefined) => (iso ? new Date(iso) : opts.at);
   const counts: Partial<Record<ImportStatus, ApplyCounts>> = {};
   const refused: RejectedRow[] = [];
   const count = (s: ImportStatus, k: keyof ApplyCounts) => {
@@ -75,7 +75,7 @@ export function applyImport(
     if (r.status === 'suppressed') {
       const res = suppressions.suppress(r.email, r.source ?? opts.source, when(r.createdAt));
       const s = find.get(r.email);
-      if (s) optOut.run({ now, id: s.id });
+      if (s) optOut.run({ stamp, id: s.id });
       return res;
     }
     if (suppressed) {
@@ -95,20 +95,22 @@ export function applyImport(
       r.name,
       r.status,
       r.source ?? opts.source,
-      r.createdAt ?? now,
-      r.updatedAt ?? now,
+      r.createdAt ?? stamp,
+      r.updatedAt ?? stamp,
       // Our own export says exactly which dates a row has; another tool's silence on a
       // date is filled in the way `subscribers add` would have.
       r.exact
         ? r.confirmedAt
-        : (r.confirmedAt ?? (r.status === 'active' ? (r.createdAt ?? now) : null)),
-      r.exact ? r.unsubscribedAt : (r.unsubscribedAt ?? (r.status === 'unsubscribed' ? now : null)),
+        : (r.confirmedAt ?? (r.status === 'active' ? (r.createdAt ?? stamp) : null)),
+      r.exact
+        ? r.unsubscribedAt
+        : (r.unsubscribedAt ?? (r.status === 'unsubscribed' ? stamp : null)),
       r.welcomedAt ?? null,
     );
     if (changes === 1) return 'added';
     const existing = find.get(r.email)!;
     if (RANK[r.status] > RANK[existing.status]) {
-      tighten.run({ status: r.status, now, at: r.unsubscribedAt ?? now, id: existing.id });
+      tighten.run({ status: r.status, stamp, at: r.unsubscribedAt ?? stamp, id: existing.id });
       return 'updated';
     }
     return 'kept';

@@ -34,7 +34,7 @@ class BadHeader extends Error {}
 export async function importSubscribersCsv(
   db: Db,
   file: string,
-  opts: { now: Date; secret: string; format?: ImportFormat; asSuppressionList?: boolean },
+  opts: { at: Date; secret: string; format?: ImportFormat; asSuppressionList?: boolean },
 ): Promise<ImportResult> {
   const read = await readRows(file, opts.format);
   // A suppression list is a list of addresses never to mail, whatever status its tool gave
@@ -45,7 +45,7 @@ export async function importSubscribersCsv(
     }
   }
   const applied = applyImport(db, read.rows, {
-    now: opts.now,
+    at: opts.at,
     secret: opts.secret,
     source: `import:${path.basename(file)}`,
   });

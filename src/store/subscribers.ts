@@ -220,8 +220,8 @@ export function createSubscribers(db: Db) {
      * Take the once-per-reader welcome: true for exactly one caller per active subscriber, so
      * confirming twice (or two tabs at once) sends one welcome.
      */
-    claimWelcome(id: number, now: Date): boolean {
-      return claimWelcome.run(now.toISOString(), id).changes === 1;
+    claimWelcome(id: number, at: Date): boolean {
+      return claimWelcome.run(at.toISOString(), id).changes === 1;
     },
 
     /** Give the claim back after a send that failed, so a later confirmation can try again. */

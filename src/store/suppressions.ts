@@ -67,15 +67,15 @@ export function createSuppressions(db: Db, secret: string) {
     reasonFor: (email: string): SuppressionReason | undefined => get.get(hash(email))?.reason,
 
     /** 'added', or 'kept' when the address was already suppressed (or forgotten). */
-    suppress(email: string, source: string, now: Date): 'added' | 'kept' {
-      const { changes } = upsert.run(hash(email), email, 'suppressed', source, now.toISOString());
+    suppress(email: string, source: string, at: Date): 'added' | 'kept' {
+      const { changes } = upsert.run(hash(email), email, 'suppressed', source, at.toISOString());
       return changes === 1 ? 'added' : 'kept';
     },
 
     /** Record a forgotten address (or an already computed hash of one, from an export). */
-    forget(emailOrHash: { email: string } | { hash: string }, source: string, now: Date): void {
+    forget(emailOrHash: { email: string } | { hash: string }, source: string, at: Date): void {
       const h = 'hash' in emailOrHash ? emailOrHash.hash : hash(emailOrHash.email);
-      upsert.run(h, null, 'forgotten', source, now.toISOString());
+      upsert.run(h, null, 'forgotten', source, at.toISOString());
     },
 
     /** Every entry with this reason, a page at a time (flat memory for any list size). */

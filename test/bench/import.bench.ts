@@ -20,7 +20,7 @@ export async function bench(): Promise<BenchRow[]> {
   const db = openDatabase(path.join(dir, 'import.db'));
   const t0 = performance.now();
   const res = await importSubscribersCsv(db, file, {
-    now: new Date(0),
+    at: new Date(0),
     secret: 'bench-token-secret-0123456789',
   });
   const seconds = (performance.now() - t0) / 1000;

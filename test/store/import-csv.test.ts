@@ -40,7 +40,7 @@ describe('importSubscribersCsv', () => {
         '',
       ].join('\r\n'),
     );
-    const res = await importSubscribersCsv(db, file, { now: at(0), secret: SECRET });
+    const res = await importSubscribersCsv(db, file, { at: at(0), secret: SECRET });
     expect(res).toMatchObject({
       format: 'plain',
       counts: { active: { ...none, added: 2, kept: 1, refused: 2 } },
@@ -69,11 +69,11 @@ describe('importSubscribersCsv', () => {
     const before = subs.getById(gone.value.id);
     const file = csvFile('email,name\nGONE@example.com,New Name\nnew@example.com,\n');
 
-    expect(await importSubscribersCsv(db, file, { now: at(5), secret: SECRET })).toMatchObject({
+    expect(await importSubscribersCsv(db, file, { at: at(5), secret: SECRET })).toMatchObject({
       counts: { active: { ...none, added: 1, kept: 1 } },
       rejected: [],
     });
-    expect(await importSubscribersCsv(db, file, { now: at(6), secret: SECRET })).toMatchObject({
+    expect(await importSubscribersCsv(db, file, { at: at(6), secret: SECRET })).toMatchObject({
       counts: { active: { ...none, kept: 2 } },
       rejected: [],
     });
@@ -93,7 +93,7 @@ describe('importSubscribersCsv', () => {
   ])('%s is bad_csv naming file and line, and inserts nothing', async (_, text, message) => {
     const db = openDb();
     const file = csvFile(text, 'broken.csv');
-    const e = await badCsv(importSubscribersCsv(db, file, { now: at(0), secret: SECRET }));
+    const e = await badCsv(importSubscribersCsv(db, file, { at: at(0), secret: SECRET }));
     expect(e.code).toBe('bad_csv');
     expect(e.stage).toBe('store');
     expect(e.message).toContain('broken.csv');
@@ -104,7 +104,7 @@ describe('importSubscribersCsv', () => {
   it('a missing file is csv_not_found', async () => {
     const e = await badCsv(
       importSubscribersCsv(openDb(), path.join(tempDir(), 'nope.csv'), {
-        now: at(0),
+        at: at(0),
         secret: SECRET,
       }),
     );
@@ -114,10 +114,10 @@ describe('importSubscribersCsv', () => {
   it('a header alone adds nothing; a BOM before the header is fine', async () => {
     const db = openDb();
     expect(
-      await importSubscribersCsv(db, csvFile('email\n'), { now: at(0), secret: SECRET }),
+      await importSubscribersCsv(db, csvFile('email\n'), { at: at(0), secret: SECRET }),
     ).toMatchObject({ counts: {}, total: none, rejected: [] });
     const bom = csvFile('\uFEFFemail\nbom@example.com\n');
-    expect((await importSubscribersCsv(db, bom, { now: at(0), secret: SECRET })).total.added).toBe(
+    expect((await importSubscribersCsv(db, bom, { at: at(0), secret: SECRET })).total.added).toBe(
       1,
     );
   });
@@ -128,7 +128,7 @@ describe('importSubscribersCsv', () => {
     const lines = ['email,name'];
     for (let i = 0; i < 100_000; i++) lines.push(`reader${i}@example.com,Reader ${i}`);
     const file = csvFile(`${lines.join('\n')}\n`);
-    const res = await importSubscribersCsv(db, file, { now: at(0), secret: SECRET });
+    const res = await importSubscribersCsv(db, file, { at: at(0), secret: SECRET });
     expect(res.total.added).toBe(100_000);
     expect(db.prepare('SELECT COUNT(*) AS n FROM subscribers').get()).toEqual({ n: 100_000 });
   });

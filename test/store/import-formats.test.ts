@@ -13,7 +13,7 @@ const openDb = useDb();
 const SECRET = 'import-test-secret-0123456789';
 const fixture = (name: string) => path.join(fixturesDir, 'imports', name);
 const importFile = (db: ReturnType<typeof openDb>, name: string, seconds = 0) =>
-  importSubscribersCsv(db, fixture(name), { now: at(seconds), secret: SECRET });
+  importSubscribersCsv(db, fixture(name), { at: at(seconds), secret: SECRET });
 
 /** address -> [status, name] for every row in the database. */
 const statuses = (db: ReturnType<typeof openDb>) =>
@@ -164,7 +164,7 @@ describe('other tools’ exports', () => {
     copyFileSync(fixture('kit.csv'), path.join(dir, 'list.csv'));
     const db = openDb();
     const forced = await importSubscribersCsv(db, path.join(dir, 'list.csv'), {
-      now: at(0),
+      at: at(0),
       secret: SECRET,
       format: 'mailchimp',
     }).then(
@@ -185,7 +185,7 @@ describe('other tools’ exports', () => {
       'Email,Status\nz@example.com,Unsubscribed\ny@example.com,cleaned\nx@example.com,gone\nw@example.com,inactive\n',
     );
     const ours = await importSubscribersCsv(db, path.join(dir, 'ours.csv'), {
-      now: at(0),
+      at: at(0),
       secret: SECRET,
     });
     expect(ours.format).toBe('verdicts');

@@ -164,7 +164,7 @@ describe('Resend webhooks about an erased reader', () => {
     active(s, 'gone@example.com');
     const res = forgetAddress(s.db, 'gone@example.com', {
       secret: s.config.TOKEN_SECRET,
-      now: s.clock.now,
+      at: s.clock.now,
     });
     expect(res.ok).toBe(true);
     expect((await deliver(s, bounce('Gone@Example.com'))).status).toBe(200);

@@ -12,7 +12,7 @@ export function registerForget(group: Command, io: CliIo, setExit: (code: number
     )
     .action((email: string, flags: PathFlags) =>
       withStore(io, flags, (db, secret) => {
-        const res = forgetAddress(db, email, { secret, now: new Date() });
+        const res = forgetAddress(db, email, { secret, at: new Date() });
         if (!res.ok) {
           const p = res.error;
           io.stderr(

@@ -25,7 +25,7 @@ export function registerImport(group: Command, io: CliIo, _setExit: (code: numbe
   const run = (file: string, flags: Flags, asSuppressionList: boolean) =>
     withStore(io, flags, async (db, secret) => {
       const res = await importSubscribersCsv(db, path.resolve(io.cwd, file), {
-        now: new Date(),
+        at: new Date(),
         secret,
         format: flags.format,
         asSuppressionList,
