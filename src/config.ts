@@ -60,6 +60,8 @@ export const Config = z.object({
   CONFIRM_PER_HOUR: positiveInt(100),
   /** `serve` behind a reverse proxy: take the client address from X-Forwarded-For (its last entry). */
   TRUST_PROXY: z.stringbool().default(false),
+  /** Mail a welcome once to each reader who confirms (false: none). */
+  WELCOME_EMAIL: z.stringbool().default(true),
 });
 export type Config = z.infer<typeof Config>;
 

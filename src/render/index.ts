@@ -11,6 +11,7 @@ export * from './placeholders.ts';
 export * from './render-archive-index.ts';
 export * from './render-issue.ts';
 export * from './render-options.ts';
+export * from './render-welcome.ts';
 export * from './templates.ts';
 export * from './view-model.ts';
 export * from './week-label.ts';

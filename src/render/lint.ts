@@ -28,7 +28,7 @@ export async function clientErrors(html: string): Promise<Set<string>> {
   return new Set(result.success ? [] : result.errors);
 }
 
-function referenceClientErrors(): Promise<Set<string>> {
+export function referenceClientErrors(): Promise<Set<string>> {
   referenceErrors ??= compileMjml(REFERENCE_MJML, 'lint reference').then(clientErrors);
   return referenceErrors;
 }

@@ -20,6 +20,8 @@ export type Templates = {
   preheader: Render;
   web: Render;
   archiveIndex: Render;
+  welcome: Render;
+  welcomeText: Render;
 };
 
 const MAIN = {
@@ -29,6 +31,8 @@ const MAIN = {
   preheader: 'preheader.txt.hbs',
   web: 'web.html.hbs',
   archiveIndex: 'archive-index.html.hbs',
+  welcome: 'welcome.mjml.hbs',
+  welcomeText: 'welcome.txt.hbs',
 } as const;
 
 /** Plain-text templates print data raw; HTML and MJML templates escape everything. */

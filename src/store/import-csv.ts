@@ -1,8 +1,11 @@
-// Import the operator's own list from a CSV file (header `email`, optional `name`; other
-// columns ignored). All or nothing for the file: it is parsed and validated first (streamed,
-// never read whole), and only a well-formed file is inserted, in one transaction. Idempotent:
-// an address already present, whatever its status, is left exactly as it is, so a re-import
-// can never re-activate someone who unsubscribed, bounced or complained.
+// Import a subscriber CSV: our own export, another tool's (import-formats.ts), or a plain list
+// with an `email` column. All or nothing for the file: it is parsed and validated first
+// (streamed, never read whole), and only a well-formed file is applied, in one transaction.
+//
+// Status only ever moves toward "do not mail": a new address gets the status the file gives
+// it; an existing one is kept, or tightened when the file says it opted out, bounced or
+// complained. Nothing an import says re-activates an address that opted out, bounced or
+// complained, and a suppressed or forgotten address is refused outright.
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -10,50 +13,77 @@ import type { CsvError as CsvErrorType } from 'csv-parse';
 import { VerdictsError } from '../errors.ts';
 import type { Db } from './db.ts';
 import { normaliseEmail } from './email-address.ts';
+import { type ApplyCounts, applyImport, type ImportRow } from './import-apply.ts';
+import type { ImportFormat, ImportStatus, MappedRow } from './import-formats.ts';
+import { type ImportReader, readerFor } from './import-reader.ts';
 
 export type RejectedRow = { line: number; email: string; reason: string };
-export type ImportResult = { added: number; unchanged: number; rejected: RejectedRow[] };
+export type ImportResult = {
+  format: ImportFormat;
+  /** Rows per status the file asked for; `unreadable` holds rows with no status we know. */
+  counts: Partial<Record<ImportStatus | 'unreadable', ApplyCounts>>;
+  /** Totals over every status. */
+  total: ApplyCounts;
+  rejected: RejectedRow[];
+};
 
-type Row = { email: string; name: string | null };
+const NONE: ApplyCounts = { added: 0, kept: 0, updated: 0, refused: 0 };
 
-class MissingEmailColumn extends Error {}
+class BadHeader extends Error {}
 
 export async function importSubscribersCsv(
   db: Db,
   file: string,
-  opts: { now: Date },
+  opts: { at: Date; secret: string; format?: ImportFormat; asSuppressionList?: boolean },
 ): Promise<ImportResult> {
-  const { rows, rejected } = await readRows(file);
-  const now = opts.now.toISOString();
-  const source = `import:${path.basename(file)}`;
-  const insert = db.prepare(
-    `INSERT INTO subscribers (email, name, status, source, created_at, updated_at, confirmed_at)
-     VALUES (?, ?, 'active', ?, ?, ?, ?) ON CONFLICT(email) DO NOTHING`,
-  );
-  const added = db
-    .transaction(() => {
-      let n = 0;
-      for (const r of rows) n += insert.run(r.email, r.name, source, now, now, now).changes;
-      return n;
-    })
-    .immediate();
-  return { added, unchanged: rows.length - added, rejected };
+  const read = await readRows(file, opts.format);
+  // A suppression list is a list of addresses never to mail, whatever status its tool gave
+  // them (an erased row stays erased).
+  if (opts.asSuppressionList) {
+    for (const r of [...read.rows, ...read.rejected]) {
+      if (r.status !== 'forgotten') r.status = 'suppressed';
+    }
+  }
+  const applied = applyImport(db, read.rows, {
+    at: opts.at,
+    secret: opts.secret,
+    source: `import:${path.basename(file)}`,
+  });
+  const counts: ImportResult['counts'] = applied.counts;
+  const rejected: RejectedRow[] = [...read.rejected.map((r) => r.row), ...applied.refused];
+  for (const r of read.rejected) {
+    const key = r.status ?? 'unreadable';
+    counts[key] = { ...(counts[key] ?? NONE), refused: (counts[key]?.refused ?? 0) + 1 };
+  }
+  rejected.sort((a, b) => a.line - b.line);
+  const total: ApplyCounts = { added: 0, kept: 0, updated: 0, refused: 0 };
+  for (const c of Object.values(counts)) {
+    for (const k of Object.keys(total) as (keyof ApplyCounts)[]) total[k] += c[k];
+  }
+  return { format: read.format, counts, total, rejected };
 }
+
+type Read = {
+  format: ImportFormat;
+  rows: ImportRow[];
+  rejected: { row: RejectedRow; status?: ImportStatus }[];
+};
 
 // Required by an import, not by every importer of the store's face (a send).
 const require = createRequire(import.meta.url);
 const loadCsv = () => require('csv-parse') as typeof import('csv-parse');
 
 /** Parse and validate every record; throws VerdictsError('store', 'bad_csv') for a malformed file. */
-async function readRows(file: string): Promise<{ rows: Row[]; rejected: RejectedRow[] }> {
+async function readRows(file: string, forced?: ImportFormat): Promise<Read> {
   const { parse } = loadCsv();
-  let sawHeader = false;
+  let reader: ImportReader | undefined;
   const parser = parse({
     bom: true,
     columns: (header: string[]) => {
-      sawHeader = true;
       const names = header.map((h) => h.trim().toLowerCase());
-      if (!names.includes('email')) throw new MissingEmailColumn(names.join(','));
+      const picked = readerFor(names, forced);
+      if (!picked.ok) throw new BadHeader(picked.error);
+      reader = picked.value;
       return names;
     },
     skip_empty_lines: true,
@@ -63,32 +93,60 @@ async function readRows(file: string): Promise<{ rows: Row[]; rejected: Rejected
   input.on('error', (e) => parser.destroy(e));
   input.pipe(parser);
 
-  const rows: Row[] = [];
-  const rejected: RejectedRow[] = [];
+  const rows: ImportRow[] = [];
+  const rejected: Read['rejected'] = [];
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: Record<string, string | undefined>;
       info: { lines: number };
     }>) {
-      const raw = record.email ?? '';
-      const email = normaliseEmail(raw);
-      if (!email.ok) {
-        rejected.push({ line: info.lines, email: raw, reason: email.error });
+      const raw = reader!.emailOf(record);
+      const mapped = reader!.map(record);
+      if (!mapped.ok) {
+        rejected.push({
+          row: { line: info.lines, email: raw, reason: mapped.error.reason },
+          status: mapped.error.status,
+        });
         continue;
       }
-      rows.push({ email: email.value, name: cleanName(record.name) });
+      const email = checkEmail(raw, mapped.value);
+      if (!email.ok) {
+        rejected.push({
+          row: { line: info.lines, email: raw, reason: email.error },
+          status: mapped.value.status,
+        });
+        continue;
+      }
+      rows.push({
+        line: info.lines,
+        email: email.value,
+        ...mapped.value,
+        name: cleanName(mapped.value.name),
+      });
     }
   } catch (e) {
     throw toBadCsv(file, e);
   }
-  if (!sawHeader) {
+  if (!reader) {
     throw new VerdictsError('store', 'bad_csv', `${file}: line 1: empty file, expected a header`);
   }
-  return { rows, rejected };
+  return { format: reader.format, rows, rejected };
+}
+
+const HASH = /^hmac-sha256:[0-9a-f]{64}$/;
+
+/** A forgotten row carries the keyed hash our export wrote in place of the address. */
+function checkEmail(raw: string, row: MappedRow) {
+  if (row.status === 'forgotten') {
+    return HASH.test(raw.trim())
+      ? { ok: true as const, value: raw.trim() }
+      : { ok: false as const, error: 'a forgotten row must hold an hmac-sha256: hash' };
+  }
+  return normaliseEmail(raw);
 }
 
 /** One line, no control characters: the name ends up in a To: header. */
-function cleanName(name: string | undefined): string | null {
+function cleanName(name: string | null): string | null {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
   const clean = (name ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ');
   return clean.trim() || null;
@@ -96,12 +154,8 @@ function cleanName(name: string | undefined): string | null {
 
 function toBadCsv(file: string, e: unknown): VerdictsError {
   if (e instanceof VerdictsError) return e;
-  if (e instanceof MissingEmailColumn) {
-    return new VerdictsError(
-      'store',
-      'bad_csv',
-      `${file}: line 1: the header must have an "email" column (found: ${e.message || 'nothing'})`,
-    );
+  if (e instanceof BadHeader) {
+    return new VerdictsError('store', 'bad_csv', `${file}: line 1: ${e.message}`);
   }
   if (e instanceof loadCsv().CsvError) {
     const line = (e as CsvErrorType & { lines?: number }).lines;

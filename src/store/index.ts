@@ -2,7 +2,14 @@
 export * from './db.ts';
 export * from './email-address.ts';
 export * from './events.ts';
+export * from './forget.ts';
 export * from './import-csv.ts';
+export {
+  IMPORT_FORMATS,
+  IMPORT_STATUSES,
+  type ImportFormat,
+  type ImportStatus,
+} from './import-formats.ts';
 export * from './leases.ts';
 export * from './ledger.ts';
 export * from './ledger-rows.ts';
@@ -11,4 +18,5 @@ export * from './mailbox-key.ts';
 export * from './open-store.ts';
 export * from './subscriber-name.ts';
 export * from './subscribers.ts';
+export * from './suppressions.ts';
 export * from './votes.ts';

@@ -104,4 +104,21 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX mail_queue_mailbox ON mail_queue(kind, mailbox, created_at);
   CREATE INDEX mail_queue_created ON mail_queue(kind, created_at);
   `,
+  // Erasure and suppression. A forgotten reader's subscribers row, when the ledger or votes
+  // still refer to it, stays as a tombstone with no address (forgotten_at set), so counts
+  // keep adding up; the address itself survives only as a keyed hash in suppressions.
+  // Suppression-list entries keep their address (the operator exports them); forgotten
+  // ones do not. welcomed_at makes the welcome email a once-per-reader claim.
+  `
+  ALTER TABLE subscribers ADD COLUMN forgotten_at TEXT;
+  ALTER TABLE subscribers ADD COLUMN welcomed_at TEXT;
+  CREATE TABLE suppressions (
+    email_hash TEXT PRIMARY KEY,
+    email TEXT COLLATE NOCASE,
+    reason TEXT NOT NULL CHECK (reason IN ('suppressed','forgotten')),
+    source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    CHECK ((reason = 'forgotten') = (email IS NULL))
+  );
+  `,
 ];

@@ -28,6 +28,8 @@ export const Subscriber = z.object({
   confirmedAt: z.string().nullable(),
   unsubscribedAt: z.string().nullable(),
   confirmSentAt: z.string().nullable(),
+  /** When the welcome email was claimed for this reader (it goes out once, ever). */
+  welcomedAt: z.string().nullable(),
 });
 export type Subscriber = z.infer<typeof Subscriber>;
 
@@ -51,6 +53,7 @@ type Row = {
   confirmed_at: string | null;
   unsubscribed_at: string | null;
   confirm_sent_at: string | null;
+  welcomed_at: string | null;
 };
 
 export const toSubscriber = (r: Row): Subscriber => ({
@@ -64,6 +67,7 @@ export const toSubscriber = (r: Row): Subscriber => ({
   confirmedAt: r.confirmed_at,
   unsubscribedAt: r.unsubscribed_at,
   confirmSentAt: r.confirm_sent_at,
+  welcomedAt: r.welcomed_at,
 });
 
 /** Rows fetched per query by `list`: bounded memory, and the connection is free in between. */
@@ -74,9 +78,15 @@ export function createSubscribers(db: Db) {
     `INSERT INTO subscribers (email, name, status, source, created_at, updated_at, confirmed_at, unsubscribed_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(email) DO NOTHING RETURNING *`,
   );
-  const byId = db.prepare<[number], Row>('SELECT * FROM subscribers WHERE id = ?');
+  // A forgotten reader's tombstone (forgotten_at set) is invisible to every lookup: its links
+  // stop working and it is never listed, counted or mailed.
+  const byId = db.prepare<[number], Row>(
+    'SELECT * FROM subscribers WHERE id = ? AND forgotten_at IS NULL',
+  );
   // The column is COLLATE NOCASE, so this lookup and the UNIQUE index ignore case.
-  const byEmail = db.prepare<[string], Row>('SELECT * FROM subscribers WHERE email = ?');
+  const byEmail = db.prepare<[string], Row>(
+    'SELECT * FROM subscribers WHERE email = ? AND forgotten_at IS NULL',
+  );
   // `status` on the right-hand side is the old value: timestamps move only on a real change.
   const updateStatus = db.prepare<{ id: number; status: SubscriberStatus; now: string }, Row>(
     `UPDATE subscribers SET
@@ -87,10 +97,11 @@ export function createSubscribers(db: Db) {
      WHERE id = @id AND status <> @status RETURNING *`,
   );
   const pageAll = db.prepare<[number, number], Row>(
-    'SELECT * FROM subscribers WHERE id > ? ORDER BY id LIMIT ?',
+    'SELECT * FROM subscribers WHERE id > ? AND forgotten_at IS NULL ORDER BY id LIMIT ?',
   );
   const pageByStatus = db.prepare<[string, number, number], Row>(
-    'SELECT * FROM subscribers WHERE status = ? AND id > ? ORDER BY id LIMIT ?',
+    `SELECT * FROM subscribers WHERE status = ? AND id > ? AND forgotten_at IS NULL
+     ORDER BY id LIMIT ?`,
   );
   const hasHistory = db.prepare<{ id: number }, { n: number }>(
     `SELECT EXISTS (SELECT 1 FROM send_recipients WHERE subscriber_id = @id)
@@ -98,10 +109,17 @@ export function createSubscribers(db: Db) {
   );
   const deleteRow = db.prepare<[number]>('DELETE FROM subscribers WHERE id = ?');
   const counts = db.prepare<[], { status: SubscriberStatus; n: number }>(
-    'SELECT status, COUNT(*) AS n FROM subscribers GROUP BY status',
+    'SELECT status, COUNT(*) AS n FROM subscribers WHERE forgotten_at IS NULL GROUP BY status',
   );
   const confirmSent = db.prepare<[string, string, number]>(
     'UPDATE subscribers SET confirm_sent_at = ?, updated_at = ? WHERE id = ?',
+  );
+  const claimWelcome = db.prepare<[string, number]>(
+    `UPDATE subscribers SET welcomed_at = ?
+     WHERE id = ? AND welcomed_at IS NULL AND status = 'active' AND forgotten_at IS NULL`,
+  );
+  const releaseWelcome = db.prepare<[number, string]>(
+    'UPDATE subscribers SET welcomed_at = NULL WHERE id = ? AND welcomed_at = ?',
   );
 
   const getById = (id: number): Subscriber | undefined => {
@@ -197,6 +215,19 @@ export function createSubscribers(db: Db) {
     markConfirmSent(id: number, now: Date): void {
       const t = now.toISOString();
       confirmSent.run(t, t, id);
+    },
+
+    /**
+     * Take the once-per-reader welcome: true for exactly one caller per active subscriber, so
+     * confirming twice (or two tabs at once) sends one welcome.
+     */
+    claimWelcome(id: number, at: Date): boolean {
+      return claimWelcome.run(at.toISOString(), id).changes === 1;
+    },
+
+    /** Give the claim back after a send that failed, so a later confirmation can try again. */
+    releaseWelcome(id: number, claimedAt: Date): void {
+      releaseWelcome.run(id, claimedAt.toISOString());
     },
   };
 }

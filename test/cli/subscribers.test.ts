@@ -1,10 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvField } from '../../src/cli/commands/subscribers.ts';
 import { runCli } from '../support/cli.ts';
-import { tempDir } from '../support/paths.ts';
+import { fixturesDir, tempDir } from '../support/paths.ts';
 
 const setup = () => {
   const dir = tempDir('verdicts-cli-subs-');
@@ -68,11 +67,33 @@ describe('verdicts subscribers', () => {
     const first = await run('import', 'list.csv');
     expect(first).toEqual({
       code: 0,
-      stdout: 'imported list.csv: 2 added, 0 unchanged, 1 rejected\n',
+      stdout: 'imported list.csv as plain: active 2 added, 0 kept, 1 refused\n',
       stderr: 'warning: list.csv: line 3: "broken": missing @\n',
     });
     const again = await run('import', 'list.csv');
-    expect(again.stdout).toBe('imported list.csv: 0 added, 2 unchanged, 1 rejected\n');
+    expect(again.stdout).toBe('imported list.csv as plain: active 0 added, 2 kept, 1 refused\n');
+  });
+
+  it("import takes Mailchimp's export (exit 0) and --format names a wrong guess", async () => {
+    const { dir, run } = setup();
+    cpSync(
+      path.join(fixturesDir, 'imports', 'mailchimp-unsubscribed.csv'),
+      path.join(dir, 'mc.csv'),
+    );
+    const res = await run('import', 'mc.csv');
+    expect(res).toEqual({
+      code: 0,
+      stdout: 'imported mc.csv as mailchimp: unsubscribed 2 added, 0 kept, 0 refused\n',
+      stderr: '',
+    });
+    const wrong = await run('import', 'mc.csv', '--format', 'ghost');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(
+      'mc.csv: line 1: the ghost format needs the columns "email", "subscribed_to_emails"',
+    );
+    const bad = await run('import', 'mc.csv', '--format', 'myspace');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('Allowed choices are verdicts, mailchimp');
   });
 
   it('import of a malformed file exits 1 naming file and line, and adds nobody', async () => {
@@ -104,7 +125,7 @@ describe('verdicts subscribers', () => {
     const out = await run('export');
     expect(out.code).toBe(0);
     expect(out.stdout.split('\r\n')[0]).toBe(
-      'email,name,status,source,createdAt,confirmedAt,unsubscribedAt',
+      'email,name,status,source,createdAt,updatedAt,confirmedAt,unsubscribedAt,welcomedAt',
     );
     const rows = parse(out.stdout, { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => [r.email, r.name, r.status])).toEqual([
@@ -112,15 +133,8 @@ describe('verdicts subscribers', () => {
       ['bob@example.com', '', 'active'],
     ]);
     const none = await run('export', '--status', 'unsubscribed');
-    expect(none.stdout).toBe('email,name,status,source,createdAt,confirmedAt,unsubscribedAt\r\n');
-  });
-
-  it('csvField quotes only what needs it', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField(null)).toBe('');
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('two\nlines')).toBe('"two\nlines"');
-    expect(csvField(' padded')).toBe('" padded"');
+    expect(none.stdout).toBe(
+      'email,name,status,source,createdAt,updatedAt,confirmedAt,unsubscribedAt,welcomedAt' + '\r\n',
+    );
   });
 });

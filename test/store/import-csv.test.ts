@@ -8,6 +8,8 @@ import { tempDir } from '../support/paths.ts';
 import { at, useDb } from './db-fixture.ts';
 
 const openDb = useDb();
+const SECRET = 'import-test-secret-0123456789';
+const none = { added: 0, kept: 0, updated: 0, refused: 0 };
 const csvFile = (text: string, name = 'list.csv') => {
   const file = path.join(tempDir('verdicts-csv-'), name);
   writeFileSync(file, text);
@@ -38,10 +40,10 @@ describe('importSubscribersCsv', () => {
         '',
       ].join('\r\n'),
     );
-    const res = await importSubscribersCsv(db, file, { now: at(0) });
-    expect(res).toEqual({
-      added: 2,
-      unchanged: 1,
+    const res = await importSubscribersCsv(db, file, { at: at(0), secret: SECRET });
+    expect(res).toMatchObject({
+      format: 'plain',
+      counts: { active: { ...none, added: 2, kept: 1, refused: 2 } },
       rejected: [
         { line: 3, email: 'no-at-sign', reason: 'missing @' },
         { line: 7, email: 'a b@example.com', reason: expect.stringContaining('space') },
@@ -67,14 +69,12 @@ describe('importSubscribersCsv', () => {
     const before = subs.getById(gone.value.id);
     const file = csvFile('email,name\nGONE@example.com,New Name\nnew@example.com,\n');
 
-    expect(await importSubscribersCsv(db, file, { now: at(5) })).toEqual({
-      added: 1,
-      unchanged: 1,
+    expect(await importSubscribersCsv(db, file, { at: at(5), secret: SECRET })).toMatchObject({
+      counts: { active: { ...none, added: 1, kept: 1 } },
       rejected: [],
     });
-    expect(await importSubscribersCsv(db, file, { now: at(6) })).toEqual({
-      added: 0,
-      unchanged: 2,
+    expect(await importSubscribersCsv(db, file, { at: at(6), secret: SECRET })).toMatchObject({
+      counts: { active: { ...none, kept: 2 } },
       rejected: [],
     });
     expect(subs.getById(gone.value.id)).toEqual(before);
@@ -93,7 +93,7 @@ describe('importSubscribersCsv', () => {
   ])('%s is bad_csv naming file and line, and inserts nothing', async (_, text, message) => {
     const db = openDb();
     const file = csvFile(text, 'broken.csv');
-    const e = await badCsv(importSubscribersCsv(db, file, { now: at(0) }));
+    const e = await badCsv(importSubscribersCsv(db, file, { at: at(0), secret: SECRET }));
     expect(e.code).toBe('bad_csv');
     expect(e.stage).toBe('store');
     expect(e.message).toContain('broken.csv');
@@ -103,20 +103,23 @@ describe('importSubscribersCsv', () => {
 
   it('a missing file is csv_not_found', async () => {
     const e = await badCsv(
-      importSubscribersCsv(openDb(), path.join(tempDir(), 'nope.csv'), { now: at(0) }),
+      importSubscribersCsv(openDb(), path.join(tempDir(), 'nope.csv'), {
+        at: at(0),
+        secret: SECRET,
+      }),
     );
     expect(e.code).toBe('csv_not_found');
   });
 
   it('a header alone adds nothing; a BOM before the header is fine', async () => {
     const db = openDb();
-    expect(await importSubscribersCsv(db, csvFile('email\n'), { now: at(0) })).toEqual({
-      added: 0,
-      unchanged: 0,
-      rejected: [],
-    });
+    expect(
+      await importSubscribersCsv(db, csvFile('email\n'), { at: at(0), secret: SECRET }),
+    ).toMatchObject({ counts: {}, total: none, rejected: [] });
     const bom = csvFile('\uFEFFemail\nbom@example.com\n');
-    expect((await importSubscribersCsv(db, bom, { now: at(0) })).added).toBe(1);
+    expect((await importSubscribersCsv(db, bom, { at: at(0), secret: SECRET })).total.added).toBe(
+      1,
+    );
   });
 
   // How fast is a benchmark row (test/bench/import.bench.ts); here: 100,000 rows all land.
@@ -125,8 +128,8 @@ describe('importSubscribersCsv', () => {
     const lines = ['email,name'];
     for (let i = 0; i < 100_000; i++) lines.push(`reader${i}@example.com,Reader ${i}`);
     const file = csvFile(`${lines.join('\n')}\n`);
-    const res = await importSubscribersCsv(db, file, { now: at(0) });
-    expect(res.added).toBe(100_000);
+    const res = await importSubscribersCsv(db, file, { at: at(0), secret: SECRET });
+    expect(res.total.added).toBe(100_000);
     expect(db.prepare('SELECT COUNT(*) AS n FROM subscribers').get()).toEqual({ n: 100_000 });
   });
 });

@@ -21,6 +21,7 @@ describe('subscribers', () => {
       confirmedAt: null,
       unsubscribedAt: null,
       confirmSentAt: null,
+      welcomedAt: null,
     });
     expect(subs.getById(added.value.id)?.email).toBe('Ada@example.com');
     expect(subs.getByEmail('ADA@EXAMPLE.COM')?.id).toBe(added.value.id);

@@ -110,11 +110,13 @@ async function start(opts: StartOptions = {}) {
     /** The path of the link in the latest confirmation email to `to`. */
     confirmPath: async (to: string) => {
       await deps!.mail.idle();
+      // The latest confirmation email (a welcome may have come after it).
       const mails = (await listMail(env.OUTBOX_DIR)).filter((m) => m.to === to);
-      const m = mails.at(-1);
-      if (!m) throw new Error(`no email to ${to} in the outbox`);
-      const link = /https?:\/\/[^\s"<>]+\/confirm\/[^\s"<>]+/.exec(m.text)?.[0];
-      if (!link) throw new Error('no confirm link in the email');
+      const link = mails
+        .map((m) => /https?:\/\/[^\s"<>]+\/confirm\/[^\s"<>]+/.exec(m.text)?.[0])
+        .filter((l) => l !== undefined)
+        .at(-1);
+      if (!link) throw new Error(`no confirmation email to ${to} in the outbox`);
       return new URL(link).pathname;
     },
     /** The mail queue's worker has sent (or given up on) everything queued so far. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { forgetAddress } from '../../src/store/forget.ts';
 import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
 import { signWebhook } from '../support/webhook-sign.ts';
 import { type TestServer, useServer, WEBHOOK_SECRET, WEEK } from './web-fixture.ts';
@@ -154,5 +155,28 @@ describe('Resend webhooks', () => {
     });
     // Once sent, the issue is public on the front page.
     expect(await (await s.get('/')).text()).toContain(`/issues/${WEEK}/`);
+  });
+});
+
+describe('Resend webhooks about an erased reader', () => {
+  it('are recorded without the address, so forget stays complete', async () => {
+    const s = await start();
+    active(s, 'gone@example.com');
+    const res = forgetAddress(s.db, 'gone@example.com', {
+      secret: s.config.TOKEN_SECRET,
+      at: s.clock.now,
+    });
+    expect(res.ok).toBe(true);
+    expect((await deliver(s, bounce('Gone@Example.com'))).status).toBe(200);
+    expect(eventCount(s)).toBe(1);
+    const row = s.db.prepare('SELECT email, message_id, payload FROM events').get() as Record<
+      string,
+      string | null
+    >;
+    expect(row).toEqual({
+      email: null,
+      message_id: null,
+      payload: '{"type":"email.bounced","redacted":"erased reader"}',
+    });
   });
 });

@@ -1,22 +1,25 @@
-// `verdicts subscribers add|import|list|remove|export`: the operator's hands on the list.
-// Import exit status: a malformed file is an error (exit 1, nothing inserted); rejected rows
-// alone are not (exit 0): the good rows are in, the bad ones are listed on stderr with their
-// line numbers, and since import is idempotent the fixed file can simply be imported again.
-import path from 'node:path';
+// `verdicts subscribers add|list|remove`, and the group the moving and erasing commands join
+// (subscribers-import.ts, subscribers-export.ts, subscribers-forget.ts): the operator's hands
+// on the list.
 import { type Command, Option } from 'commander';
 import { VerdictsError } from '../../errors.ts';
-import { openPipeline } from '../../pipeline/index.ts';
 import {
   createSubscribers,
-  type Db,
-  importSubscribersCsv,
+  createSuppressions,
   SUBSCRIBER_STATUSES,
   type Subscriber,
   type SubscriberStatus,
 } from '../../store/index.ts';
-import { type CliIo, type PathFlags, resolveConfig, withDb } from '../context.ts';
+import { type CliIo, type PathFlags, withDb } from '../context.ts';
+import { registerExport } from './subscribers-export.ts';
+import { registerForget } from './subscribers-forget.ts';
+import { registerImport } from './subscribers-import.ts';
+import { withStore } from './with-store.ts';
 
 type StatusFlags = PathFlags & { status?: SubscriberStatus };
+
+export const describeSubscriber = (s: Pick<Subscriber, 'name' | 'email'>) =>
+  s.name ? `${s.name} <${s.email}>` : s.email;
 
 export function registerSubscribers(
   program: Command,
@@ -25,25 +28,20 @@ export function registerSubscribers(
 ): void {
   const group = program
     .command('subscribers')
-    .description('add, import, list, remove and export subscribers');
-  const statusOption = () =>
-    new Option('--status <status>', 'only subscribers with this status').choices(
-      SUBSCRIBER_STATUSES,
-    );
-  const withStore = <T>(flags: PathFlags, fn: (db: Db) => T): T => {
-    const pipeline = openPipeline(resolveConfig(io, flags));
-    try {
-      return fn(pipeline.store().db);
-    } finally {
-      pipeline.close();
-    }
-  };
+    .description('add, import, suppress, list, remove, forget and export subscribers');
 
   withDb(group.command('add <email>'))
     .description('add one address as active (the operator vouches for it: no opt-in mail)')
     .option('--name <name>', "the subscriber's name")
     .action((email: string, flags: PathFlags & { name?: string }) =>
-      withStore(flags, (db) => {
+      withStore(io, flags, (db, secret) => {
+        const reason = createSuppressions(db, secret).reasonFor(email);
+        if (reason) {
+          io.stderr(
+            `${email} is ${reason === 'forgotten' ? 'erased (forgotten)' : 'on the suppression list'}: never added\n`,
+          );
+          return setExit(1);
+        }
         const subs = createSubscribers(db);
         const res = subs.add(email, {
           name: flags.name,
@@ -51,51 +49,38 @@ export function registerSubscribers(
           status: 'active',
           now: new Date(),
         });
-        if (res.ok) return io.stdout(`added ${describe(res.value)}\n`);
+        if (res.ok) return io.stdout(`added ${describeSubscriber(res.value)}\n`);
         if (res.error === 'invalid_email') {
           throw new VerdictsError('cli', 'invalid_email', `not a valid email address: ${email}`);
         }
         const existing = subs.getByEmail(email);
-        io.stderr(`already on the list: ${existing ? describe(existing) : email}\n`);
+        io.stderr(`already on the list: ${existing ? describeSubscriber(existing) : email}\n`);
         setExit(1);
       }),
     );
 
-  withDb(group.command('import <file>'))
-    .description(
-      'import a CSV with an "email" column (optional "name") as active; existing addresses are left untouched',
-    )
-    .action(async (file: string, flags: PathFlags) => {
-      const pipeline = openPipeline(resolveConfig(io, flags));
-      const db = pipeline.store().db;
-      try {
-        const res = await importSubscribersCsv(db, path.resolve(io.cwd, file), {
-          now: new Date(),
-        });
-        io.stdout(
-          `imported ${file}: ${res.added} added, ${res.unchanged} unchanged, ${res.rejected.length} rejected\n`,
-        );
-        for (const r of res.rejected) {
-          io.stderr(`warning: ${file}: line ${r.line}: ${JSON.stringify(r.email)}: ${r.reason}\n`);
-        }
-      } finally {
-        pipeline.close();
-      }
-    });
+  registerImport(group, io, setExit);
 
   withDb(group.command('list'))
     .description('list subscribers in the order they were added')
-    .addOption(statusOption())
+    .addOption(
+      new Option('--status <status>', 'only subscribers with this status').choices(
+        SUBSCRIBER_STATUSES,
+      ),
+    )
     .option('--json', 'print a JSON array')
     .action((flags: StatusFlags & { json?: boolean }) =>
-      withStore(flags, (db) => {
+      withStore(io, flags, (db) => {
         const subs = createSubscribers(db);
         // Streamed one row at a time, so a large list never sits in memory.
         let n = 0;
         if (flags.json) io.stdout('[');
         for (const s of subs.list({ status: flags.status })) {
           if (flags.json) io.stdout(`${n === 0 ? '\n' : ',\n'}  ${JSON.stringify(s)}`);
-          else io.stdout(`${String(s.id).padStart(6)}  ${s.status.padEnd(12)}  ${describe(s)}\n`);
+          else
+            io.stdout(
+              `${String(s.id).padStart(6)}  ${s.status.padEnd(12)}  ${describeSubscriber(s)}\n`,
+            );
           n++;
         }
         if (flags.json) io.stdout(n === 0 ? ']\n' : '\n]\n');
@@ -105,14 +90,16 @@ export function registerSubscribers(
 
   withDb(group.command('remove <email>'))
     .description(
-      'delete an address that was never sent anything; one with send history is marked unsubscribed',
+      'delete an address that was never sent anything; one with send history is marked unsubscribed (to erase it, use forget)',
     )
     .action((email: string, flags: PathFlags) =>
-      withStore(flags, (db) => {
+      withStore(io, flags, (db) => {
         const outcome = createSubscribers(db).remove(email, new Date());
         if (outcome === 'deleted') io.stdout(`deleted ${email}\n`);
         else if (outcome === 'unsubscribed') {
-          io.stdout(`${email} has send history: marked unsubscribed instead of deleted\n`);
+          io.stdout(
+            `${email} has send history: marked unsubscribed instead of deleted (subscribers forget erases it)\n`,
+          );
         } else {
           io.stderr(`not on the list: ${email}\n`);
           setExit(1);
@@ -120,35 +107,6 @@ export function registerSubscribers(
       }),
     );
 
-  withDb(group.command('export'))
-    .description(
-      'write subscribers as CSV to stdout (every status unless --status; re-importing makes rows active)',
-    )
-    .addOption(statusOption())
-    .action((flags: StatusFlags) =>
-      withStore(flags, (db) => {
-        io.stdout(`${EXPORT_COLUMNS.join(',')}\r\n`);
-        for (const s of createSubscribers(db).list({ status: flags.status })) {
-          io.stdout(`${EXPORT_COLUMNS.map((c) => csvField(s[c])).join(',')}\r\n`);
-        }
-      }),
-    );
+  registerForget(group, io, setExit);
+  registerExport(group, io);
 }
-
-const EXPORT_COLUMNS = [
-  'email',
-  'name',
-  'status',
-  'source',
-  'createdAt',
-  'confirmedAt',
-  'unsubscribedAt',
-] as const satisfies readonly (keyof Subscriber)[];
-
-/** RFC 4180: quote a field holding a comma, quote, CR or LF (or edge spaces), doubling quotes. */
-export function csvField(value: string | number | null): string {
-  const s = value === null ? '' : String(value);
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-const describe = (s: Subscriber) => (s.name ? `${s.name} <${s.email}>` : s.email);

@@ -12,6 +12,7 @@ import { createPageTemplates } from './page-templates.ts';
 import { createPreviewState } from './preview-state.ts';
 import { createRenderer, fallbackPage } from './render-page.ts';
 import { sendRoute } from './send-route.ts';
+import { welcomePreviewRoutes } from './welcome-routes.ts';
 
 export function createPreviewApp(deps: PreviewDeps): Hono {
   const state = createPreviewState(deps);
@@ -29,6 +30,7 @@ export function createPreviewApp(deps: PreviewDeps): Hono {
   pageRoutes(app, deps, state, render);
   sendRoute(app, deps, state);
   archiveRoutes(app, deps, state);
+  welcomePreviewRoutes(app, deps);
   eventsRoute(app, deps.hub);
   assetRoutes(app);
   app.notFound((c) =>

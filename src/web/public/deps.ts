@@ -3,14 +3,16 @@
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import type { Transport } from '../../send/index.ts';
-import type {
-  Db,
-  Events,
-  Ledger,
-  MailQueue,
-  Store,
-  Subscribers,
-  Votes,
+import {
+  createSuppressions,
+  type Db,
+  type Events,
+  type Ledger,
+  type MailQueue,
+  type Store,
+  type Subscribers,
+  type Suppressions,
+  type Votes,
 } from '../../store/index.ts';
 import { composeConfirmation } from './confirm-mail.ts';
 import { createMailWorker, type MailWorker, type MailWorkerSettings } from './mail-worker.ts';
@@ -63,6 +65,7 @@ export type PublicDepsBase = {
     | 'TRUST_PROXY'
     | 'CONFIRM_PER_MAILBOX_PER_DAY'
     | 'CONFIRM_PER_HOUR'
+    | 'WELCOME_EMAIL'
   >;
   db: Db;
   subscribers: Subscribers;
@@ -70,6 +73,8 @@ export type PublicDepsBase = {
   votes: Votes;
   /** The site's own outgoing mail (confirmations): durable, and what the caps count. */
   mailQueue: MailQueue;
+  /** Addresses never to mail (suppression list, forgotten readers). */
+  suppressions: Suppressions;
   /** Which weeks are public: sent (listed) or sending (reachable by link). */
   ledger: Pick<Ledger, 'get' | 'sentWeeks'>;
   transport: Transport;
@@ -105,6 +110,7 @@ export function publicDeps(
     events: store.events,
     votes: store.votes,
     mailQueue: store.mailQueue,
+    suppressions: createSuppressions(store.db, config.TOKEN_SECRET),
     ledger: store.ledger,
     transport,
     now: () => new Date(),

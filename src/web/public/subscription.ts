@@ -34,6 +34,8 @@ export function requestConfirmation(
   const { limits, mailQueue } = deps;
   const outcome = deps.db
     .transaction((): RequestOutcome => {
+      // A suppressed or forgotten address is never stored or mailed again.
+      if (deps.suppressions.has(email)) return 'suppressed';
       let s = deps.subscribers.getByEmail(email);
       if (!s) {
         const added = deps.subscribers.add(email, { name, source: 'form', now });
@@ -59,6 +61,11 @@ export function requestConfirmation(
   return outcome;
 }
 
+export const linkContext = (deps: Pick<PublicDeps, 'config'>) => ({
+  baseUrl: deps.config.PUBLIC_BASE_URL,
+  secret: deps.config.TOKEN_SECRET,
+});
+
 const subscriberOf = (
   deps: PublicDeps,
   purpose: 'confirm' | 'unsubscribe',
@@ -80,6 +87,7 @@ export function checkConfirm(deps: PublicDeps, token: string): Result<Subscriber
   if (!found.ok) return found;
   const { subscriber: s, expiresAt } = found.value;
   if (s.status === 'bounced' || s.status === 'complained') return err('suppressed');
+  if (deps.suppressions.has(s.email)) return err('suppressed');
   const issuedAt = expiresAt * 1000 - deps.limits.confirmTtlMs;
   if (s.status === 'unsubscribed' && s.unsubscribedAt && Date.parse(s.unsubscribedAt) > issuedAt)
     return err('stale');
@@ -130,6 +138,7 @@ export function resubscribe(deps: PublicDeps, token: string): Result<Subscriber,
       const s = check.value;
       if (s.status === 'active') return ok(s);
       if (s.status === 'bounced' || s.status === 'complained') return err('suppressed');
+      if (deps.suppressions.has(s.email)) return err('suppressed');
       if (!canResubscribe(s)) return err('never_confirmed');
       return ok(deps.subscribers.setStatus(s.id, 'active', deps.now())!);
     })

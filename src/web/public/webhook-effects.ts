@@ -24,13 +24,15 @@ export function applyWebhookEvent(
   return deps.db
     .transaction((): WebhookOutcome => {
       const to = (event.data.to ?? []).map(bareAddress);
+      // Resend can still report on mail sent before an erasure: keep the event, not the address.
+      const erased = to.some((a) => deps.suppressions.reasonFor(a) === 'forgotten');
       const outcome = deps.events.record({
         svixId,
         type: event.type,
-        email: to[0] ?? null,
-        messageId: event.data.email_id ?? null,
+        email: erased ? null : (to[0] ?? null),
+        messageId: erased ? null : (event.data.email_id ?? null),
         createdAt: event.created_at,
-        payload: rawBody,
+        payload: erased ? JSON.stringify({ type: event.type, redacted: 'erased reader' }) : rawBody,
       });
       const target = suppressionFor(event);
       if (outcome === 'duplicate' || target === null) return { outcome, suppressed: [] };

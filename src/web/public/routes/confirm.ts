@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { routes } from '../../../links.ts';
 import type { PublicContext } from '../context.ts';
 import { checkConfirm, confirm } from '../subscription.ts';
+import { sendWelcome } from '../welcome.ts';
 import { linkProblem } from './link-problems.ts';
 
 export function confirmRoutes(ctx: PublicContext): Hono {
@@ -33,10 +34,12 @@ export function confirmRoutes(ctx: PublicContext): Hono {
     });
   });
 
-  app.post('/confirm/:token', ctx.csrf, (c) => {
+  app.post('/confirm/:token', ctx.csrf, async (c) => {
     const done = confirm(deps, c.req.param('token'));
     if (!done.ok) return linkProblem(site, c, done.error);
     deps.logger.info('subscriber confirmed', { subscriberId: done.value.id });
+    // Once per reader however often they confirm; a failed send is logged, not shown.
+    await sendWelcome(deps, site, done.value);
     return subscribed(c);
   });
 

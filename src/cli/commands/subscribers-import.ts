@@ -1,0 +1,63 @@
+// `verdicts subscribers import FILE` and `subscribers suppress FILE`. Exit status: a malformed
+// file is an error (exit 1, nothing changed); refused rows alone are not (exit 0): the good
+// rows are in, the others are listed on stderr with their line numbers, and since import is
+// idempotent the fixed file can simply be imported again.
+import path from 'node:path';
+import { type Command, Option } from 'commander';
+import {
+  IMPORT_FORMATS,
+  type ImportFormat,
+  type ImportResult,
+  importSubscribersCsv,
+} from '../../store/index.ts';
+import { type CliIo, type PathFlags, withDb } from '../context.ts';
+import { withStore } from './with-store.ts';
+
+type Flags = PathFlags & { format?: ImportFormat };
+
+const formatOption = () =>
+  new Option(
+    '--format <format>',
+    "read the file as this tool's export (default: from the header)",
+  ).choices(IMPORT_FORMATS);
+
+export function registerImport(group: Command, io: CliIo, _setExit: (code: number) => void): void {
+  const run = (file: string, flags: Flags, asSuppressionList: boolean) =>
+    withStore(io, flags, async (db, secret) => {
+      const res = await importSubscribersCsv(db, path.resolve(io.cwd, file), {
+        at: new Date(),
+        secret,
+        format: flags.format,
+        asSuppressionList,
+      });
+      io.stdout(
+        `${asSuppressionList ? 'suppressed from' : 'imported'} ${summaryLine(file, res)}\n`,
+      );
+      for (const r of res.rejected) {
+        io.stderr(`warning: ${file}: line ${r.line}: ${JSON.stringify(r.email)}: ${r.reason}\n`);
+      }
+    });
+
+  withDb(group.command('import <file>'))
+    .description(
+      'import a CSV: our export, or Mailchimp, Substack, Buttondown, Kit, beehiiv or Ghost exports (found from the header), or an "email" column (optional "name") as active. Statuses are kept; nothing that opted out, bounced or complained becomes active',
+    )
+    .addOption(formatOption())
+    .action((file: string, flags: Flags) => run(file, flags, false));
+
+  withDb(group.command('suppress <file>'))
+    .description(
+      'load a suppression list: every address in the CSV is never mailed (subscribers on it are unsubscribed) and never added later',
+    )
+    .addOption(formatOption())
+    .action((file: string, flags: Flags) => run(file, flags, true));
+}
+
+/** `list.csv as mailchimp: active 3 added, 1 kept, 0 refused; bounced 2 added, …` */
+export function summaryLine(file: string, res: ImportResult): string {
+  const parts = Object.entries(res.counts).map(([status, c]) => {
+    const updated = c.updated > 0 ? `, ${c.updated} updated` : '';
+    return `${status} ${c.added} added, ${c.kept} kept${updated}, ${c.refused} refused`;
+  });
+  return `${file} as ${res.format}: ${parts.length > 0 ? parts.join('; ') : 'no rows'}`;
+}
