@@ -6,6 +6,7 @@ import type { Issue } from '../content/index.ts';
 import { byteLength, compileMjml, EMAIL_HTML_BUDGET, kb } from './compile-mjml.ts';
 import { compilePersonaliser, type PersonalisedMessage } from './personalise.ts';
 import type { RenderedIssue } from './render-issue.ts';
+import { communityText } from './view-model.ts';
 
 export type LintRule = 'mjml' | 'size' | 'caniemail' | 'links' | 'text';
 export type LintFinding = { rule: LintRule; message: string };
@@ -78,7 +79,7 @@ function textFindings(issue: Issue, msg: PersonalisedMessage): LintFinding[] {
       const block = at < 0 ? '' : msg.text.slice(at, end < 0 ? undefined : end);
       if (at < 0) missing(`the tool ${t.name}`);
       const ship = t.shipPercent === null ? '—' : `${t.shipPercent}%`;
-      const community = t.communityPercent === null ? '—' : `${t.communityPercent}%`;
+      const community = communityText(t.communityPercent);
       if (!new RegExp(`Panel ship:\\s*${ship}`).test(block))
         missing(`${t.name}'s panel ship ${ship}`);
       if (!new RegExp(`Community:\\s*${community}`).test(block))

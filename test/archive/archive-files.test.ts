@@ -52,7 +52,8 @@ describe('the archive index page', () => {
   it('links every issue to its web version', () => {
     const html = readFileSync(path.join(issues, 'index.html'), 'utf8');
     expect(html).toContain(`href="${BASE}/issues/2026-W48/"`);
-    expect(html).toContain('Issue #1 · 23–29 November 2026');
+    expect(html).toContain('Issue #1: 1 comparison');
+    expect(html).toContain('23–29 November 2026');
     expect(html).toContain(`href="${BASE}/feed.xml"`);
   });
 });
@@ -67,7 +68,7 @@ describe('personaliserFromArchive', () => {
     expect(msg.text).toContain('Hi Lin,');
     const { archived } = personalise;
     expect(compilePersonaliser(archived, archived.issue)(who, links)).toEqual(msg);
-    expect(archived.meta.subject).toBe('Weekly AI Tool Verdicts #1: SmolVLM2 vs Code Llama 4');
+    expect(archived.meta.subject).toBe('SmolVLM2 vs Code Llama 4: which one should you ship?');
   });
 
   it('refuses an archive whose files no longer match their content hash', async () => {

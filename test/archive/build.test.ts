@@ -33,7 +33,7 @@ describe('verdicts build', () => {
     expect(html).toMatch(/__vt_[0-9a-f]{16}_unsub__/);
     const meta = JSON.parse(readFileSync(path.join(week, 'meta.json'), 'utf8'));
     expect(meta).toMatchObject({ week: '2026-W48', number: 1, htmlBytes: Buffer.byteLength(html) });
-    expect(meta.subject).toBe('Weekly AI Tool Verdicts #1: SmolVLM2 vs Code Llama 4');
+    expect(meta.subject).toBe('SmolVLM2 vs Code Llama 4: which one should you ship?');
     const hash = readFileSync(path.join(week, 'content-hash.txt'), 'utf8');
     expect(hash.trim().split('\n')).toHaveLength(5);
     expect(readFileSync(path.join(issues, 'index.html'), 'utf8')).toContain(

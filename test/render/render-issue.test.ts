@@ -16,8 +16,9 @@ const reader = { subscriberId: 42, email: 'ada@example.com', name: 'Ada' };
 
 describe('renderIssue on the seed week', () => {
   it('writes subject and preheader on one line each', () => {
-    expect(rendered.subject).toBe('Weekly AI Tool Verdicts #1: SmolVLM2 vs Code Llama 4');
-    expect(rendered.preheader).toContain('SmolVLM2 100% vs Code Llama 4 75%');
+    // The From name says who we are: the subject spends its first characters on the pair.
+    expect(rendered.subject).toBe('SmolVLM2 vs Code Llama 4: which one should you ship?');
+    expect(rendered.preheader).toContain('SmolVLM2 leads the panel: 4 of 4 ship against 3 of 4.');
     expect(rendered.subject).not.toMatch(/[\r\n]/);
   });
 
@@ -48,7 +49,7 @@ describe('renderIssue on the seed week', () => {
     expect(text).toContain('SmolVLM2 vs Code Llama 4');
     expect(text).toMatch(/SmolVLM2 \(Developer Tools\)[\s\S]*Panel ship: 100%/);
     expect(text).toMatch(/Code Llama 4 \(Developer Tools\)[\s\S]*Panel ship: 75%/);
-    expect(text).toContain('Community:  —');
+    expect(text).toContain('Community:  No votes yet');
     for (const lens of ['The Builder', 'The Skeptic', 'The Futurist', 'The Buyer']) {
       expect(text).toContain(lens);
     }
@@ -62,8 +63,10 @@ describe('renderIssue on the seed week', () => {
     const full = issue.pairs[0]!.split[0]!.verdicts[0]!.quote;
     const first = 'The primitive is clean: a transformer-based VLM at 2B params';
     expect(rendered.html).toContain(first);
-    expect(rendered.html).not.toContain('benchmark theater');
-    expect(rendered.webHtml).toContain('benchmark theater');
+    // The excerpt keeps the sentence that gives the ship reason, and drops the middle.
+    expect(rendered.html).toContain('Earned the ship because');
+    expect(rendered.html).not.toContain('four lines of code');
+    expect(rendered.webHtml).toContain('four lines of code');
     expect(rendered.webHtml).toContain(issue.pairs[0]!.tools[1].description.slice(0, 60));
     expect(rendered.webHtml).toContain(issue.pairs[0]!.verdictLine);
     expect(full.length).toBeGreaterThan(400);
@@ -85,7 +88,7 @@ describe('renderIssue on the seed week', () => {
     expect(rendered.webHtml).toContain('<html lang="en">');
     // 7-bit HTML: non-ASCII as numeric references (safe in any transport, cheap to copy).
     expect(html).not.toMatch(/[\u0080-\uffff]/);
-    expect(html).toContain('&#8212;'); // the community dash
+    expect(html).toContain('&#8220;'); // the quotes' opening mark
   });
 
   it('is deterministic: same issue, same bytes; same recipient, same message', async () => {
