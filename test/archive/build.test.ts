@@ -24,7 +24,9 @@ describe('verdicts build', () => {
     const first = await runCli(['build', '--week', '2026-W48', '--issues', issues]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/built 2026-W48 \(issue #1, 1 pair\(s\)\)/);
-    expect(first.stdout).toMatch(/email\.html \d+\.\d KB of 100\.0 KB limit/);
+    expect(first.stdout).toMatch(
+      /email\.html \d+\.\d KB on the wire of 100\.0 KB limit \(\d+\.\d KB decoded\)/,
+    );
     const week = path.join(issues, '2026-W48');
     expect(readdirSync(week).sort()).toEqual(Object.values(ARCHIVE_FILES).sort());
     expect(readdirSync(issues).sort()).toEqual(['2026-W48', 'feed.xml', 'index.html']);

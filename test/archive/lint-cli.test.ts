@@ -8,7 +8,9 @@ describe('verdicts lint', () => {
   it('exits 0 on the seed week', async () => {
     const run = await runCli(['lint', '--week', '2026-W48', '--issues', tempDir()]);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/^2026-W48: email\.html \d+\.\d KB, 1 pair\(s\): clean\n$/);
+    expect(run.stdout).toMatch(
+      /^2026-W48: email\.html \d+\.\d KB on the wire \(\d+\.\d KB decoded\), 1 pair\(s\): clean\n$/,
+    );
     expect(run.code).toBe(0);
   });
 

@@ -24,7 +24,7 @@ describe('email size', () => {
     expect(e.stage).toBe('render');
     expect(e.code).toBe('email_too_large');
     expect(e.message).toMatch(
-      /the email HTML is \d+\.\d KB \(\d+ bytes\), over the 100\.0 KB limit \(102400 bytes\)/,
+      /the email HTML is \d+\.\d KB \(\d+ bytes\) on the wire \(quoted-printable; \d+\.\d KB decoded\), over the 100\.0 KB limit \(102400 bytes\)/,
     );
     expect(EMAIL_HTML_LIMIT).toBe(102400);
   });

@@ -82,7 +82,7 @@ describe('preview: weeks', () => {
     const page = await get(f, `/weeks/${DRAFT_WEEK}`);
     expect(page.text).toContain('Draft: rendered in memory');
     expect(page.text).toMatch(
-      /class="pv-subject">Weekly AI Tool Verdicts #2: SmolVLM2 vs Code Llama 4</,
+      /class="pv-subject">SmolVLM2 vs Code Llama 4: which one should you ship\?</,
     );
     expect(page.text).toMatch(/class="pv-preheader"> – [^<]+</);
     expect(page.text).toMatch(/<b>\d+\.\d KB<\/b> of Gmail&#x27;s 102 KB clip line/);
@@ -341,7 +341,7 @@ describe('preview: send a test', () => {
     const files = listFiles(f.config.OUTBOX_DIR).filter((p) => p.endsWith('.eml'));
     expect(files).toHaveLength(1);
     const mail = await simpleParser(readFileSync(path.join(f.config.OUTBOX_DIR, files[0]!)));
-    expect(mail.subject).toBe('[TEST] Weekly AI Tool Verdicts #2: SmolVLM2 vs Code Llama 4');
+    expect(mail.subject).toBe('[TEST] SmolVLM2 vs Code Llama 4: which one should you ship?');
     expect(mail.to).toMatchObject({ text: 'Editor@example.com' });
     expect(mail.html).not.toMatch(/__vt_/);
     expect(mail.text).toContain('SmolVLM2');
