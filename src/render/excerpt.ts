@@ -34,7 +34,7 @@ export function excerpt(text: string, max = 320, verdict?: 'ship' | 'skip'): str
   const flat = all.join(' ');
   if (flat.length <= max) return flat;
   const reason = verdict ? reasonSentence(all, verdict) : -1;
-  const keep = new Set<number>([reason >= 0 ? reason : 0]);
+  const keep = new Set<number>([Math.max(reason, 0)]);
   let used = all[[...keep][0]!]!.length;
   for (let i = 0; i < all.length; i++) {
     if (keep.has(i)) continue;

@@ -171,7 +171,7 @@ describe('six pairs on the web', () => {
     const links = nav.getByRole('link');
     expect(await links.count()).toBe(6);
     for (const [i, h] of SIX_HEADLINES.entries()) {
-      expect(await links.nth(i).innerText()).toBe(h);
+      expect(await links.nth(i).textContent()).toBe(h);
       expect(await links.nth(i).getAttribute('href')).toBe(`#smolvlm2-vs-code-llama-4-${i + 1}`);
     }
     // The longest line of any quote or paragraph of the first pair, in characters.
