@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config.ts';
 import { VerdictsError } from '../../src/errors.ts';
 import { compilePersonaliser } from '../../src/render/personalise.ts';
 import { buildFor } from '../support/build-week.ts';
-import { HOSTILE, hostileIssue } from '../support/issue-fixtures.ts';
+import { HOSTILE, hostileIssue, sixPairIssue } from '../support/issue-fixtures.ts';
 import { dataDir, tempDir } from '../support/paths.ts';
 
 const BASE = 'https://verdicts.example.com';
@@ -45,6 +45,34 @@ describe('the Atom feed', () => {
     expect(item.title).toContain('<mj-text>');
     expect(xml).not.toContain('<mj-text>');
     expect(xml).not.toContain(HOSTILE.quote);
+  });
+});
+
+describe('the Atom feed of a six-pair issue', () => {
+  it('validates: an author for every entry, required elements, one readable title', async () => {
+    const six = await sixPairIssue();
+    const xml = buildFeed([six], { baseUrl: BASE });
+    const feed = parseFeed(xml);
+    // RFC 4287 4.1.1: atom:feed has id, title, updated, and an author unless every entry has one.
+    for (const el of ['id', 'title', 'updated'])
+      expect(xml).toMatch(new RegExp(`<feed[\\s\\S]*<${el}>`));
+    expect(feed.authors.map((a) => a.name)).toEqual(['Weekly AI Tool Verdicts']);
+    expect(xml).toMatch(
+      /<author>\s*<name>Weekly AI Tool Verdicts<\/name>\s*<uri>https:\/\/verdicts\.example\.com\/<\/uri>/,
+    );
+    const entry = feed.items[0]!;
+    expect(entry.id).toBe(`${BASE}/issues/2026-W48/`);
+    expect(entry.updated).not.toBeNull();
+    expect(entry.title).toBe(
+      'Issue #1 (23–29 November 2026): SmolVLM2 1 vs Code Llama 4 1 +5 more',
+    );
+    expect(entry.title!.length).toBeLessThan(80);
+    // Every pair is its own link in the entry's content.
+    for (let i = 1; i <= 6; i++) {
+      expect(entry.content).toContain(
+        `href="${BASE}/issues/2026-W48/#smolvlm2-vs-code-llama-4-${i}"`,
+      );
+    }
   });
 });
 

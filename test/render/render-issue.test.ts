@@ -100,3 +100,35 @@ describe('renderIssue on the seed week', () => {
     expect(a.html).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
   });
 });
+
+describe('an editor-chosen pull', () => {
+  it('is what the email and the text show; the web version keeps the whole quote', async () => {
+    const seed = await seedIssue();
+    const pull =
+      'The moment of truth is `AutoModelForVision2Seq.from_pretrained` and it just works.';
+    const pair = seed.pairs[0]!;
+    const withPull: Issue = {
+      ...seed,
+      pairs: [
+        {
+          ...pair,
+          split: pair.split.map((l, i) => ({
+            ...l,
+            verdicts: l.verdicts.map((v, j) => (v && i === 0 && j === 0 ? { ...v, pull } : v)),
+          })),
+        },
+      ],
+    };
+    const out = await renderIssue(withPull, RENDER_OPTS);
+    const msg = compilePersonaliser(out, withPull)(reader, LINKS);
+    expect(msg.text).toContain(`SmolVLM2 (Ship): “${pull}”`);
+    expect(msg.html).toContain(
+      '“The moment of truth is &#x60;AutoModelForVision2Seq.from_pretrained&#x60; and it just works.”'.replace(
+        /[“”]/g,
+        (c) => `&#${c.codePointAt(0)};`,
+      ),
+    );
+    expect(msg.html).not.toContain('The primitive is clean');
+    expect(out.webHtml).toContain('The primitive is clean');
+  });
+});
