@@ -67,7 +67,7 @@ describe('verdicts preview in a browser', () => {
       'SmolVLM2 vs Code Llama 4: which one should you ship?',
     );
     await expect(page.locator('.pv-size-label').textContent()).resolves.toMatch(
-      /KB of Gmail's 102 KB clip line/,
+      /KB on the wire \(quoted-printable\) of Gmail's 102 KB clip line/,
     );
     const TAGLINE = 'Open-source 2B vision-language model';
     await (await emailFrame(page)).locator(`text=${TAGLINE}`).waitFor();

@@ -7,6 +7,7 @@ import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readArchivedEmail } from '../../../src/archive/read-email.ts';
 import { compilePersonaliser } from '../../../src/render/personalise.ts';
+import { wireBytes } from '../../../src/render/wire-size.ts';
 import { PREVIEW_RECIPIENT } from '../../../src/web/preview/week-preview.ts';
 import {
   ARCHIVED_WEEK,
@@ -85,7 +86,9 @@ describe('preview: weeks', () => {
       /class="pv-subject">SmolVLM2 vs Code Llama 4: which one should you ship\?</,
     );
     expect(page.text).toMatch(/class="pv-preheader"> – [^<]+</);
-    expect(page.text).toMatch(/<b>\d+\.\d KB<\/b> of Gmail&#x27;s 102 KB clip line/);
+    expect(page.text).toMatch(
+      /<b>\d+\.\d KB<\/b> on the wire \(quoted-printable\) of Gmail&#x27;s 102 KB clip line/,
+    );
     expect(page.text).toMatch(/Lint: (no findings|\d+ findings?)/);
     expect(page.text).toContain('data-view="text"');
     expect(page.text).toContain('&lt;!doctype html&gt;');
@@ -115,6 +118,9 @@ describe('preview: weeks', () => {
       secret: f.config.TOKEN_SECRET,
     });
     expect((await get(f, `/weeks/${ARCHIVED_WEEK}/email.html`)).text).toBe(expected.html);
+    // The size bar counts the HTML part as it travels: quoted-printable, not decoded.
+    expect(page.text).toContain(`title="${wireBytes(expected.html)} bytes"`);
+    expect(wireBytes(expected.html)).toBeGreaterThan(Buffer.byteLength(expected.html));
     // Editing the data does not change an archived week.
     writeFileSync(
       f.data('tools/smolvlm2.yaml'),
