@@ -5,6 +5,7 @@ export * from './compile-mjml.ts';
 export * from './escape.ts';
 export * from './excerpt.ts';
 export * from './gate.ts';
+export * from './inbox-line.ts';
 export * from './lint.ts';
 export * from './lint-a11y.ts';
 export * from './palette.ts';

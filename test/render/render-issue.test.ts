@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Issue } from '../../src/content/issue.ts';
+import { SUBJECT_CHARS, subjectLine } from '../../src/render/inbox-line.ts';
+import { palette } from '../../src/render/palette.ts';
 import { compilePersonaliser } from '../../src/render/personalise.ts';
 import { type RenderedIssue, renderIssue } from '../../src/render/render-issue.ts';
-import { LINKS, RENDER_OPTS, seedIssue } from '../support/issue-fixtures.ts';
+import { LINKS, RENDER_OPTS, seedIssue, sixPairIssue } from '../support/issue-fixtures.ts';
 
 let issue: Issue;
 let rendered: RenderedIssue;
@@ -130,5 +132,36 @@ describe('an editor-chosen pull', () => {
     );
     expect(msg.html).not.toContain('The primitive is clean');
     expect(out.webHtml).toContain('The primitive is clean');
+  });
+});
+
+describe('the inbox line', () => {
+  it('leads the subject with the pairs, never the From name, and fits a phone', () => {
+    expect(subjectLine(['A vs B'])).toBe('A vs B: which one should you ship?');
+    const six = Array.from({ length: 6 }, (_, i) => `SmolVLM2 ${i + 1} vs Code Llama 4 ${i + 1}`);
+    expect(subjectLine(six)).toBe('SmolVLM2 1 vs Code Llama 4 1 +5 more');
+    expect(subjectLine(['A vs B', 'C vs D', 'E vs F'])).toBe('A vs B · C vs D · E vs F');
+    for (const n of [2, 3, 6]) {
+      const line = subjectLine(six.slice(0, n));
+      expect(line.length).toBeLessThanOrEqual(SUBJECT_CHARS);
+      expect(line).not.toContain('Weekly AI Tool Verdicts');
+    }
+  });
+
+  it('gives a six-pair preheader every leader, and pads it so no body text follows', async () => {
+    const six = await sixPairIssue();
+    const out = await renderIssue(six, RENDER_OPTS);
+    expect(out.subject).toBe('SmolVLM2 1 vs Code Llama 4 1 +5 more');
+    for (let i = 1; i <= 6; i++)
+      expect(out.preheader).toContain(`SmolVLM2 ${i} leads Code Llama 4 ${i} (4–3 ship)`);
+    // The hidden block: the preheader, then only invisible padding before it closes.
+    const hidden = /<div class="vt-pre" style="([^"]*)">([\s\S]*?)<\/div>/.exec(out.html)!;
+    expect(hidden[1]).toContain('display:none');
+    expect(hidden[1]).toContain(`color:${palette.light.text}`);
+    const after = hidden[2]!.slice(hidden[2]!.indexOf('Issue #1'));
+    expect(after.replace(/^Issue #1, [^.]+\./, '').replace(/&zwnj;|&nbsp;/g, '')).toBe('');
+    expect(after.match(/&zwnj;&nbsp;/g)).toHaveLength(50);
+    // No mj-preview: its #ffffff text on our grey page is what spam filters call low contrast.
+    expect(out.html).not.toContain('color:#ffffff;line-height:1px');
   });
 });
