@@ -34,6 +34,7 @@ describe('community votes', () => {
     expect(html).toContain('SmolVLM2 vs Code Llama 4');
     expect(html).toContain('Vote for SmolVLM2');
     expect(html).toContain('Vote for Code Llama 4');
+    expect(html).toContain('Community vote: <strong>No votes yet</strong>');
     expect(votes(s)).toEqual([]);
 
     const res = await s.post(votePath(ann, TOOLS[0]), {});
