@@ -1,6 +1,6 @@
 // What an inbox list shows of an issue before it is opened: the subject and the preheader
 // snippet. Both are written from the pairs; neither repeats the From name. Pure.
-import type { PairScore } from '../content/issue.ts';
+import type { PairScore } from '../content/index.ts';
 
 /**
  * After the preheader: invisible characters inbox apps count as text, so the snippet ends
