@@ -52,3 +52,10 @@ export const confirmUrl = (ctx: LinkContext, subscriberId: number, expiresAt: nu
 export const homeUrl = (ctx: LinkContext) => base(ctx) + routes.home;
 export const feedUrl = (ctx: LinkContext) => base(ctx) + routes.feed;
 export const subscribeUrl = (ctx: LinkContext) => base(ctx) + routes.subscribe;
+
+/**
+ * RFC 2919 List-Id: a label under the site's own host, so mail clients and filters can group
+ * (and a reader can filter) every issue as one list however the subject changes.
+ */
+export const listId = (ctx: Pick<LinkContext, 'baseUrl'>) =>
+  `<weekly-verdicts.${new URL(ctx.baseUrl).hostname}>`;

@@ -3,7 +3,13 @@
 import { createRequire } from 'node:module';
 import type { Issue } from '../content/index.ts';
 import { feedUrl, homeUrl, type LinkContext, webVersionUrl } from '../links.ts';
-import { DEFAULT_BRAND, escapeHtml, newestFirst, weekLabel } from '../render/index.ts';
+import {
+  DEFAULT_BRAND,
+  escapeHtml,
+  headlineSummary,
+  newestFirst,
+  weekLabel,
+} from '../render/index.ts';
 
 export type FeedOptions = { baseUrl: string; fromName?: string };
 
@@ -26,6 +32,8 @@ export function buildFeed(issues: readonly Issue[], opts: FeedOptions): string {
     generator: brand,
     feedLinks: { atom: feedUrl(links) },
     copyright: brand,
+    // RFC 4287 4.1.1: an entry without its own author takes the feed's; one is required.
+    author: { name: brand, link: homeUrl(links) },
   });
   for (const issue of sorted) {
     const url = webVersionUrl(links, issue.week);
@@ -34,9 +42,16 @@ export function buildFeed(issues: readonly Issue[], opts: FeedOptions): string {
       link: url,
       // The feed declares these as type="html": escape so data shows as text in readers.
       title: escapeHtml(
-        `Issue #${issue.number} (${weekLabel(issue.week, issue.timeZone)}): ${issue.pairs.map((p) => p.headline).join(' · ')}`,
+        `Issue #${issue.number} (${weekLabel(issue.week, issue.timeZone)}): ${headlineSummary(issue.pairs.map((p) => p.headline))}`,
       ),
       description: escapeHtml(issue.pairs.map((p) => `${p.headline}: ${p.verdictLine}`).join(' ')),
+      // Every pair as its own line and link, as on the archive's front page.
+      content: `<ul>${issue.pairs
+        .map(
+          (p) =>
+            `<li><a href="${escapeHtml(`${url}#${p.id}`)}">${escapeHtml(p.headline)}</a>: ${escapeHtml(p.verdictLine)}</li>`,
+        )
+        .join('')}</ul>`,
       date: new Date(issue.cutoff),
       published: new Date(issue.cutoff),
     });

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VerdictsError } from '../errors.ts';
+import type { LintFinding } from '../render/index.ts';
 import { replaceDir } from './atomic.ts';
 import { ARCHIVE_FILES, weekDir } from './layout.ts';
 
@@ -19,9 +20,15 @@ export type ArchiveMeta = {
   preheader: string;
   pairs: string[];
   htmlBytes: number;
+  /** email.html quoted-printable, as the MIME composer sends it: what the limits count. */
+  htmlWireBytes?: number;
   textBytes: number;
   webBytes: number;
   htmlLimitBytes: number;
+  /** The PUBLIC_BASE_URL every link was built with; send refuses another one. */
+  baseUrl?: string;
+  /** The lint findings at build time: the pre-send gate reads them. */
+  lint?: LintFinding[];
 };
 
 export type ArchiveContent = {

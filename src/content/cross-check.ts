@@ -83,6 +83,14 @@ export function crossCheck(input: CrossCheckInput): { problems: Problem[]; warni
           message: `lens "${r.lens}" already reviewed "${r.tool}"`,
         });
       seen.add(key);
+      // A pull is the reviewer's own words: one that is not in the quote misquotes the lens.
+      const flat = (t: string) => t.replace(/\s+/g, ' ').trim();
+      if (r.pull !== undefined && !flat(r.quote).includes(flat(r.pull)))
+        warnings.push({
+          file,
+          path: `reviews[${i}].pull`,
+          message: 'the pull is not words of the quote (the email would show a misquote)',
+        });
     });
     for (const id of Object.keys(c.votes ?? {})) {
       if (!c.tools.includes(id))

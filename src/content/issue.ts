@@ -31,7 +31,13 @@ export const LensSplit = z.object({
   /** Index-aligned with the pair's tools; null where the lens did not review that tool. */
   verdicts: z.array(
     z
-      .object({ toolId: z.string(), verdict: z.enum(['ship', 'skip']), quote: z.string() })
+      .object({
+        toolId: z.string(),
+        verdict: z.enum(['ship', 'skip']),
+        quote: z.string(),
+        /** The editor's pick of the quote for the email, when they made one. */
+        pull: z.string().optional(),
+      })
       .nullable(),
   ),
 });

@@ -51,6 +51,9 @@ export const Review = z.strictObject({
   tool: Slug.describe('One of the two tool ids of this comparison'),
   verdict: Verdict,
   quote: Text,
+  pull: Text.describe(
+    'Optional: the words of the quote the email shows (the web shows the whole quote). Without it the email shows whole sentences, preferring the one that gives the ship/skip reason',
+  ).optional(),
 });
 export type Review = z.infer<typeof Review>;
 

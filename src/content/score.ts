@@ -22,7 +22,8 @@ export function scorePair(c: Comparison, content: Content, extraVotes: VoteCount
       question: lens.question,
       verdicts: c.tools.map((toolId) => {
         const r = c.reviews.find((x) => x.lens === lens.id && x.tool === toolId);
-        return r ? { toolId, verdict: r.verdict, quote: r.quote } : null;
+        if (!r) return null;
+        return { toolId, verdict: r.verdict, quote: r.quote, ...(r.pull ? { pull: r.pull } : {}) };
       }),
     }));
   return {

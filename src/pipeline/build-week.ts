@@ -13,13 +13,21 @@ import { isVerdictsError, type VerdictsError } from '../errors.ts';
 import {
   byteLength,
   EMAIL_HTML_LIMIT,
+  lintRendered,
   type RenderedIssue,
   type Templates,
+  wireBytes,
 } from '../render/index.ts';
 import type { Pipeline } from './open-pipeline.ts';
 import { type PrepareProblem, prepareWeek } from './prepare-week.ts';
 
-export type BuildSizes = { htmlBytes: number; textBytes: number; webBytes: number };
+export type BuildSizes = {
+  htmlBytes: number;
+  /** email.html quoted-printable, as it travels: what the budget and the limit count. */
+  htmlWireBytes: number;
+  textBytes: number;
+  webBytes: number;
+};
 
 export type BuildResult =
   | {
@@ -53,6 +61,7 @@ export async function buildWeek(
   const { issue, issueJson, rendered } = prepared;
   const sizes: BuildSizes = {
     htmlBytes: byteLength(rendered.html),
+    htmlWireBytes: wireBytes(rendered.html),
     textBytes: byteLength(rendered.text),
     webBytes: byteLength(rendered.webHtml),
   };
@@ -64,6 +73,9 @@ export async function buildWeek(
     pairs: issue.pairs.map((x) => x.id),
     ...sizes,
     htmlLimitBytes: EMAIL_HTML_LIMIT,
+    // The gate's inputs travel with the archive: send reads them without loading MJML.
+    baseUrl: p.settings.baseUrl,
+    lint: await lintRendered(rendered, issue, { baseUrl: p.settings.baseUrl }),
   };
   const files = {
     issueJson,

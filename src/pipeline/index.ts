@@ -10,6 +10,7 @@ export * from './prepare-week.ts';
 export * from './preview-week.ts';
 export * from './run-report.ts';
 export * from './run-weekly.ts';
+export * from './send-gate.ts';
 export * from './send-test.ts';
 export * from './send-test-copy.ts';
 export * from './send-week.ts';

@@ -6,10 +6,10 @@ import { type ArchivedEmail, archiveExists, readArchivedEmail } from '../archive
 import { formatWeek, type Issue, type Problem, type Week } from '../content/index.ts';
 import { isVerdictsError, type VerdictsError } from '../errors.ts';
 import {
-  byteLength,
   compilePersonaliser,
   type Recipient,
   type RenderedIssue,
+  wireBytes,
 } from '../render/index.ts';
 import type { Pipeline } from './open-pipeline.ts';
 import { type PrepareOptions, type PrepareProblem, prepareWeek } from './prepare-week.ts';
@@ -85,7 +85,8 @@ export async function previewWeek(
       issue,
       rendered,
       shown: { html: msg.html, text: msg.text },
-      htmlBytes: byteLength(msg.html),
+      // On the wire (quoted-printable): what Gmail's clip and our budget count.
+      htmlBytes: wireBytes(msg.html),
     };
   } catch (e) {
     return { ...base, issue, rendered, problem: { stage: 'personalise', error: expected(e) } };

@@ -15,6 +15,8 @@ export type RunOutcome =
   | 'interrupted'
   /** Batches failed, are uncertain, or the provider stopped the run; a rerun resumes. */
   | 'incomplete'
+  /** The pre-send gate refused the issue (lint findings nobody accepted): nothing frozen or sent. */
+  | 'refused'
   /** The data files do not validate: nothing was built or sent. */
   | 'data-error'
   /** Anything else (build, archive, store): nothing more was sent. */
@@ -54,6 +56,7 @@ export function exitCodeFor(outcome: RunOutcome): number {
     case 'no-subscribers':
     case 'busy':
       return 0;
+    case 'refused':
     case 'data-error':
     case 'error':
       return 1;

@@ -7,6 +7,7 @@ import { readArchivedIssue, weekDir } from '../archive/index.ts';
 import { dueWeek, formatWeek, type Week } from '../content/index.ts';
 import { isVerdictsError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { findingLine } from '../render/index.ts';
 import type { Progress } from '../send/index.ts';
 import { problemLines } from '../send/index.ts';
 import { weekState } from '../store/index.ts';
@@ -24,6 +25,8 @@ export type RunWeeklyOptions = {
   progress: Progress;
   /** Operator lines along the way (built, resuming, …). */
   say: (line: string) => void;
+  /** Lint findings (ids or rules) the operator accepts for this send. */
+  accept?: readonly string[];
 };
 
 export async function runWeekly(p: Pipeline, opts: RunWeeklyOptions): Promise<RunReport> {
@@ -50,7 +53,11 @@ export async function runWeekly(p: Pipeline, opts: RunWeeklyOptions): Promise<Ru
     elapsed: `${(report.elapsedMs / 1000).toFixed(1)}s`,
     cutoff: opts.at.toISOString(),
   };
-  if (report.outcome === 'error' || report.outcome === 'data-error') {
+  if (
+    report.outcome === 'error' ||
+    report.outcome === 'data-error' ||
+    report.outcome === 'refused'
+  ) {
     opts.log.error('run', { ...fields, error: report.message });
   } else opts.log.info('run', fields);
   return report;
@@ -67,6 +74,7 @@ async function runSteps(p: Pipeline, w: Week, opts: RunWeeklyOptions): Promise<R
     say: opts.say,
     build: 'unfrozen',
     at: opts.at,
+    accept: opts.accept ?? [],
     onBuilt: ({ dir, issue }) =>
       opts.say(
         `${week}: issue #${issue.number} with ${issue.pairs.length} pair(s) archived in ${dir}`,
@@ -99,6 +107,23 @@ async function reportOf(p: Pipeline, sent: SendWeekResult, at: Date): Promise<Ru
     }
     case 'busy':
       return emptyReport(week, 'busy', sent.message);
+    case 'refused':
+      return {
+        ...emptyReport(
+          week,
+          'refused',
+          `${week}: not sent: ${sent.open.length} lint finding(s) nobody accepted; nothing frozen or sent (accept with --accept ${sent.open.map((f) => f.id).join(' ')})`,
+        ),
+        pairs: sent.issue.pairs.length,
+        archiveDir: sent.built?.dir ?? weekDir(p.settings.issuesDir, week),
+        details: sent.open.map(findingLine),
+      };
+    case 'wrong-base-url':
+      return {
+        ...emptyReport(week, 'refused', `${week}: ${sent.mismatch.message}`),
+        pairs: sent.issue.pairs.length,
+        archiveDir: sent.built?.dir ?? weekDir(p.settings.issuesDir, week),
+      };
     case 'already-sent':
       return finished(p, week);
     case 'no-subscribers':

@@ -7,6 +7,7 @@ import { getHeapStatistics } from 'node:v8';
 import { type ArchivedEmail, personaliserOf } from '../archive/index.ts';
 import { formatWeek, type Issue, type Week } from '../content/index.ts';
 import { VerdictsError } from '../errors.ts';
+import type { LintFinding } from '../render/index.ts';
 import {
   type OutgoingEmail,
   type Progress,
@@ -23,6 +24,7 @@ import {
 } from '../store/index.ts';
 import type { Pipeline } from './open-pipeline.ts';
 import type { PrepareProblem } from './prepare-week.ts';
+import { type BaseUrlMismatch, gateArchive } from './send-gate.ts';
 import { type JobSettings, senderSettings } from './settings.ts';
 import { type ArchiveWhen, weekArchive } from './week-archive.ts';
 
@@ -38,6 +40,8 @@ export type SendWeekOptions = {
   at?: Date;
   /** Told when this send built the archive (before anything is frozen). */
   onBuilt?: (built: { dir: string; issue: Issue }) => void;
+  /** Lint finding ids (or rules) an editor accepts; the gate refuses any other finding. */
+  accept?: readonly string[];
 };
 
 /** The archived issue a send went out from (pairs for the report). */
@@ -50,6 +54,10 @@ export type SendWeekResult =
   | { status: 'already-sent'; week: string; send: IssueSend; summary: LedgerSummary }
   /** Another sender holds the week's lease: it is sending, this run did not. */
   | { status: 'busy'; week: string; message: string; heldBy: LeaseHolder }
+  /** The gate refused the issue: lint findings nobody accepted. Nothing frozen or sent. */
+  | ({ status: 'refused'; week: string; open: LintFinding[]; unused: string[] } & Sent)
+  /** The archive was built for another PUBLIC_BASE_URL. Nothing frozen or sent. */
+  | ({ status: 'wrong-base-url'; week: string; mismatch: BaseUrlMismatch } & Sent)
   | ({ status: 'sent' | 'incomplete'; week: string; report: SendReport } & Sent);
 
 export const sendLeaseName = (week: string) => `send:${week}`;
@@ -140,6 +148,17 @@ export async function sendWeek(
     const { archived, built } = found;
     if (built) opts.onBuilt?.(built);
     const sent: Sent = { issue: archived.issue, built };
+    if (!ledger.isFrozen(week)) {
+      const judged = await gateArchive(archived, p.settings.baseUrl, opts.accept ?? []);
+      if (judged.status === 'wrong-base-url') return { ...judged, week, ...sent };
+      const { verdict } = judged;
+      for (const n of verdict.unused) opts.say(`${week}: --accept ${n} matches no finding`);
+      if (verdict.status === 'refused') {
+        return { status: 'refused', week, open: verdict.open, unused: verdict.unused, ...sent };
+      }
+      for (const f of verdict.accepted)
+        opts.say(`${week}: accepted [${f.rule}] ${f.id}: ${f.message}`);
+    }
     checkHeap(p.settings.sender.maxInFlight, week, archived, opts.say);
     if (!ledger.isFrozen(week) && subscribers.countByStatus().active === 0) {
       return { status: 'no-subscribers', week, ...sent };

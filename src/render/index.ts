@@ -4,7 +4,10 @@
 export * from './compile-mjml.ts';
 export * from './escape.ts';
 export * from './excerpt.ts';
+export * from './gate.ts';
+export * from './inbox-line.ts';
 export * from './lint.ts';
+export * from './lint-a11y.ts';
 export * from './palette.ts';
 export * from './personalise.ts';
 export * from './placeholders.ts';
@@ -15,3 +18,4 @@ export * from './render-welcome.ts';
 export * from './templates.ts';
 export * from './view-model.ts';
 export * from './week-label.ts';
+export * from './wire-size.ts';

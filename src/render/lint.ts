@@ -2,13 +2,26 @@
 // email-client support judged as a delta against a stock MJML reference, links absolute and
 // https (or under our base URL), and a plain text that carries every pair, score and link.
 // Pure apart from compiling the reference once. The preview server shows these findings.
+import { createHash } from 'node:crypto';
 import type { Issue } from '../content/index.ts';
-import { byteLength, compileMjml, EMAIL_HTML_BUDGET, kb } from './compile-mjml.ts';
+import { compileMjml, EMAIL_HTML_BUDGET, kb } from './compile-mjml.ts';
+import { a11yFindings } from './lint-a11y.ts';
 import { compilePersonaliser, type PersonalisedMessage } from './personalise.ts';
 import type { RenderedIssue } from './render-issue.ts';
+import { communityText } from './view-model.ts';
+import { wireBytes } from './wire-size.ts';
 
-export type LintRule = 'mjml' | 'size' | 'caniemail' | 'links' | 'text';
-export type LintFinding = { rule: LintRule; message: string };
+export type LintRule = 'mjml' | 'size' | 'caniemail' | 'links' | 'text' | 'a11y';
+/** `id` is stable for the same problem (rule + message), so an editor can name it to accept it. */
+export type LintFinding = { id: string; rule: LintRule; message: string };
+
+export const findingId = (rule: LintRule, message: string) =>
+  `${rule}-${createHash('sha256').update(message).digest('hex').slice(0, 8)}`;
+export const finding = (rule: LintRule, message: string): LintFinding => ({
+  id: findingId(rule, message),
+  rule,
+  message,
+});
 
 export const LINT_CLIENTS = ['gmail.*', 'outlook.*', 'apple-mail.*', 'yahoo.*'];
 
@@ -58,15 +71,12 @@ function linkFindings(links: string[], where: string, baseUrl: string): LintFind
   const base = baseUrl.replace(/\/+$/, '');
   return links
     .filter((l) => !(l.startsWith('https://') || l === base || l.startsWith(`${base}/`)))
-    .map((l) => ({
-      rule: 'links',
-      message: `${where}: "${l}" is not absolute https or under ${base}`,
-    }));
+    .map((l) => finding('links', `${where}: "${l}" is not absolute https or under ${base}`));
 }
 
 function textFindings(issue: Issue, msg: PersonalisedMessage): LintFinding[] {
   const out: LintFinding[] = [];
-  const missing = (what: string) => out.push({ rule: 'text', message: `plain text lacks ${what}` });
+  const missing = (what: string) => out.push(finding('text', `plain text lacks ${what}`));
   for (const p of issue.pairs) {
     const title = `${p.tools[0].name} vs ${p.tools[1].name}`;
     if (!msg.text.includes(title)) missing(`the pair "${title}"`);
@@ -78,7 +88,7 @@ function textFindings(issue: Issue, msg: PersonalisedMessage): LintFinding[] {
       const block = at < 0 ? '' : msg.text.slice(at, end < 0 ? undefined : end);
       if (at < 0) missing(`the tool ${t.name}`);
       const ship = t.shipPercent === null ? '—' : `${t.shipPercent}%`;
-      const community = t.communityPercent === null ? '—' : `${t.communityPercent}%`;
+      const community = communityText(t.communityPercent);
       if (!new RegExp(`Panel ship:\\s*${ship}`).test(block))
         missing(`${t.name}'s panel ship ${ship}`);
       if (!new RegExp(`Community:\\s*${community}`).test(block))
@@ -93,7 +103,7 @@ function textFindings(issue: Issue, msg: PersonalisedMessage): LintFinding[] {
 }
 
 export async function lintRendered(
-  rendered: RenderedIssue,
+  rendered: Pick<RenderedIssue, 'html' | 'text'>,
   issue: Issue,
   opts: { baseUrl: string },
 ): Promise<LintFinding[]> {
@@ -105,19 +115,23 @@ export async function lintRendered(
       secret: SAMPLE_SECRET,
     });
   } catch (e) {
-    return [{ rule: 'links', message: (e as Error).message }];
+    return [finding('links', (e as Error).message)];
   }
-  const bytes = Math.max(byteLength(rendered.html), byteLength(msg.html));
+  // As it travels (quoted-printable), which is what Gmail's clip counts.
+  const bytes = Math.max(wireBytes(rendered.html), wireBytes(msg.html));
   if (bytes > EMAIL_HTML_BUDGET) {
-    findings.push({
-      rule: 'size',
-      message: `email HTML is ${kb(bytes)}, over the ${kb(EMAIL_HTML_BUDGET)} budget`,
-    });
+    findings.push(
+      finding(
+        'size',
+        `email HTML is ${kb(bytes)} on the wire (quoted-printable), over the ${kb(EMAIL_HTML_BUDGET)} budget`,
+      ),
+    );
   }
   const reference = await referenceClientErrors();
   for (const e of await clientErrors(msg.html)) {
-    if (!reference.has(e)) findings.push({ rule: 'caniemail', message: e.replaceAll('`', '') });
+    if (!reference.has(e)) findings.push(finding('caniemail', e.replaceAll('`', '')));
   }
+  findings.push(...a11yFindings(msg.html).map((m) => finding('a11y', m)));
   findings.push(...linkFindings(htmlLinks(msg.html), 'email.html', opts.baseUrl));
   findings.push(...linkFindings(textLinks(msg.text), 'email.txt', opts.baseUrl));
   findings.push(...textFindings(issue, msg));

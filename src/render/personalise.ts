@@ -4,7 +4,7 @@
 // contains is ever scanned for placeholders.
 import type { Issue } from '../content/index.ts';
 import { VerdictsError } from '../errors.ts';
-import { type LinkContext, unsubscribeUrl, voteToken } from '../links.ts';
+import { type LinkContext, listId, unsubscribeUrl, voteToken } from '../links.ts';
 import { asciiHtml, escapeHtml } from './escape.ts';
 import { type PlaceholderKey, placeholderNonce, placeholderPattern } from './placeholders.ts';
 
@@ -13,7 +13,11 @@ export type Recipient = { subscriberId: number; email: string; name?: string | n
 export type PersonalisedMessage = {
   html: string;
   text: string;
-  headers: { 'List-Unsubscribe': string; 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+  headers: {
+    'List-Id': string;
+    'List-Unsubscribe': string;
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click';
+  };
   unsubscribeUrl: string;
 };
 
@@ -70,7 +74,9 @@ export function compilePersonaliser(
   const html = split(rendered.html, nonce, 'HTML');
   const text = split(rendered.text, nonce, 'text');
   const week = issue.week;
+  let list: { baseUrl: string; id: string } | undefined;
   return (recipient, links) => {
+    if (list?.baseUrl !== links.baseUrl) list = { baseUrl: links.baseUrl, id: listId(links) };
     const unsub = unsubscribeUrl(links, recipient.subscriberId);
     const vote = voteToken(links, recipient.subscriberId, week);
     const name = recipient.name ? oneLine(recipient.name) : '';
@@ -85,6 +91,7 @@ export function compilePersonaliser(
       }),
       text: join(text, { unsub, vote, name: greeting, email }),
       headers: {
+        'List-Id': list.id,
         'List-Unsubscribe': `<${unsub}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       },

@@ -27,7 +27,11 @@ export async function renderArchiveIndex(
       week: i.week,
       weekLabel: weekLabel(i.week, i.timeZone),
       url: webVersionUrl(links, i.week),
-      titles: i.pairs.map((p) => p.headline),
+      pairCountLabel: i.pairs.length === 1 ? '1 comparison' : `${i.pairs.length} comparisons`,
+      pairs: i.pairs.map((p) => ({
+        headline: p.headline,
+        url: `${webVersionUrl(links, i.week)}#${p.id}`,
+      })),
     })),
   });
 }

@@ -10,6 +10,7 @@ import {
   webVersionUrl,
 } from '../links.ts';
 import { excerpt } from './excerpt.ts';
+import { leaderPhrase, PREHEADER_PAD, subjectLine } from './inbox-line.ts';
 import { palette } from './palette.ts';
 import type { Placeholders } from './placeholders.ts';
 import { weekLabel } from './week-label.ts';
@@ -17,7 +18,10 @@ import { weekLabel } from './week-label.ts';
 export type RenderOptions = { baseUrl: string; postalAddress: string; fromName?: string };
 
 export const DEFAULT_BRAND = 'Weekly AI Tool Verdicts';
-export const EXCERPT_CHARS = 160;
+/** Whole sentences up to about this many characters per quote (one long sentence stays whole). */
+export const EXCERPT_CHARS = 260;
+/** What the community column says before anyone voted: "—" read as a glitch next to a button. */
+export const NO_VOTES = 'No votes yet';
 
 /** Dark mode overrides the inline (light) colour through the class. */
 const tone = (verdict: 'ship' | 'skip' | null) =>
@@ -26,6 +30,7 @@ const tone = (verdict: 'ship' | 'skip' | null) =>
     : { cls: `vt-${verdict}`, color: palette.light[verdict] };
 
 const pct = (n: number | null) => (n === null ? '—' : `${n}%`);
+export const communityText = (n: number | null) => (n === null ? NO_VOTES : `${n}%`);
 
 function toolView(t: ToolScore, reviews: ReviewView[], vote: string) {
   const width = t.shipPercent ?? 0;
@@ -37,7 +42,7 @@ function toolView(t: ToolScore, reviews: ReviewView[], vote: string) {
     shipsOf: `${t.ships} of ${t.reviews}`,
     barFill: width,
     barRest: 100 - width,
-    communityLabel: pct(t.communityPercent),
+    communityLabel: communityText(t.communityPercent),
     votesLabel: t.votes === 1 ? '1 vote' : `${t.votes} votes`,
     voteUrl: vote,
     voteLabel: `Vote for ${t.name}`,
@@ -71,7 +76,9 @@ function reviewsOf(split: LensSplit[], tools: readonly ToolScore[], i: number): 
         verdictLabel: v.verdict === 'ship' ? 'Ship' : 'Skip',
         ...tone(v.verdict),
         quote: v.quote,
-        excerpt: excerpt(v.quote, EXCERPT_CHARS),
+        excerpt: v.pull
+          ? v.pull.replace(/\s+/g, ' ').trim()
+          : excerpt(v.quote, EXCERPT_CHARS, v.verdict),
       },
     ];
   });
@@ -102,6 +109,7 @@ function pairView(p: PairScore, index: number, count: number, ctx: Ctx) {
     verdictLine: p.verdictLine,
     totalVotes: p.totalVotes,
     fullPanelUrl: `${ctx.webUrl}#${p.id}`,
+    anchor: `#${p.id}`,
     a: tools[0]!,
     b: tools[1]!,
     tools,
@@ -111,6 +119,17 @@ function pairView(p: PairScore, index: number, count: number, ctx: Ctx) {
 type PairBase = ReturnType<typeof pairView>;
 /** The email prints the next pair's heading at the end of this pair's section. */
 export type PairView = PairBase & { next: PairBase | null };
+
+function overviewItem(p: PairBase, i: number) {
+  return {
+    n: i + 1,
+    title: p.title,
+    headline: p.headline,
+    verdictLine: p.verdictLine,
+    url: p.fullPanelUrl,
+    anchor: p.anchor,
+  };
+}
 
 type Ctx = { links: LinkContext; week: string; webUrl: string; vote: string };
 
@@ -147,8 +166,11 @@ export function issueView(issue: Issue, opts: RenderOptions, ph: Placeholders) {
     pairs,
     pairCount: pairs.length,
     pairCountLabel: pairs.length === 1 ? '1 comparison' : `${pairs.length} comparisons`,
-    firstTitle: issue.pairs[0]!.headline,
-    morePairs: pairs.length - 1,
+    /** Two or more pairs: a list at the top, so a reader sees the week before scrolling. */
+    overview: pairs.length > 1 ? pairs.map(overviewItem) : null,
+    subjectLine: subjectLine(issue.pairs.map((p) => p.headline)),
+    leaders: issue.pairs.map(leaderPhrase).join('; '),
+    preheaderPad: PREHEADER_PAD,
     first: pairs[0]!,
     recap: (issue.recap ?? []).map((r) => recapView(r, links)),
   };

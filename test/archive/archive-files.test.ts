@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config.ts';
 import { VerdictsError } from '../../src/errors.ts';
 import { compilePersonaliser } from '../../src/render/personalise.ts';
 import { buildFor } from '../support/build-week.ts';
-import { HOSTILE, hostileIssue } from '../support/issue-fixtures.ts';
+import { HOSTILE, hostileIssue, sixPairIssue } from '../support/issue-fixtures.ts';
 import { dataDir, tempDir } from '../support/paths.ts';
 
 const BASE = 'https://verdicts.example.com';
@@ -48,11 +48,40 @@ describe('the Atom feed', () => {
   });
 });
 
+describe('the Atom feed of a six-pair issue', () => {
+  it('validates: an author for every entry, required elements, one readable title', async () => {
+    const six = await sixPairIssue();
+    const xml = buildFeed([six], { baseUrl: BASE });
+    const feed = parseFeed(xml);
+    // RFC 4287 4.1.1: atom:feed has id, title, updated, and an author unless every entry has one.
+    for (const el of ['id', 'title', 'updated'])
+      expect(xml).toMatch(new RegExp(`<feed[\\s\\S]*<${el}>`));
+    expect(feed.authors.map((a) => a.name)).toEqual(['Weekly AI Tool Verdicts']);
+    expect(xml).toMatch(
+      /<author>\s*<name>Weekly AI Tool Verdicts<\/name>\s*<uri>https:\/\/verdicts\.example\.com\/<\/uri>/,
+    );
+    const entry = feed.items[0]!;
+    expect(entry.id).toBe(`${BASE}/issues/2026-W48/`);
+    expect(entry.updated).not.toBeNull();
+    expect(entry.title).toBe(
+      'Issue #1 (23–29 November 2026): SmolVLM2 1 vs Code Llama 4 1 +5 more',
+    );
+    expect(entry.title!.length).toBeLessThan(80);
+    // Every pair is its own link in the entry's content.
+    for (let i = 1; i <= 6; i++) {
+      expect(entry.content).toContain(
+        `href="${BASE}/issues/2026-W48/#smolvlm2-vs-code-llama-4-${i}"`,
+      );
+    }
+  });
+});
+
 describe('the archive index page', () => {
   it('links every issue to its web version', () => {
     const html = readFileSync(path.join(issues, 'index.html'), 'utf8');
     expect(html).toContain(`href="${BASE}/issues/2026-W48/"`);
-    expect(html).toContain('Issue #1 · 23–29 November 2026');
+    expect(html).toContain('Issue #1: 1 comparison');
+    expect(html).toContain('23–29 November 2026');
     expect(html).toContain(`href="${BASE}/feed.xml"`);
   });
 });
@@ -67,7 +96,7 @@ describe('personaliserFromArchive', () => {
     expect(msg.text).toContain('Hi Lin,');
     const { archived } = personalise;
     expect(compilePersonaliser(archived, archived.issue)(who, links)).toEqual(msg);
-    expect(archived.meta.subject).toBe('Weekly AI Tool Verdicts #1: SmolVLM2 vs Code Llama 4');
+    expect(archived.meta.subject).toBe('SmolVLM2 vs Code Llama 4: which one should you ship?');
   });
 
   it('refuses an archive whose files no longer match their content hash', async () => {

@@ -24,7 +24,9 @@ describe('verdicts build', () => {
     const first = await runCli(['build', '--week', '2026-W48', '--issues', issues]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/built 2026-W48 \(issue #1, 1 pair\(s\)\)/);
-    expect(first.stdout).toMatch(/email\.html \d+\.\d KB of 100\.0 KB limit/);
+    expect(first.stdout).toMatch(
+      /email\.html \d+\.\d KB on the wire of 100\.0 KB limit \(\d+\.\d KB decoded\)/,
+    );
     const week = path.join(issues, '2026-W48');
     expect(readdirSync(week).sort()).toEqual(Object.values(ARCHIVE_FILES).sort());
     expect(readdirSync(issues).sort()).toEqual(['2026-W48', 'feed.xml', 'index.html']);
@@ -33,7 +35,7 @@ describe('verdicts build', () => {
     expect(html).toMatch(/__vt_[0-9a-f]{16}_unsub__/);
     const meta = JSON.parse(readFileSync(path.join(week, 'meta.json'), 'utf8'));
     expect(meta).toMatchObject({ week: '2026-W48', number: 1, htmlBytes: Buffer.byteLength(html) });
-    expect(meta.subject).toBe('Weekly AI Tool Verdicts #1: SmolVLM2 vs Code Llama 4');
+    expect(meta.subject).toBe('SmolVLM2 vs Code Llama 4: which one should you ship?');
     const hash = readFileSync(path.join(week, 'content-hash.txt'), 'utf8');
     expect(hash.trim().split('\n')).toHaveLength(5);
     expect(readFileSync(path.join(issues, 'index.html'), 'utf8')).toContain(

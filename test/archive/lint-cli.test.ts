@@ -8,7 +8,9 @@ describe('verdicts lint', () => {
   it('exits 0 on the seed week', async () => {
     const run = await runCli(['lint', '--week', '2026-W48', '--issues', tempDir()]);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/^2026-W48: email\.html \d+\.\d KB, 1 pair\(s\): clean\n$/);
+    expect(run.stdout).toMatch(
+      /^2026-W48: email\.html \d+\.\d KB on the wire \(\d+\.\d KB decoded\), 1 pair\(s\): clean\n$/,
+    );
     expect(run.code).toBe(0);
   });
 
@@ -26,5 +28,27 @@ describe('verdicts lint', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('lint: 1 finding(s)');
     expect(run.stdout).toMatch(/\[size\] .*over the 100\.0 KB limit/);
+  });
+});
+
+describe('verdicts lint and the archive', () => {
+  it('reports an archive built for another PUBLIC_BASE_URL than the one set now', async () => {
+    const issues = tempDir('verdicts-issues-');
+    const db = path.join(tempDir('verdicts-db-'), 'v.db');
+    const build = await runCli(['build', '--week', '2026-W48', '--issues', issues, '--db', db], {
+      env: { PUBLIC_BASE_URL: 'https://verdicts.example.com' },
+    });
+    expect(build.code, build.stderr).toBe(0);
+    const same = await runCli(['lint', '--week', '2026-W48', '--issues', issues], {
+      env: { PUBLIC_BASE_URL: 'https://verdicts.example.com' },
+    });
+    expect(same.stdout).toMatch(/: clean\n$/);
+    const other = await runCli(['lint', '--week', '2026-W48', '--issues', issues], {
+      env: { PUBLIC_BASE_URL: 'https://news.example.org' },
+    });
+    expect(other.code).toBe(1);
+    expect(other.stdout).toMatch(
+      /\[links\] links-[0-9a-f]{8}: issues\/2026-W48 was built for PUBLIC_BASE_URL=https:\/\/verdicts\.example\.com, not https:\/\/news\.example\.org/,
+    );
   });
 });

@@ -64,10 +64,10 @@ describe('verdicts preview in a browser', () => {
     await page.waitForURL(`**/weeks/${DRAFT_WEEK}`);
     await page.locator('#pv-live[data-live="live"]').waitFor();
     await expect(page.locator('.pv-subject').textContent()).resolves.toBe(
-      'Weekly AI Tool Verdicts #2: SmolVLM2 vs Code Llama 4',
+      'SmolVLM2 vs Code Llama 4: which one should you ship?',
     );
     await expect(page.locator('.pv-size-label').textContent()).resolves.toMatch(
-      /KB of Gmail's 102 KB clip line/,
+      /KB on the wire \(quoted-printable\) of Gmail's 102 KB clip line/,
     );
     const TAGLINE = 'Open-source 2B vision-language model';
     await (await emailFrame(page)).locator(`text=${TAGLINE}`).waitFor();
@@ -173,7 +173,7 @@ describe('verdicts preview in a browser', () => {
     const single = path.join(f.config.OUTBOX_DIR, 'single');
     const [eml] = readdirSync(single).filter((n) => n.endsWith('.eml'));
     const mail = await simpleParser(readFileSync(path.join(single, eml!)));
-    expect(mail.subject).toBe('[TEST] Weekly AI Tool Verdicts #2: SmolVLM2 vs Code Llama 4');
+    expect(mail.subject).toBe('[TEST] SmolVLM2 vs Code Llama 4: which one should you ship?');
     expect(mail.to).toMatchObject({ text: 'editor@example.com' });
 
     expect(pageErrors).toEqual([]);

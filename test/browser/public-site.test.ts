@@ -89,7 +89,7 @@ describe('the public site in a browser', () => {
     await shot(page, '06-voted');
     await page.getByRole('link', { name: 'Read the full panel verdict' }).click();
     await page.waitForURL(`**/issues/${WEEK}/**`);
-    const cells = await page.locator('dt:text-is("Community") + dd').allTextContents();
+    const cells = await page.locator('dt:text-is("Community vote") + dd').allTextContents();
     expect(cells).toEqual(['100% (1 vote)', '0%']);
     await shot(page, '07-web-version');
 

@@ -1,8 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
-import { repoRoot } from '../support/paths.ts';
+import { repoRoot, tempDir } from '../support/paths.ts';
 
 const fixtures = path.join(repoRoot, 'test/fixtures/content');
 const check = (dir: string) => runCli(['check', '--data', path.join(fixtures, dir)]);
@@ -64,4 +64,30 @@ describe('verdicts check', () => {
       for (const line of lines.slice(1)) expect(line).toContain(path.join(fixtures, dir));
     });
   }
+});
+
+describe('verdicts check: a review pull', () => {
+  it('accepts words of the quote and warns, naming the field, about a pull the quote lacks', async () => {
+    const dir = path.join(tempDir('verdicts-data-'), 'data');
+    cpSync(path.join(repoRoot, 'data'), dir, { recursive: true });
+    const file = path.join(dir, 'comparisons', readdirSync(path.join(dir, 'comparisons'))[0]!);
+    const yaml = readFileSync(file, 'utf8');
+    const withPull = (pull: string) =>
+      yaml.replace(/(\n {4}verdict: skip\n)/, `$1    pull: ${JSON.stringify(pull)}\n`);
+    writeFileSync(
+      file,
+      withPull(
+        "Skip as a standalone business bet; ship as infrastructure for someone else's product.",
+      ),
+    );
+    const good = await runCli(['check', '--data', dir]);
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stderr).toBe('');
+    writeFileSync(file, withPull('Meta will win everything.'));
+    const bad = await runCli(['check', '--data', dir]);
+    expect(bad.code).toBe(0);
+    expect(bad.stderr).toMatch(
+      /warning: .*\.yaml:\d+: reviews\[7\]\.pull: the pull is not words of the quote/,
+    );
+  });
 });

@@ -46,12 +46,12 @@ describe('data always renders as text', () => {
     const issue = await hostileIssue();
     const rendered = await renderIssue(issue, RENDER_OPTS);
     expect(rendered.subject).toBe(
-      'Weekly AI Tool Verdicts #1: Evil Bcc: victim@example.com headline <mj-text>',
+      'Evil Bcc: victim@example.com headline <mj-text>: which one should you ship?',
     );
     expect(rendered.subject).not.toMatch(/[\r\n]/);
     expect(rendered.preheader).not.toMatch(/[\r\n]/);
     expect(rendered.html).toContain(
-      '<title>Weekly AI Tool Verdicts #1: Evil Bcc: victim@example.com headline &lt;mj-text&gt;</title>',
+      '<title>Evil Bcc: victim@example.com headline &lt;mj-text&gt;: which one should you ship?</title>',
     );
   });
 });

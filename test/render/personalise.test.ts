@@ -23,6 +23,7 @@ describe('compilePersonaliser', () => {
     const unsub = unsubscribeUrl(LINKS, 5);
     expect(msg.unsubscribeUrl).toBe(unsub);
     expect(msg.headers).toEqual({
+      'List-Id': '<weekly-verdicts.verdicts.example.com>',
       'List-Unsubscribe': `<${unsub}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     });

@@ -10,6 +10,8 @@ import { buildFor } from '../support/build-week.ts';
 import { dataDir, tempDir } from '../support/paths.ts';
 
 export const WEEK = '2026-W48';
+/** The site the archive is built for and sent with: send refuses an archive built for another. */
+export const BASE_URL = 'https://verdicts.example.com';
 /** After the seed pair was published, so the build includes it. */
 export const BUILD_NOW = new Date('2026-11-29T12:00:00Z');
 
@@ -51,7 +53,11 @@ export function seedArchive(pairs = 1): Promise<{ issuesDir: string; dataDir: st
     built = (async () => {
       const data = seedDataWithPairs(pairs);
       const issuesDir = path.join(tempDir('verdicts-archive-'), 'issues');
-      const config = { ...loadConfig({}), DATA_DIR: data, ISSUES_DIR: issuesDir };
+      const config = {
+        ...loadConfig({ PUBLIC_BASE_URL: BASE_URL }),
+        DATA_DIR: data,
+        ISSUES_DIR: issuesDir,
+      };
       const res = await buildFor(config, WEEK, { at: BUILD_NOW });
       if (res.status !== 'built') throw new Error('seed week did not build');
       const archived = JSON.parse(readFileSync(path.join(issuesDir, WEEK, 'issue.json'), 'utf8'));
@@ -124,7 +130,7 @@ export async function sendWorkspace(
     ],
     env: (extra = {}) => ({
       TOKEN_SECRET: 'test-secret-0123456789abcdef',
-      PUBLIC_BASE_URL: 'https://verdicts.example.com',
+      PUBLIC_BASE_URL: BASE_URL,
       FROM_EMAIL: 'Weekly AI Tool Verdicts <news@verdicts.example>',
       REPLY_TO: 'editors@verdicts.example',
       RESEND_RATE_LIMIT: '50',

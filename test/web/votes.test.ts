@@ -21,7 +21,7 @@ const votes = (s: TestServer) =>
 /** The community cell of each tool on the served web version. */
 const community = async (s: TestServer) => {
   const html = await (await s.get(routes.issue(WEEK))).text();
-  return [...html.matchAll(/Community<\/dt><dd>([^<]*)<\/dd>/g)].map((m) => m[1]);
+  return [...html.matchAll(/Community vote<\/dt><dd>([^<]*)<\/dd>/g)].map((m) => m[1]);
 };
 
 describe('community votes', () => {
@@ -34,6 +34,7 @@ describe('community votes', () => {
     expect(html).toContain('SmolVLM2 vs Code Llama 4');
     expect(html).toContain('Vote for SmolVLM2');
     expect(html).toContain('Vote for Code Llama 4');
+    expect(html).toContain('Community vote: <strong>No votes yet</strong>');
     expect(votes(s)).toEqual([]);
 
     const res = await s.post(votePath(ann, TOOLS[0]), {});
@@ -51,7 +52,7 @@ describe('community votes', () => {
       number,
       number,
     ];
-    expect(await community(s)).toEqual(['—', '—']);
+    expect(await community(s)).toEqual(['No votes yet', 'No votes yet']);
     await s.post(votePath(ann, TOOLS[0]), {});
     await s.post(votePath(ann, TOOLS[0]), {});
     await s.post(votePath(bob, TOOLS[0]), {});

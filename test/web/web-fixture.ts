@@ -1,7 +1,7 @@
 // A running public server for tests: real HTTP on 127.0.0.1 port 0, a real SQLite file and
 // outbox in a temp dir, the seed week archived (and marked sent on request), a manual clock.
 // Closed after each test. Helpers speak HTTP the way a browser or a mail provider would.
-import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach } from 'vitest';
@@ -103,10 +103,14 @@ async function start(opts: StartOptions = {}) {
       return parseOutbox(env.OUTBOX_DIR);
     },
     /** `verdicts send --week WEEK` with this site's settings (and `extra`, which wins). */
-    sendWeek: (extra: Record<string, string> = {}) =>
-      runCli(['send', '--week', WEEK], {
+    sendWeek: (extra: Record<string, string> = {}) => {
+      // The copied archive was built for another site; send refuses that, so it rebuilds the
+      // week for this one (links to this server) before freezing it.
+      rmSync(path.join(issuesDir, WEEK), { recursive: true, force: true });
+      return runCli(['send', '--week', WEEK], {
         env: { ...env, DATA_DIR: dataDir, PUBLIC_BASE_URL: url, ...extra },
-      }),
+      });
+    },
     /** The path of the link in the latest confirmation email to `to`. */
     confirmPath: async (to: string) => {
       await deps!.mail.idle();

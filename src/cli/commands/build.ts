@@ -36,7 +36,7 @@ export function registerBuild(program: Command, io: CliIo): void {
           const { sizes, issue } = result;
           io.stdout(
             `built ${result.week} (issue #${issue.number}, ${issue.pairs.length} pair(s)) in ${result.dir}\n` +
-              `  email.html ${kb(sizes.htmlBytes)} of ${kb(EMAIL_HTML_LIMIT)} limit, email.txt ${kb(sizes.textBytes)}, index.html ${kb(sizes.webBytes)}\n` +
+              `  email.html ${kb(sizes.htmlWireBytes)} on the wire of ${kb(EMAIL_HTML_LIMIT)} limit (${kb(sizes.htmlBytes)} decoded), email.txt ${kb(sizes.textBytes)}, index.html ${kb(sizes.webBytes)}\n` +
               `  subject: ${result.rendered.subject}\n`,
           );
         }

@@ -1,10 +1,31 @@
 import type { Command } from 'commander';
-import { prepareWeek, withPipeline } from '../../pipeline/index.ts';
-import { kb, type LintFinding, lintRendered } from '../../render/index.ts';
+import { readArchivedEmail } from '../../archive/index.ts';
+import { archivedBaseUrl, prepareWeek, withPipeline } from '../../pipeline/index.ts';
+import {
+  finding,
+  findingLine,
+  kb,
+  type LintFinding,
+  lintRendered,
+  wireBytes,
+} from '../../render/index.ts';
 import { type CliIo, type PathFlags, resolveConfig, withData, withIssues } from '../context.ts';
 import { weekOption } from '../week-option.ts';
 
 type Flags = PathFlags & { week?: string };
+
+/** An archive of this week built for another PUBLIC_BASE_URL is one `send` would refuse. */
+async function archiveBaseFindings(issuesDir: string, week: string, baseUrl: string) {
+  const archived = await readArchivedEmail(issuesDir, week).catch(() => null);
+  const built = archived && archivedBaseUrl(archived);
+  if (!built || built.replace(/\/+$/, '') === baseUrl.replace(/\/+$/, '')) return [];
+  return [
+    finding(
+      'links',
+      `issues/${week} was built for PUBLIC_BASE_URL=${built}, not ${baseUrl}: send refuses it until it is rebuilt`,
+    ),
+  ];
+}
 
 export function registerLint(program: Command, io: CliIo, setExit: (code: number) => void): void {
   withIssues(withData(program.command('lint')))
@@ -28,13 +49,20 @@ export function registerLint(program: Command, io: CliIo, setExit: (code: number
           const e = prepared.problem.error;
           if (prepared.problem.stage !== 'render') throw e;
           const rule = e.code === 'email_too_large' ? 'size' : 'mjml';
-          findings = [{ rule, message: [e.message, ...e.details].join('\n    ') }];
+          findings = [finding(rule, [e.message, ...e.details].join('\n    '))];
           break;
         }
         case 'ready': {
           const { rendered, issue } = prepared;
           findings = await lintRendered(rendered, issue, { baseUrl: config.PUBLIC_BASE_URL });
-          summary = `${prepared.week}: email.html ${kb(Buffer.byteLength(rendered.html))}, ${issue.pairs.length} pair(s)`;
+          findings.push(
+            ...(await archiveBaseFindings(
+              config.ISSUES_DIR,
+              prepared.week,
+              config.PUBLIC_BASE_URL,
+            )),
+          );
+          summary = `${prepared.week}: email.html ${kb(wireBytes(rendered.html))} on the wire (${kb(Buffer.byteLength(rendered.html))} decoded), ${issue.pairs.length} pair(s)`;
         }
       }
       if (findings.length === 0) {
@@ -42,7 +70,8 @@ export function registerLint(program: Command, io: CliIo, setExit: (code: number
         return;
       }
       io.stdout(`${summary || 'lint'}: ${findings.length} finding(s)\n`);
-      for (const f of findings) io.stdout(`  [${f.rule}] ${f.message}\n`);
+      for (const f of findings) io.stdout(`  ${findingLine(f)}\n`);
+      io.stdout('send and run refuse this issue; `--accept <id|rule>…` sends it anyway.\n');
       setExit(1);
     });
 }

@@ -18,7 +18,7 @@ import {
 import { type JobOutput, jobOutput } from '../job-output.ts';
 import { formatWeek, weekOption } from '../week-option.ts';
 
-type Flags = PathFlags & { week?: string };
+type Flags = PathFlags & { week?: string; accept?: string[] };
 
 export function registerRun(program: Command, io: CliIo, setExit: (code: number) => void): void {
   withOutbox(withDb(withIssues(withData(program.command('run')))))
@@ -26,6 +26,10 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       'the weekly job once (for cron): check the data, build and archive the week due now, send it',
     )
     .option('--week <YYYY-Www>', 'this ISO week instead of the one that contains now')
+    .option(
+      '--accept <finding-id...>',
+      'send despite these lint findings (ids from `verdicts lint`, or a whole rule such as size)',
+    )
     .action(async (flags: Flags) => {
       const config = resolveConfig(io, flags);
       const { clock, fake } = clockFromEnv(io.env);
@@ -46,6 +50,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
           log: out.log,
           progress: out.progress(formatWeek(week)),
           say: out.say,
+          accept: flags.accept ?? [],
         }),
       );
       printEnd(io, out, config.LOG_FORMAT === 'json', report);
@@ -58,7 +63,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
  * LOG_FORMAT=json they are one JSON object, so every line of output stays machine-readable.
  */
 function printEnd(io: CliIo, out: JobOutput, json: boolean, r: RunReport): void {
-  const failed = r.outcome === 'error' || r.outcome === 'data-error';
+  const failed = r.outcome === 'error' || r.outcome === 'data-error' || r.outcome === 'refused';
   // The outbox writes one folder per batch, named after its idempotency key `<week>:<n>`.
   const outbox = r.outboxDir && r.sent > 0 ? path.join(r.outboxDir, `${r.week}_*`) : null;
   if (json) {

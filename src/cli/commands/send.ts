@@ -5,6 +5,7 @@
 import { type Command, Option } from 'commander';
 import { VerdictsError } from '../../errors.ts';
 import { type PrepareProblem, sendTestCopy, sendWeek, withPipeline } from '../../pipeline/index.ts';
+import { findingLine, type LintFinding } from '../../render/index.ts';
 import { createProgress, problemLines, summaryLine } from '../../send/index.ts';
 import {
   type CliIo,
@@ -22,6 +23,7 @@ type Flags = PathFlags & {
   resendUncertain?: boolean;
   to?: string;
   transport?: 'auto' | 'resend' | 'outbox';
+  accept?: string[];
 };
 
 export function registerSend(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -33,6 +35,10 @@ export function registerSend(program: Command, io: CliIo, setExit: (code: number
       're-send batches whose first attempt is outside the idempotency window',
     )
     .option('--to <address>', 'send one [TEST] copy to this address only; records nothing')
+    .option(
+      '--accept <finding-id...>',
+      'send despite these lint findings (ids from `verdicts lint`, or a whole rule such as size)',
+    )
     .addOption(
       new Option(
         '--transport <name>',
@@ -71,6 +77,7 @@ export function registerSend(program: Command, io: CliIo, setExit: (code: number
             progress: createProgress(io, formatWeek(week)),
             say: (line) => io.stdout(`${line}\n`),
             resendUncertain: flags.resendUncertain ?? false,
+            accept: flags.accept ?? [],
           });
           switch (res.status) {
             case 'no-pairs':
@@ -79,6 +86,14 @@ export function registerSend(program: Command, io: CliIo, setExit: (code: number
             // Printed by main as a VerdictsError always was: the message, exit 1.
             case 'busy':
               throw new VerdictsError('send', 'lease_held', res.message);
+            case 'refused':
+              io.stderr(`${refusedText(res)}\n`);
+              setExit(1);
+              return;
+            case 'wrong-base-url':
+              io.stderr(`${res.week}: ${res.mismatch.message}\n`);
+              setExit(1);
+              return;
             case 'no-subscribers':
               io.stdout(
                 `${res.week}: no active subscribers, nothing to send (the week is not frozen).\n`,
@@ -101,6 +116,15 @@ export function registerSend(program: Command, io: CliIo, setExit: (code: number
         { transport: flags.transport ?? 'auto' },
       );
     });
+}
+
+/** What the gate found, and how to go ahead anyway. */
+export function refusedText(r: { week: string; open: readonly LintFinding[] }): string {
+  return [
+    `${r.week}: not sent: the issue has ${r.open.length} lint finding(s) nobody accepted; nothing was frozen or sent.`,
+    ...r.open.map((f) => `  ${findingLine(f)}`),
+    `Fix them and rebuild, or send anyway with --accept ${r.open.map((f) => f.id).join(' ')}`,
+  ].join('\n');
 }
 
 /** No issue to send, or the week's issue could not be built (printed by main, exit 1). */

@@ -1,6 +1,6 @@
 // The lint findings of a previewed week (render/lint.ts, as `verdicts lint` reports them).
 // Kept apart from the preview itself: it is the slowest step, and the email should not wait.
-import { type LintFinding, lintRendered } from '../../render/index.ts';
+import { finding, type LintFinding, lintRendered } from '../../render/index.ts';
 import type { WeekPreview } from './week-preview.ts';
 
 export async function lintWeek(preview: WeekPreview, baseUrl: string): Promise<LintFinding[]> {
@@ -8,6 +8,6 @@ export async function lintWeek(preview: WeekPreview, baseUrl: string): Promise<L
   try {
     return await lintRendered(preview.rendered, preview.issue, { baseUrl });
   } catch (e) {
-    return [{ rule: 'mjml', message: `the lint itself failed: ${(e as Error).message}` }];
+    return [finding('mjml', `the lint itself failed: ${(e as Error).message}`)];
   }
 }

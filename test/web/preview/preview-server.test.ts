@@ -7,6 +7,7 @@ import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readArchivedEmail } from '../../../src/archive/read-email.ts';
 import { compilePersonaliser } from '../../../src/render/personalise.ts';
+import { wireBytes } from '../../../src/render/wire-size.ts';
 import { PREVIEW_RECIPIENT } from '../../../src/web/preview/week-preview.ts';
 import {
   ARCHIVED_WEEK,
@@ -82,10 +83,12 @@ describe('preview: weeks', () => {
     const page = await get(f, `/weeks/${DRAFT_WEEK}`);
     expect(page.text).toContain('Draft: rendered in memory');
     expect(page.text).toMatch(
-      /class="pv-subject">Weekly AI Tool Verdicts #2: SmolVLM2 vs Code Llama 4</,
+      /class="pv-subject">SmolVLM2 vs Code Llama 4: which one should you ship\?</,
     );
     expect(page.text).toMatch(/class="pv-preheader"> – [^<]+</);
-    expect(page.text).toMatch(/<b>\d+\.\d KB<\/b> of Gmail&#x27;s 102 KB clip line/);
+    expect(page.text).toMatch(
+      /<b>\d+\.\d KB<\/b> on the wire \(quoted-printable\) of Gmail&#x27;s 102 KB clip line/,
+    );
     expect(page.text).toMatch(/Lint: (no findings|\d+ findings?)/);
     expect(page.text).toContain('data-view="text"');
     expect(page.text).toContain('&lt;!doctype html&gt;');
@@ -115,6 +118,9 @@ describe('preview: weeks', () => {
       secret: f.config.TOKEN_SECRET,
     });
     expect((await get(f, `/weeks/${ARCHIVED_WEEK}/email.html`)).text).toBe(expected.html);
+    // The size bar counts the HTML part as it travels: quoted-printable, not decoded.
+    expect(page.text).toContain(`title="${wireBytes(expected.html)} bytes"`);
+    expect(wireBytes(expected.html)).toBeGreaterThan(Buffer.byteLength(expected.html));
     // Editing the data does not change an archived week.
     writeFileSync(
       f.data('tools/smolvlm2.yaml'),
@@ -341,7 +347,7 @@ describe('preview: send a test', () => {
     const files = listFiles(f.config.OUTBOX_DIR).filter((p) => p.endsWith('.eml'));
     expect(files).toHaveLength(1);
     const mail = await simpleParser(readFileSync(path.join(f.config.OUTBOX_DIR, files[0]!)));
-    expect(mail.subject).toBe('[TEST] Weekly AI Tool Verdicts #2: SmolVLM2 vs Code Llama 4');
+    expect(mail.subject).toBe('[TEST] SmolVLM2 vs Code Llama 4: which one should you ship?');
     expect(mail.to).toMatchObject({ text: 'Editor@example.com' });
     expect(mail.html).not.toMatch(/__vt_/);
     expect(mail.text).toContain('SmolVLM2');

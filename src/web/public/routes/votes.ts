@@ -4,7 +4,7 @@
 import { type Context, Hono } from 'hono';
 import type { PairScore } from '../../../content/index.ts';
 import { routes, webVersionUrl } from '../../../links.ts';
-import { weekLabel } from '../../../render/index.ts';
+import { communityText, weekLabel } from '../../../render/index.ts';
 import { err, ok, type Result } from '../../../result.ts';
 import { verifyToken } from '../../../tokens.ts';
 import type { PublicContext } from '../context.ts';
@@ -17,8 +17,6 @@ type Ballot = {
   toolId: string;
   token: string;
 };
-
-const pct = (n: number | null) => (n === null ? '—' : `${n}%`);
 
 export function voteRoutes(ctx: PublicContext): Hono {
   const { deps, site, live } = ctx;
@@ -46,7 +44,7 @@ export function voteRoutes(ctx: PublicContext): Hono {
     const tools = pair.tools.map((t) => ({
       name: t.name,
       tagline: t.tagline,
-      communityLabel: pct(t.communityPercent),
+      communityLabel: communityText(t.communityPercent),
       votesLabel: t.votes === 1 ? '1 vote' : `${t.votes} votes`,
       isChosen: t.id === b.toolId,
       action: site.url(routes.vote(b.week, pair.id, t.id, b.token)),
