@@ -37,6 +37,8 @@ export const Config = z.object({
   RESEND_BASE_URL: optionalString,
   RESEND_RATE_LIMIT: z.coerce.number().positive().default(2),
   RESEND_WEBHOOK_SECRET: optionalString,
+  /** An address undeliverable (soft bounces) on this many issues in a row is suppressed. */
+  SOFT_BOUNCE_LIMIT: positiveInt(3),
   IDEMPOTENCY_WINDOW_HOURS: z.coerce.number().positive().max(24).default(23),
   SEND_SCHEDULE: z.string().default('0 9 * * 1'),
   CATCH_UP_GRACE_HOURS: z.coerce.number().nonnegative().default(24),

@@ -24,8 +24,14 @@ export const webVersionUrl = (ctx: LinkContext, week: string) => base(ctx) + rou
 export const unsubscribeToken = (ctx: LinkContext, subscriberId: number) =>
   signToken(ctx.secret, { purpose: 'unsubscribe', subject: String(subscriberId), expiresAt: 0 });
 
-export const unsubscribeUrl = (ctx: LinkContext, subscriberId: number) =>
-  base(ctx) + routes.unsubscribe(unsubscribeToken(ctx, subscriberId));
+/**
+ * `week` names the issue the link was sent in (`?issue=`), so the report can count who left
+ * through which issue; it is not part of the token, and a link without it still works.
+ */
+export const unsubscribeUrl = (ctx: LinkContext, subscriberId: number, week?: string) =>
+  base(ctx) +
+  routes.unsubscribe(unsubscribeToken(ctx, subscriberId)) +
+  (week === undefined ? '' : `?issue=${week}`);
 
 /**
  * One vote token per reader per issue (subject `<subscriberId>:<week>`), shared by every vote

@@ -77,7 +77,7 @@ export function compilePersonaliser(
   let list: { baseUrl: string; id: string } | undefined;
   return (recipient, links) => {
     if (list?.baseUrl !== links.baseUrl) list = { baseUrl: links.baseUrl, id: listId(links) };
-    const unsub = unsubscribeUrl(links, recipient.subscriberId);
+    const unsub = unsubscribeUrl(links, recipient.subscriberId, week);
     const vote = voteToken(links, recipient.subscriberId, week);
     const name = recipient.name ? oneLine(recipient.name) : '';
     const greeting = name === '' ? 'there' : name;

@@ -16,6 +16,10 @@ export const ResendWebhookEvent = z.object({
       to: z.array(z.string()).optional(),
       /** On email.bounced: `type` is Permanent (hard), Transient or Undetermined. */
       bounce: z.object({ type: z.string(), subType: z.string().optional() }).optional(),
+      /** On email.clicked: the link as written in the email. */
+      click: z.object({ link: z.string() }).loose().optional(),
+      /** On email.suppressed: why Resend would not send to the address. */
+      suppressed: z.object({ type: z.string().optional(), message: z.string().optional() }).loose().optional(),
     })
     .loose(),
 });
@@ -55,3 +59,7 @@ export function verifyResendWebhook(
  */
 export const isHardBounce = (e: ResendWebhookEvent) =>
   e.type === 'email.bounced' && (e.data.bounce?.type ?? 'Permanent').toLowerCase() === 'permanent';
+
+/** A bounce's class for the report: hard (permanent) or soft (transient, undetermined). */
+export const bounceClass = (e: ResendWebhookEvent): 'hard' | 'soft' | null =>
+  e.type !== 'email.bounced' ? null : isHardBounce(e) ? 'hard' : 'soft';

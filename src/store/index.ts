@@ -15,6 +15,7 @@ export * from './ledger.ts';
 export * from './ledger-rows.ts';
 export * from './mail-queue.ts';
 export * from './mailbox-key.ts';
+export * from './list-hygiene.ts';
 export * from './open-store.ts';
 export * from './subscriber-name.ts';
 export * from './subscribers.ts';

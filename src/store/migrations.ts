@@ -121,4 +121,46 @@ export const MIGRATIONS: readonly string[] = [
     CHECK ((reason = 'forgotten') = (email IS NULL))
   );
   `,
+  // Events tied to their issue and reader. An event is linked through the message id the
+  // ledger keeps for each recipient; one that arrives before the ledger records that id (a
+  // webhook racing the send) is linked by the trigger when the id is written. `detail` is the
+  // part of the payload a report groups by: a bounce's class (hard/soft) or a click's link.
+  // No foreign keys on subscriber ids here: forgetting an address deletes its rows by id.
+  `
+  ALTER TABLE events ADD COLUMN week TEXT;
+  ALTER TABLE events ADD COLUMN subscriber_id INTEGER;
+  ALTER TABLE events ADD COLUMN detail TEXT;
+  CREATE INDEX events_message ON events(message_id) WHERE message_id IS NOT NULL;
+  CREATE INDEX events_issue ON events(week, type, detail, subscriber_id) WHERE week IS NOT NULL;
+  CREATE INDEX events_subscriber ON events(subscriber_id, week) WHERE subscriber_id IS NOT NULL;
+  CREATE INDEX send_recipients_message ON send_recipients(message_id) WHERE message_id IS NOT NULL;
+  CREATE INDEX send_recipients_subscriber ON send_recipients(subscriber_id, week);
+
+  -- What an issue did to its readers' status: unsubscribed through its links, or suppressed
+  -- by the soft-bounce rule. One row per (issue, reader, change).
+  CREATE TABLE subscriber_changes (
+    week TEXT NOT NULL,
+    subscriber_id INTEGER NOT NULL,
+    change TEXT NOT NULL CHECK (change IN ('unsubscribed','soft_bounce_suppressed')),
+    at TEXT NOT NULL,
+    PRIMARY KEY (week, subscriber_id, change)
+  );
+  CREATE INDEX subscriber_changes_subscriber ON subscriber_changes(subscriber_id);
+
+  CREATE TRIGGER events_link_late AFTER UPDATE OF message_id ON send_recipients
+  WHEN NEW.message_id IS NOT NULL AND NEW.message_id <> ''
+  BEGIN
+    UPDATE events SET week = NEW.week, subscriber_id = NEW.subscriber_id
+    WHERE message_id = NEW.message_id AND week IS NULL;
+  END;
+
+  UPDATE events SET detail = CASE
+      WHEN lower(coalesce(json_extract(payload, '$.data.bounce.type'), 'permanent')) = 'permanent'
+      THEN 'hard' ELSE 'soft' END
+    WHERE type = 'email.bounced' AND json_valid(payload);
+  UPDATE events SET detail = json_extract(payload, '$.data.click.link')
+    WHERE type = 'email.clicked' AND json_valid(payload);
+  UPDATE events SET week = r.week, subscriber_id = r.subscriber_id
+    FROM send_recipients r WHERE r.message_id = events.message_id AND events.week IS NULL;
+  `,
 ];

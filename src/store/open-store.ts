@@ -7,6 +7,7 @@ import { createEvents, type Events } from './events.ts';
 import { createLeases, type Leases } from './leases.ts';
 import { createLedger, type Ledger } from './ledger.ts';
 import { createMailQueue, type MailQueue } from './mail-queue.ts';
+import { createListHygiene, type ListHygiene } from './list-hygiene.ts';
 import { createSubscribers, type Subscribers } from './subscribers.ts';
 import { createVotes, type Votes } from './votes.ts';
 
@@ -19,20 +20,23 @@ export type Store = {
   votes: Votes;
   /** The public site's own outgoing mail (confirmations). */
   mailQueue: MailQueue;
+  hygiene: ListHygiene;
   close: () => void;
 };
 
 export type OpenDatabase = (file: string) => Db;
 
 export function storeOver(db: Db): Store {
+  const subscribers = createSubscribers(db);
   return {
     db,
     ledger: createLedger(db),
     leases: createLeases(db),
-    subscribers: createSubscribers(db),
+    subscribers,
     events: createEvents(db),
     votes: createVotes(db),
     mailQueue: createMailQueue(db),
+    hygiene: createListHygiene(db, subscribers),
     close: () => db.close(),
   };
 }

@@ -8,6 +8,7 @@ import {
   type Db,
   type Events,
   type Ledger,
+  type ListHygiene,
   type MailQueue,
   type Store,
   type Subscribers,
@@ -66,6 +67,7 @@ export type PublicDepsBase = {
     | 'CONFIRM_PER_MAILBOX_PER_DAY'
     | 'CONFIRM_PER_HOUR'
     | 'WELCOME_EMAIL'
+    | 'SOFT_BOUNCE_LIMIT'
   >;
   db: Db;
   subscribers: Subscribers;
@@ -75,6 +77,7 @@ export type PublicDepsBase = {
   mailQueue: MailQueue;
   /** Addresses never to mail (suppression list, forgotten readers). */
   suppressions: Suppressions;
+  hygiene: ListHygiene;
   /** Which weeks are public: sent (listed) or sending (reachable by link). */
   ledger: Pick<Ledger, 'get' | 'sentWeeks'>;
   transport: Transport;
@@ -107,6 +110,7 @@ export function publicDeps(
     config,
     db: store.db,
     subscribers: store.subscribers,
+    hygiene: store.hygiene,
     events: store.events,
     votes: store.votes,
     mailQueue: store.mailQueue,

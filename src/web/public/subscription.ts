@@ -109,14 +109,22 @@ export function checkUnsubscribe(deps: PublicDeps, token: string): Result<Subscr
   return found.ok ? ok(found.value.subscriber) : err(found.error);
 }
 
-/** Opt out at once. A bounced or complained address keeps that (stricter) status. */
-export function unsubscribe(deps: PublicDeps, token: string): Result<Subscriber, LinkProblem> {
+/**
+ * Opt out at once. A bounced or complained address keeps that (stricter) status. `issue` is
+ * the week whose link was used: the report counts the opt-out against that issue.
+ */
+export function unsubscribe(
+  deps: PublicDeps,
+  token: string,
+  issue?: string,
+): Result<Subscriber, LinkProblem> {
   return deps.db
     .transaction((): Result<Subscriber, LinkProblem> => {
       const check = checkUnsubscribe(deps, token);
       if (!check.ok) return check;
       const s = check.value;
       if (s.status !== 'active' && s.status !== 'pending') return ok(s);
+      if (issue) deps.hygiene.recordChange(issue, s.id, 'unsubscribed', deps.now());
       return ok(deps.subscribers.setStatus(s.id, 'unsubscribed', deps.now())!);
     })
     .immediate();

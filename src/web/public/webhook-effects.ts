@@ -1,7 +1,10 @@
-// What a verified Resend event changes: every event is recorded (once per svix-id); a hard
-// bounce or a complaint also suppresses the address, in the same transaction, so a retried
-// delivery is applied once and a crash cannot record an event without its effect.
-import { isHardBounce, type ResendWebhookEvent } from '../../send/index.ts';
+// What a verified Resend event changes: every event is recorded (once per svix-id) and linked
+// to its issue and reader; a hard bounce, a complaint or Resend's own suppression also
+// suppresses the address, and an undeliverable event may trip the soft-bounce rule, all in
+// the same transaction, so a retried delivery is applied once and a crash cannot record an
+// event without its effect.
+import { normaliseLink } from '../../report/index.ts';
+import { bounceClass, isHardBounce, type ResendWebhookEvent } from '../../send/index.ts';
 import type { SubscriberStatus } from '../../store/index.ts';
 import type { PublicDeps } from './deps.ts';
 
@@ -12,8 +15,20 @@ const bareAddress = (to: string) => (/<([^>]+)>/.exec(to)?.[1] ?? to).trim();
 
 export function suppressionFor(event: ResendWebhookEvent): SubscriberStatus | null {
   if (event.type === 'email.complained') return 'complained';
+  // Resend refused to send: the address is on its suppression list after a hard bounce or a
+  // complaint. Sending again only adds to the failures.
+  if (event.type === 'email.suppressed')
+    return /complain/i.test(event.data.suppressed?.type ?? '') ? 'complained' : 'bounced';
   return isHardBounce(event) ? 'bounced' : null;
 }
+
+const detailOf = (event: ResendWebhookEvent): string | null =>
+  event.type === 'email.clicked' && event.data.click
+    ? normaliseLink(event.data.click.link)
+    : bounceClass(event);
+
+const undeliverable = (event: ResendWebhookEvent) =>
+  bounceClass(event) === 'soft' || event.type === 'email.failed';
 
 export function applyWebhookEvent(
   deps: PublicDeps,
@@ -26,17 +41,24 @@ export function applyWebhookEvent(
       const to = (event.data.to ?? []).map(bareAddress);
       // Resend can still report on mail sent before an erasure: keep the event, not the address.
       const erased = to.some((a) => deps.suppressions.reasonFor(a) === 'forgotten');
-      const outcome = deps.events.record({
+      const { outcome, link } = deps.events.recordLinked({
         svixId,
         type: event.type,
         email: erased ? null : (to[0] ?? null),
         messageId: erased ? null : (event.data.email_id ?? null),
         createdAt: event.created_at,
         payload: erased ? JSON.stringify({ type: event.type, redacted: 'erased reader' }) : rawBody,
+        detail: erased ? null : detailOf(event),
       });
-      const target = suppressionFor(event);
-      if (outcome === 'duplicate' || target === null) return { outcome, suppressed: [] };
+      if (outcome === 'duplicate') return { outcome, suppressed: [] };
       const suppressed: number[] = [];
+      if (link && undeliverable(event)) {
+        const limit = deps.config.SOFT_BOUNCE_LIMIT;
+        if (deps.hygiene.applySoftBounceRule(link.week, link.subscriberId, limit, deps.now()))
+          suppressed.push(link.subscriberId);
+      }
+      const target = suppressionFor(event);
+      if (target === null) return { outcome, suppressed };
       for (const address of to) {
         const s = deps.subscribers.getByEmail(address);
         // A complaint is the strongest signal; a later bounce does not overwrite it.

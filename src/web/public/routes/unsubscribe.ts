@@ -10,13 +10,20 @@ import { canResubscribe, checkUnsubscribe, resubscribe, unsubscribe } from '../s
 import { linkProblem } from './link-problems.ts';
 
 const isOneClick = (body: Record<string, unknown>) => body['List-Unsubscribe'] === 'One-Click';
+/** The issue whose link was used (`?issue=`), kept through the page's own form. */
+const issueOf = (q: string | undefined) => (q && /^\d{4}-W\d{2}$/.test(q) ? q : undefined);
 
 export function unsubscribeRoutes(ctx: PublicContext): Hono {
   const { deps, site } = ctx;
   const app = new Hono();
-  const view = (token: string, state: 'ask' | 'done' | 'resubscribed', canResub = false) => ({
+  const view = (
+    token: string,
+    state: 'ask' | 'done' | 'resubscribed',
+    canResub = false,
+    issue?: string,
+  ) => ({
     title: state === 'ask' ? 'Unsubscribe' : state === 'done' ? 'Unsubscribed' : 'Subscribed again',
-    action: site.url(routes.unsubscribe(token)),
+    action: site.url(routes.unsubscribe(token)) + (issue ? `?issue=${issue}` : ''),
     ask: state === 'ask',
     done: state === 'done',
     resubscribed: state === 'resubscribed',
@@ -30,7 +37,8 @@ export function unsubscribeRoutes(ctx: PublicContext): Hono {
     if (!check.ok) return linkProblem(site, c, check.error);
     const s = check.value;
     const state = s.status === 'active' || s.status === 'pending' ? 'ask' : 'done';
-    return site.page(c, 'unsubscribe', view(token, state, canResubscribe(s)));
+    const issue = issueOf(c.req.query('issue'));
+    return site.page(c, 'unsubscribe', view(token, state, canResubscribe(s), issue));
   });
 
   // One-click requests skip the Origin check; everything else goes through it.
@@ -40,8 +48,9 @@ export function unsubscribeRoutes(ctx: PublicContext): Hono {
   app.post('/unsubscribe/:token', csrfUnlessOneClick, async (c) => {
     const token = c.req.param('token');
     const body = await c.req.parseBody();
+    const issue = issueOf(c.req.query('issue'));
     if (isOneClick(body)) {
-      const done = unsubscribe(deps, token);
+      const done = unsubscribe(deps, token, issue);
       if (done.ok) deps.logger.info('unsubscribed (one-click)', { subscriberId: done.value.id });
       return c.body(null, done.ok ? 200 : 404);
     }
@@ -57,7 +66,7 @@ export function unsubscribeRoutes(ctx: PublicContext): Hono {
       deps.logger.info('resubscribed', { subscriberId: back.value.id });
       return site.page(c, 'unsubscribe', view(token, 'resubscribed'));
     }
-    const done = unsubscribe(deps, token);
+    const done = unsubscribe(deps, token, issue);
     if (!done.ok) return linkProblem(site, c, done.error);
     deps.logger.info('unsubscribed', { subscriberId: done.value.id });
     return site.page(c, 'unsubscribe', view(token, 'done', canResubscribe(done.value)));

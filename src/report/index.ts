@@ -1,0 +1,3 @@
+// The report's face: what an issue did, from the figures the store reads and the archived
+// issue. Pure: figures and issues in, counts, rates, groupings and text out.
+export * from './click-link.ts';

@@ -1,0 +1,60 @@
+// List hygiene from events, past what a hard bounce or a complaint does at once: an address
+// that is undeliverable on its last N issues in a row (soft bounces, or failures of that
+// address alone) is suppressed as bounced. Also what an issue did to its readers' status
+// (unsubscribed through its links, suppressed by this rule), for the report.
+import type { Db } from './db.ts';
+import type { Subscribers } from './subscribers.ts';
+
+export type SubscriberChange = 'unsubscribed' | 'soft_bounce_suppressed';
+
+export function createListHygiene(db: Db, subscribers: Pick<Subscribers, 'getById' | 'setStatus'>) {
+  // Only a reader the issue was sent to can have been changed by it: a tampered ?issue= on an
+  // unsubscribe link attributes nothing.
+  const insertChange = db.prepare<[{ week: string; id: number; change: SubscriberChange; at: string }]>(
+    `INSERT INTO subscriber_changes (week, subscriber_id, change, at)
+     SELECT @week, @id, @change, @at
+     WHERE EXISTS (SELECT 1 FROM send_recipients WHERE week = @week AND subscriber_id = @id)
+     ON CONFLICT DO NOTHING`,
+  );
+  // Of the last @n issues sent to the reader, how many were undeliverable to it. A failure
+  // counts only when it hit under half of that issue's readers: a quota, key or domain
+  // failure hits everyone and says nothing about the address.
+  const strikes = db.prepare<[{ id: number; n: number }], { issues: number; strikes: number }>(
+    `WITH last AS (
+       SELECT week FROM send_recipients WHERE subscriber_id = @id AND status = 'sent'
+       ORDER BY week DESC LIMIT @n
+     )
+     SELECT COUNT(*) AS issues, COALESCE(SUM(
+       EXISTS (SELECT 1 FROM events e WHERE e.week = last.week AND e.subscriber_id = @id
+               AND e.type = 'email.bounced' AND e.detail = 'soft')
+       OR (EXISTS (SELECT 1 FROM events e WHERE e.week = last.week AND e.subscriber_id = @id
+                   AND e.type = 'email.failed')
+           AND 2 * (SELECT COUNT(DISTINCT subscriber_id) FROM events f
+                    WHERE f.week = last.week AND f.type = 'email.failed')
+             < (SELECT COUNT(*) FROM send_recipients r WHERE r.week = last.week AND r.status = 'sent'))
+     ), 0) AS strikes FROM last`,
+  );
+
+  const recordChange = (week: string, id: number, change: SubscriberChange, now: Date) =>
+    insertChange.run({ week, id, change, at: now.toISOString() }).changes === 1;
+
+  return {
+    recordChange,
+
+    /**
+     * After an undeliverable event of `week` for this reader: suppress it when its last
+     * `limit` issues were all undeliverable. True when this call suppressed it.
+     */
+    applySoftBounceRule(week: string, subscriberId: number, limit: number, now: Date): boolean {
+      const s = subscribers.getById(subscriberId);
+      if (!s || s.status !== 'active') return false;
+      const r = strikes.get({ id: subscriberId, n: limit });
+      if (!r || r.issues < limit || r.strikes < limit) return false;
+      subscribers.setStatus(subscriberId, 'bounced', now);
+      recordChange(week, subscriberId, 'soft_bounce_suppressed', now);
+      return true;
+    },
+  };
+}
+
+export type ListHygiene = ReturnType<typeof createListHygiene>;
