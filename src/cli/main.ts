@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
   schedule: async () => (await import('./commands/schedule.ts')).registerSchedule,
   schema: async () => (await import('./commands/schema.ts')).registerSchema,
   send: async () => (await import('./commands/send.ts')).registerSend,
+  stats: async () => (await import('./commands/stats.ts')).registerStats,
   serve: async () => (await import('./commands/serve.ts')).registerServe,
   subscribers: async () => (await import('./commands/subscribers.ts')).registerSubscribers,
 };

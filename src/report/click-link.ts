@@ -30,12 +30,13 @@ export function normaliseLink(link: string): string {
 }
 
 /** Which pair and tool of `issue` a (normalised or raw) link belongs to. */
-export function classifyLink(link: string, issue: Issue): ClickTarget {
+export function classifyLink(link: string, issue: Pick<Issue, 'pairs'> | null): ClickTarget {
   const none = (kind: LinkKind): ClickTarget => ({ kind, pairId: null, toolId: null });
   const url = parse(link);
   if (!url) return none('other');
   const parts = url.pathname.split('/');
-  const pairs = new Map(issue.pairs.map((p) => [p.id, p]));
+  const all = issue?.pairs ?? [];
+  const pairs = new Map(all.map((p) => [p.id, p]));
   if (parts[1] === 'vote' && parts.length >= 5) {
     const pair = pairs.get(parts[3]!);
     const tool = pair?.tools.find((t) => t.id === parts[4]);
@@ -49,7 +50,7 @@ export function classifyLink(link: string, issue: Issue): ClickTarget {
     return none('web');
   }
   const bare = (u: string) => u.replace(/\/+$/, '');
-  for (const p of issue.pairs) {
+  for (const p of all) {
     const tool = p.tools.find((t) => t.homepage && bare(t.homepage) === bare(link));
     if (tool) return { kind: 'homepage', pairId: p.id, toolId: tool.id };
   }

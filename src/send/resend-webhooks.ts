@@ -19,7 +19,10 @@ export const ResendWebhookEvent = z.object({
       /** On email.clicked: the link as written in the email. */
       click: z.object({ link: z.string() }).loose().optional(),
       /** On email.suppressed: why Resend would not send to the address. */
-      suppressed: z.object({ type: z.string().optional(), message: z.string().optional() }).loose().optional(),
+      suppressed: z
+        .object({ type: z.string().optional(), message: z.string().optional() })
+        .loose()
+        .optional(),
     })
     .loose(),
 });

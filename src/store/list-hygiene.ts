@@ -10,7 +10,9 @@ export type SubscriberChange = 'unsubscribed' | 'soft_bounce_suppressed';
 export function createListHygiene(db: Db, subscribers: Pick<Subscribers, 'getById' | 'setStatus'>) {
   // Only a reader the issue was sent to can have been changed by it: a tampered ?issue= on an
   // unsubscribe link attributes nothing.
-  const insertChange = db.prepare<[{ week: string; id: number; change: SubscriberChange; at: string }]>(
+  const insertChange = db.prepare<
+    [{ week: string; id: number; change: SubscriberChange; at: string }]
+  >(
     `INSERT INTO subscriber_changes (week, subscriber_id, change, at)
      SELECT @week, @id, @change, @at
      WHERE EXISTS (SELECT 1 FROM send_recipients WHERE week = @week AND subscriber_id = @id)
@@ -47,7 +49,7 @@ export function createListHygiene(db: Db, subscribers: Pick<Subscribers, 'getByI
      */
     applySoftBounceRule(week: string, subscriberId: number, limit: number, now: Date): boolean {
       const s = subscribers.getById(subscriberId);
-      if (!s || s.status !== 'active') return false;
+      if (s?.status !== 'active') return false;
       const r = strikes.get({ id: subscriberId, n: limit });
       if (!r || r.issues < limit || r.strikes < limit) return false;
       subscribers.setStatus(subscriberId, 'bounced', now);

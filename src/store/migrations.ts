@@ -133,6 +133,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_message ON events(message_id) WHERE message_id IS NOT NULL;
   CREATE INDEX events_issue ON events(week, type, detail, subscriber_id) WHERE week IS NOT NULL;
   CREATE INDEX events_subscriber ON events(subscriber_id, week) WHERE subscriber_id IS NOT NULL;
+  CREATE INDEX events_clickers ON events(week, subscriber_id) WHERE type = 'email.clicked';
   CREATE INDEX send_recipients_message ON send_recipients(message_id) WHERE message_id IS NOT NULL;
   CREATE INDEX send_recipients_subscriber ON send_recipients(subscriber_id, week);
 

@@ -1,0 +1,91 @@
+// The figures an issue report is made of, read straight from the ledger, the linked events,
+// the subscriber changes and the votes. One grouped query per figure, for one week or for
+// every sent week at once (so `verdicts stats` costs the same handful of queries however many
+// issues there are); each is answered from an index, never by loading events into memory.
+import type { Db } from './db.ts';
+
+export type SendFigures = {
+  week: string;
+  status: 'sending' | 'sent';
+  finishedAt: string | null;
+  recipients: number;
+  submitted: number;
+  /** Submitted through the local outbox (ids `outbox-…`): such messages have no events. */
+  viaOutbox: number;
+};
+export type EventFigure = {
+  week: string;
+  type: string;
+  /** Bounce class (hard/soft), a click's normalised link, or null. */
+  detail: string | null;
+  total: number;
+  readers: number;
+};
+export type ClickerFigure = { week: string; readers: number };
+export type ChangeFigure = { week: string; change: string; readers: number };
+export type VoteFigure = { week: string; pairId: string; toolId: string; votes: number };
+
+export type IssueFigures = {
+  sends: SendFigures[];
+  events: EventFigure[];
+  /** Unique clicking readers per week, across links (a reader clicking two links is one). */
+  clickers: ClickerFigure[];
+  changes: ChangeFigure[];
+  votes: VoteFigure[];
+};
+
+/**
+ * Two statements per figure, one for a week and one for all of them: a bound "@week IS NULL
+ * OR week = @week" would keep SQLite from using the week index for the single week.
+ */
+function perWeek<R>(db: Db, sql: (where: string) => string) {
+  const one = db.prepare<[{ week: string }], R>(sql('= @week'));
+  const all = db.prepare<[], R>(sql('IS NOT NULL'));
+  return (week?: string): R[] => (week === undefined ? all.all() : one.all({ week }));
+}
+
+export function createIssueStats(db: Db) {
+  const sends = perWeek<SendFigures>(
+    db,
+    (
+      w,
+    ) => `SELECT s.week AS week, s.status AS status, s.finished_at AS finishedAt, COUNT(r.subscriber_id) AS recipients,
+       COALESCE(SUM(r.status = 'sent'), 0) AS submitted,
+       COALESCE(SUM(r.status = 'sent' AND r.message_id LIKE 'outbox-%'), 0) AS viaOutbox
+     FROM issue_sends s LEFT JOIN send_recipients r ON r.week = s.week
+     WHERE s.week ${w} GROUP BY s.week ORDER BY s.week DESC`,
+  );
+  const events = perWeek<EventFigure>(
+    db,
+    (w) => `SELECT week, type, detail, COUNT(*) AS total, COUNT(DISTINCT subscriber_id) AS readers
+     FROM events WHERE week ${w} GROUP BY week, type, detail`,
+  );
+  const clickers = perWeek<ClickerFigure>(
+    db,
+    (w) => `SELECT week, COUNT(DISTINCT subscriber_id) AS readers FROM events
+     WHERE type = 'email.clicked' AND week ${w} GROUP BY week`,
+  );
+  const changes = perWeek<ChangeFigure>(
+    db,
+    (w) => `SELECT week, change, COUNT(*) AS readers FROM subscriber_changes
+     WHERE week ${w} GROUP BY week, change`,
+  );
+  const votes = perWeek<VoteFigure>(
+    db,
+    (w) => `SELECT week, pair_id AS pairId, tool_id AS toolId, COUNT(*) AS votes FROM votes
+     WHERE week ${w} GROUP BY week, pair_id, tool_id`,
+  );
+
+  return {
+    /** Figures of one week, or of every week with a send (`week` undefined). */
+    figures: (week?: string): IssueFigures => ({
+      sends: sends(week),
+      events: events(week),
+      clickers: clickers(week),
+      changes: changes(week),
+      votes: votes(week),
+    }),
+  };
+}
+
+export type IssueStats = ReturnType<typeof createIssueStats>;
