@@ -79,12 +79,8 @@ export function formatReportTable(reports: readonly IssueReport[], pvr: PanelVsR
   if (reports.length === 0) return 'No issue has been sent yet.\n';
   const rows = [COLUMNS.map(([h]) => h), ...reports.map((r) => COLUMNS.map(([, f]) => f(r)))];
   const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const lines = rows.map((row) =>
-    row
-      .map((c, i) => c.padStart(widths[i]!))
-      .join('  ')
-      .trimEnd(),
-  );
+  const cell = (c: string, i: number) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!));
+  const lines = rows.map((row) => row.map(cell).join('  ').trimEnd());
   const out = [...lines, ''];
   if (reports.some((r) => r.via === 'outbox'))
     out.push(`— for an issue ${OUTBOX_NOTE}; its counts are not zero, they are unknown.`);
