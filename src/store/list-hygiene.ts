@@ -19,8 +19,9 @@ export function createListHygiene(db: Db, subscribers: Pick<Subscribers, 'getByI
      ON CONFLICT DO NOTHING`,
   );
   // Of the last @n issues sent to the reader, how many were undeliverable to it. A failure
-  // counts only when it hit under half of that issue's readers: a quota, key or domain
-  // failure hits everyone and says nothing about the address.
+  // counts only on an issue that was delivered to someone: a quota, key or domain failure
+  // hits everyone and says nothing about the address (and while such an issue's events are
+  // still arriving, erring towards keeping the reader is the safe side).
   const strikes = db.prepare<[{ id: number; n: number }], { issues: number; strikes: number }>(
     `WITH last AS (
        SELECT week FROM send_recipients WHERE subscriber_id = @id AND status = 'sent'
@@ -31,9 +32,7 @@ export function createListHygiene(db: Db, subscribers: Pick<Subscribers, 'getByI
                AND e.type = 'email.bounced' AND e.detail = 'soft')
        OR (EXISTS (SELECT 1 FROM events e WHERE e.week = last.week AND e.subscriber_id = @id
                    AND e.type = 'email.failed')
-           AND 2 * (SELECT COUNT(DISTINCT subscriber_id) FROM events f
-                    WHERE f.week = last.week AND f.type = 'email.failed')
-             < (SELECT COUNT(*) FROM send_recipients r WHERE r.week = last.week AND r.status = 'sent'))
+           AND EXISTS (SELECT 1 FROM events d WHERE d.week = last.week AND d.type = 'email.delivered'))
      ), 0) AS strikes FROM last`,
   );
 

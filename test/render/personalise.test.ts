@@ -20,7 +20,9 @@ describe('compilePersonaliser', () => {
       { subscriberId: 5, email: 'grace@example.com', name: 'Grace' },
       LINKS,
     );
-    const unsub = unsubscribeUrl(LINKS, 5);
+    // The link names its issue, so an opt-out through it counts against that issue.
+    const unsub = unsubscribeUrl(LINKS, 5, issue.week);
+    expect(unsub).toMatch(new RegExp(`/unsubscribe/[^?]+\\?issue=${issue.week}$`));
     expect(msg.unsubscribeUrl).toBe(unsub);
     expect(msg.headers).toEqual({
       'List-Id': '<weekly-verdicts.verdicts.example.com>',
