@@ -11,6 +11,7 @@ import { pageRoutes } from './page-routes.ts';
 import { createPageTemplates } from './page-templates.ts';
 import { createPreviewState } from './preview-state.ts';
 import { createRenderer, fallbackPage } from './render-page.ts';
+import { reportRoute } from './report-route.ts';
 import { sendRoute } from './send-route.ts';
 import { welcomePreviewRoutes } from './welcome-routes.ts';
 
@@ -31,6 +32,7 @@ export function createPreviewApp(deps: PreviewDeps): Hono {
   sendRoute(app, deps, state);
   archiveRoutes(app, deps, state);
   welcomePreviewRoutes(app, deps);
+  reportRoute(app, deps, pages);
   eventsRoute(app, deps.hub);
   assetRoutes(app);
   app.notFound((c) =>

@@ -8,7 +8,13 @@ import { DEFAULT_TEMPLATES_DIR } from '../../render/index.ts';
 export const DEFAULT_PAGE_TEMPLATES_DIR = path.join(DEFAULT_TEMPLATES_DIR, 'preview');
 
 type Render = (context: object) => string;
-export type PageTemplates = { page: Render; panel: Render; weekList: Render; lint: Render };
+export type PageTemplates = {
+  page: Render;
+  panel: Render;
+  weekList: Render;
+  lint: Render;
+  report: Render;
+};
 
 export function createPageTemplates(dir: string = DEFAULT_PAGE_TEMPLATES_DIR) {
   let cached: Promise<PageTemplates> | undefined;
@@ -45,5 +51,11 @@ async function compile(dir: string): Promise<PageTemplates> {
     if (!template) throw new Error(`templates/preview/partials/${name}.html.hbs is missing`);
     return template;
   };
-  return { page, panel: partial('panel'), weekList: partial('week-list'), lint: partial('lint') };
+  return {
+    page,
+    panel: partial('panel'),
+    weekList: partial('week-list'),
+    lint: partial('lint'),
+    report: partial('report'),
+  };
 }

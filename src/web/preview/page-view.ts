@@ -117,6 +117,8 @@ export function panelView({ preview: p, findings, fromEmail, transport, version 
     text: p.shown?.text ?? '',
     source: p.shown?.html ?? '',
     lint: lintView(p.week, findings, version),
+    // Only a built issue can have been sent; the page fetches the report after the email.
+    reportSrc: p.kind === 'archived' ? `${previewRoutes.report(p.week)}?v=${version}` : null,
     warnings: p.warnings,
   };
 }

@@ -9,6 +9,7 @@ export const previewRoutes = {
   fragments: (week: string) => `/weeks/${week}/fragments`,
   email: (week: string) => `/weeks/${week}/email.html`,
   lint: (week: string) => `/weeks/${week}/lint`,
+  report: (week: string) => `/weeks/${week}/report`,
   sendTest: (week: string) => `/weeks/${week}/send-test`,
   web: (week: string) => routes.issue(week),
   events: '/events',

@@ -121,7 +121,7 @@ async function load(week, { push = false, reason = null } = {}) {
   syncControls();
   if (push) history.pushState({ week: data.week }, '', urlFor(data.week));
   if (reason) setLive('live', `updated: ${reason}`);
-  await loadLint(mine);
+  await Promise.all([loadLint(mine), loadReport(mine)]);
 }
 
 /** The lint is slower than the email, so it arrives after it, into its own box. */
@@ -130,6 +130,19 @@ async function loadLint(mine) {
   if (!box) return;
   try {
     const res = await fetch(box.dataset.lintSrc, { cache: 'no-store' });
+    const html = await res.text();
+    if (mine === sequence && box.isConnected) box.outerHTML = html;
+  } catch {
+    // The next change or week switch tries again.
+  }
+}
+
+/** An archived week's report (from the database) arrives into its own box, like the lint. */
+async function loadReport(mine) {
+  const box = $('#pv-report[data-report-src]');
+  if (!box) return;
+  try {
+    const res = await fetch(box.dataset.reportSrc, { cache: 'no-store' });
     const html = await res.text();
     if (mine === sequence && box.isConnected) box.outerHTML = html;
   } catch {
@@ -231,4 +244,5 @@ syncControls();
 applyScheme();
 fitFrame();
 loadLint(sequence);
+loadReport(sequence);
 listen();
