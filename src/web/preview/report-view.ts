@@ -10,21 +10,20 @@ const CHART = { width: 360, height: 140, left: 36, right: 12, top: 12, bottom: 2
 const pct = (share: number | null) => (share === null ? '—' : `${Math.round(share * 1000) / 10}%`);
 const widthOf = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 1000) / 10);
 
+/** Bars are shares of submitted; the percentages beside them follow the report's rule. */
 function funnel(r: IssueReport) {
-  const steps: [string, number | null][] = [
-    ['Submitted', r.submitted],
-    ['Delivered', r.delivered],
-    ['Opened', r.opened],
-    ['Clicked', r.clicked],
+  const delivered = r.delivered === null || r.submitted === 0 ? null : r.delivered / r.submitted;
+  const steps: [string, number | null, string][] = [
+    ['Submitted', r.submitted, ''],
+    ['Delivered', r.delivered, pct(delivered)],
+    ['Opened', r.opened, pct(r.rates.opened)],
+    ['Clicked', r.clicked, pct(r.rates.clicked)],
   ];
-  return steps.map(([label, value]) => ({
+  return steps.map(([label, value, share]) => ({
     label,
-    value: value ?? 0,
+    value: value ?? '—',
     width: widthOf(value ?? 0, r.submitted),
-    share:
-      label === 'Submitted'
-        ? ''
-        : pct(value === null ? null : r.submitted === 0 ? null : value / r.submitted),
+    share: value === null ? '' : share,
   }));
 }
 
