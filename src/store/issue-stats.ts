@@ -1,7 +1,8 @@
-// The figures an issue report is made of, read straight from the ledger, the linked events,
-// the subscriber changes and the votes. One grouped query per figure, for one week or for
-// every sent week at once (so `verdicts stats` costs the same handful of queries however many
-// issues there are); each is answered from an index, never by loading events into memory.
+// The figures an issue report is made of, read straight from the ledger, the linked events
+// (counted per reader in event_readers), the subscriber changes and the votes. One grouped
+// query per figure, for one week or for every sent week at once (so `verdicts stats` costs the
+// same handful of queries however many issues there are); each is answered from a key or an
+// index in order, never by loading events into memory.
 import type { Db } from './db.ts';
 
 export type SendFigures = {
@@ -55,14 +56,17 @@ export function createIssueStats(db: Db) {
      FROM issue_sends s LEFT JOIN send_recipients r ON r.week = s.week
      WHERE s.week ${w} GROUP BY s.week ORDER BY s.week DESC`,
   );
+  // event_readers holds one row per (issue, type, detail, reader): unique readers are rows.
   const events = perWeek<EventFigure>(
     db,
-    (w) => `SELECT week, type, detail, COUNT(*) AS total, COUNT(DISTINCT subscriber_id) AS readers
-     FROM events WHERE week ${w} GROUP BY week, type, detail`,
+    (
+      w,
+    ) => `SELECT week, type, NULLIF(detail, '') AS detail, SUM(events) AS total, COUNT(*) AS readers
+     FROM event_readers WHERE week ${w} GROUP BY week, type, detail`,
   );
   const clickers = perWeek<ClickerFigure>(
     db,
-    (w) => `SELECT week, COUNT(DISTINCT subscriber_id) AS readers FROM events
+    (w) => `SELECT week, COUNT(DISTINCT subscriber_id) AS readers FROM event_readers
      WHERE type = 'email.clicked' AND week ${w} GROUP BY week`,
   );
   const changes = perWeek<ChangeFigure>(

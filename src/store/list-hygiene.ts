@@ -28,11 +28,11 @@ export function createListHygiene(db: Db, subscribers: Pick<Subscribers, 'getByI
        ORDER BY week DESC LIMIT @n
      )
      SELECT COUNT(*) AS issues, COALESCE(SUM(
-       EXISTS (SELECT 1 FROM events e WHERE e.week = last.week AND e.subscriber_id = @id
-               AND e.type = 'email.bounced' AND e.detail = 'soft')
-       OR (EXISTS (SELECT 1 FROM events e WHERE e.week = last.week AND e.subscriber_id = @id
-                   AND e.type = 'email.failed')
-           AND EXISTS (SELECT 1 FROM events d WHERE d.week = last.week AND d.type = 'email.delivered'))
+       EXISTS (SELECT 1 FROM event_readers e WHERE e.week = last.week AND e.type = 'email.bounced'
+               AND e.detail = 'soft' AND e.subscriber_id = @id)
+       OR (EXISTS (SELECT 1 FROM event_readers e WHERE e.week = last.week AND e.type = 'email.failed'
+                   AND e.detail = '' AND e.subscriber_id = @id)
+           AND EXISTS (SELECT 1 FROM event_readers d WHERE d.week = last.week AND d.type = 'email.delivered'))
      ), 0) AS strikes FROM last`,
   );
 

@@ -132,6 +132,10 @@ describe('events linked to issue and reader', () => {
       { type: 'email.bounced', week: '2026-W40', id: 1, detail: 'soft' },
       { type: 'email.opened', week: '2026-W40', id: 1, detail: null },
     ]);
+    expect(createIssueStats(db).figures('2026-W40').events).toEqual([
+      { week: '2026-W40', type: 'email.bounced', detail: 'soft', total: 1, readers: 1 },
+      { week: '2026-W40', type: 'email.opened', detail: null, total: 1, readers: 1 },
+    ]);
   });
 });
 
