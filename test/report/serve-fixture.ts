@@ -2,6 +2,7 @@
 // webhook events signed with the webhook secret the way Svix signs them.
 import { afterEach } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { isolatedPaths } from '../support/isolated-env.ts';
 import { repoRoot } from '../support/paths.ts';
 import { signWebhook } from '../support/webhook-sign.ts';
 
@@ -29,7 +30,7 @@ export function useServe() {
         if (entry.event === 'listening') listening(entry.url);
       },
       stderr: (t) => lines.push(t),
-      env: { RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET, ...env },
+      env: { ...isolatedPaths(), RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET, ...env },
       cwd: repoRoot,
       isTTY: false,
       signal: stop.signal,

@@ -1,9 +1,12 @@
 // The operator's report end to end: a real send through the Resend SDK to the stand-in, real
 // signed webhooks (each delivered twice, as Resend retries) posted to `verdicts serve`, a
 // one-click unsubscribe and votes through the same server, then `verdicts stats`.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reader, sendWorkspace, WEEK } from '../send/send-fixture.ts';
 import { runCli } from '../support/cli.ts';
+import { tempDir } from '../support/paths.ts';
 import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
 import {
   type EventTarget,
@@ -204,9 +207,11 @@ describe('verdicts stats', () => {
     const notSent = await stats('--week', '2026-W50');
     expect(notSent.code).toBe(1);
     expect(notSent.stderr).toContain('2026-W50 has not been sent');
-    const noDb = await runCli(['stats', '--db', '/nonexistent/dir/v.db']);
+    const missing = path.join(tempDir('verdicts-stats-'), 'never', 'v.db');
+    const noDb = await runCli(['stats', '--db', missing]);
     expect(noDb.code).toBe(1);
-    expect(noDb.stderr).toContain('no database at /nonexistent/dir/v.db');
+    expect(noDb.stderr).toContain(`no database at ${missing}`);
+    expect(existsSync(path.dirname(missing))).toBe(false); // nothing created
     const badWeek = await stats('--week', 'soon');
     expect(badWeek.code).toBe(1);
     expect(badWeek.stderr).toContain('--week');
