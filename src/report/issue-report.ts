@@ -2,9 +2,12 @@
 // no I/O. Counts of readers are unique readers; `…Total` beside them counts events. Rates are
 // shares of `delivered`. An issue sent to the outbox has no delivery events, so its event
 // counts are null, never zeros that look like facts.
-import type { Issue, PairScore } from '../content/issue.ts';
+import type { Issue } from '../content/issue.ts';
 import type { IssueFigures } from '../store/issue-stats.ts';
 import { classifyLink, type LinkKind } from './click-link.ts';
+import { type PairVotes, pairVotes, share } from './pair-votes.ts';
+
+export type { PairVotes, ToolVotes } from './pair-votes.ts';
 
 export type Via = 'resend' | 'outbox' | 'mixed' | 'none';
 
@@ -22,27 +25,6 @@ export type PairClicks = {
   clicks: number;
   tools: { toolId: string; name: string; clicks: number }[];
 };
-export type ToolVotes = {
-  toolId: string;
-  name: string;
-  votes: number;
-  /** Share of the pair's votes, null without votes. */
-  share: number | null;
-  panelShipShare: number | null;
-};
-export type PairVotes = {
-  pairId: string;
-  headline: string;
-  total: number;
-  tools: ToolVotes[];
-  /** The tool the panel ships more often; null on a tie. */
-  panelLeader: string | null;
-  /** The tool readers voted for more; null without votes or on a tie. */
-  communityFavourite: string | null;
-  /** Whether the two agree; null when either is null. */
-  agrees: boolean | null;
-};
-
 export type IssueReport = {
   week: string;
   number: number | null;
@@ -81,9 +63,6 @@ export const OPENS_CAVEAT =
   'Opens are inflated by Apple Mail Privacy Protection (it fetches every image, so its readers all count as opening) and blocked by clients that do not load images: read them as a trend, not a count.';
 export const OUTBOX_NOTE = 'sent to the outbox, no delivery events';
 
-const share = (n: number | null, of: number | null) =>
-  n === null || of === null || of === 0 ? null : Math.round((n / of) * 10_000) / 10_000;
-
 const viaOf = (submitted: number, viaOutbox: number): Via =>
   submitted === 0
     ? 'none'
@@ -92,42 +71,6 @@ const viaOf = (submitted: number, viaOutbox: number): Via =>
       : viaOutbox === 0
         ? 'resend'
         : 'mixed';
-
-/** The tool of a pair that `score` puts ahead, or null on a tie (or missing scores). */
-export function leaderOf(
-  pair: PairScore,
-  score: (toolIndex: 0 | 1) => number | null,
-): string | null {
-  const a = score(0);
-  const b = score(1);
-  if (a === null || b === null || a === b) return null;
-  return pair.tools[a > b ? 0 : 1].id;
-}
-
-function pairVotes(pair: PairScore, counts: Map<string, number>): PairVotes {
-  const total = pair.tools.reduce((n, t) => n + (counts.get(t.id) ?? 0), 0);
-  const votesOf = (i: 0 | 1) => counts.get(pair.tools[i].id) ?? 0;
-  const panelLeader = leaderOf(pair, (i) => pair.tools[i].shipShare);
-  const communityFavourite = total === 0 ? null : leaderOf(pair, votesOf);
-  return {
-    pairId: pair.id,
-    headline: pair.headline,
-    total,
-    tools: pair.tools.map((t) => ({
-      toolId: t.id,
-      name: t.name,
-      votes: counts.get(t.id) ?? 0,
-      share: share(counts.get(t.id) ?? 0, total),
-      panelShipShare: t.shipShare,
-    })),
-    panelLeader,
-    communityFavourite,
-    agrees:
-      panelLeader === null || communityFavourite === null
-        ? null
-        : panelLeader === communityFavourite,
-  };
-}
 
 /** `figures` may hold other weeks too (one query for all issues): only `week`'s rows count. */
 export function buildIssueReport(
