@@ -3,6 +3,7 @@
 // week, list the weeks) take the Pipeline it opened and return every expected outcome as a
 // value.
 export * from './build-week.ts';
+export * from './issue-stats.ts';
 export * from './list-weeks.ts';
 export * from './open-pipeline.ts';
 export * from './plan-issue.ts';

@@ -1,22 +1,28 @@
 // The `stats` job: the figures from the store, each issue's archived data, and the pure
 // report built from both. One issue, or every issue with a send (newest first) plus panel vs
-// readers over all of them. Expected outcomes are values; a corrupt issue.json throws.
-import { readArchivedIssue } from '../archive/list-issues.ts';
-import type { Issue } from '../content/issue.ts';
-import { buildIssueReport, type IssueReport } from '../report/issue-report.ts';
-import { type PanelVsReaders, panelVsReaders } from '../report/panel-vs-readers.ts';
-import type { Db } from '../store/db.ts';
-import { createIssueStats } from '../store/issue-stats.ts';
+// readers over all of them. Expected outcomes are values; a corrupt issue.json throws. Only
+// reads: without a database it says so rather than create one.
+import { readArchivedIssue } from '../archive/index.ts';
+import type { Issue } from '../content/index.ts';
+import {
+  buildIssueReport,
+  type IssueReport,
+  type PanelVsReaders,
+  panelVsReaders,
+} from '../report/index.ts';
+import type { Pipeline } from './open-pipeline.ts';
 
 export type StatsOutcome =
   | { kind: 'issue'; report: IssueReport }
   | { kind: 'not_sent'; week: string }
+  | { kind: 'no_database' }
   | { kind: 'all'; reports: IssueReport[]; panelVsReaders: PanelVsReaders };
 
-export type StatsInput = { db: Db; issuesDir: string; week?: string };
-
-export async function issueStats({ db, issuesDir, week }: StatsInput): Promise<StatsOutcome> {
-  const figures = createIssueStats(db).figures(week);
+export async function issueStats(p: Pipeline, week?: string): Promise<StatsOutcome> {
+  const store = p.existingStore();
+  if (!store) return { kind: 'no_database' };
+  const issuesDir = p.settings.issuesDir;
+  const figures = store.stats.figures(week);
   if (week !== undefined) {
     if (!figures.sends.some((s) => s.week === week)) return { kind: 'not_sent', week };
     const issue = await readArchivedIssue(issuesDir, week);

@@ -1,7 +1,7 @@
 // Clicked links, from Resend's email.clicked events, as the report groups them. Vote and
 // unsubscribe links carry a per-reader token: it is dropped before a link is stored, so a
 // link means the same for every reader (and the store keeps no tokens it does not need).
-import type { Issue } from '../content/issue.ts';
+import type { Issue } from '../content/index.ts';
 
 export type LinkKind = 'vote' | 'panel' | 'homepage' | 'web' | 'unsubscribe' | 'other';
 export type ClickTarget = { kind: LinkKind; pairId: string | null; toolId: string | null };

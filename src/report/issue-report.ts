@@ -2,9 +2,9 @@
 // no I/O. Counts of readers are unique readers; `…Total` beside them counts events. Rates are
 // shares of `delivered`. An issue sent to the outbox has no delivery events, so its event
 // counts are null, never zeros that look like facts.
-import type { Issue } from '../content/issue.ts';
-import type { IssueFigures } from '../store/issue-stats.ts';
+import type { Issue } from '../content/index.ts';
 import { classifyLink, type LinkKind } from './click-link.ts';
+import type { IssueFigures } from './figures.ts';
 import { type PairVotes, pairVotes, share } from './pair-votes.ts';
 
 export type { PairVotes, ToolVotes } from './pair-votes.ts';

@@ -1,6 +1,6 @@
 // A pair's votes in one issue beside its panel: each tool's share, the panel's leader (the
 // higher ship share), the readers' favourite (more votes) and whether they agree. Pure.
-import type { PairScore } from '../content/issue.ts';
+import type { PairScore } from '../content/index.ts';
 
 /** n / of to four places, null when there is nothing to divide by. */
 export const share = (n: number | null, of: number | null) =>

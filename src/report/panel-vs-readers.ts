@@ -2,7 +2,7 @@
 // panel's leader, and which lens picks what readers pick most often. A lens "picks" a tool
 // when it ships that one and skips the other; a pair counts only where readers voted and did
 // not tie. Pure: reports and issues in, shares out.
-import type { Issue, PairScore } from '../content/issue.ts';
+import type { Issue, PairScore } from '../content/index.ts';
 import type { IssueReport } from './issue-report.ts';
 
 export type Agreement = { pairs: number; agreed: number; share: number | null };

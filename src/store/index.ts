@@ -10,6 +10,7 @@ export {
   type ImportFormat,
   type ImportStatus,
 } from './import-formats.ts';
+export * from './issue-stats.ts';
 export * from './leases.ts';
 export * from './ledger.ts';
 export * from './ledger-rows.ts';

@@ -3,37 +3,15 @@
 // query per figure, for one week or for every sent week at once (so `verdicts stats` costs the
 // same handful of queries however many issues there are); each is answered from a key or an
 // index in order, never by loading events into memory.
+import type {
+  ChangeFigure,
+  ClickerFigure,
+  EventFigure,
+  IssueFigures,
+  SendFigures,
+  VoteFigure,
+} from '../report/index.ts';
 import type { Db } from './db.ts';
-
-export type SendFigures = {
-  week: string;
-  status: 'sending' | 'sent';
-  finishedAt: string | null;
-  recipients: number;
-  submitted: number;
-  /** Submitted through the local outbox (ids `outbox-…`): such messages have no events. */
-  viaOutbox: number;
-};
-export type EventFigure = {
-  week: string;
-  type: string;
-  /** Bounce class (hard/soft), a click's normalised link, or null. */
-  detail: string | null;
-  total: number;
-  readers: number;
-};
-export type ClickerFigure = { week: string; readers: number };
-export type ChangeFigure = { week: string; change: string; readers: number };
-export type VoteFigure = { week: string; pairId: string; toolId: string; votes: number };
-
-export type IssueFigures = {
-  sends: SendFigures[];
-  events: EventFigure[];
-  /** Unique clicking readers per week, across links (a reader clicking two links is one). */
-  clickers: ClickerFigure[];
-  changes: ChangeFigure[];
-  votes: VoteFigure[];
-};
 
 /**
  * Two statements per figure, one for a week and one for all of them: a bound "@week IS NULL

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { type Db, openDatabase } from './db.ts';
 import { createEvents, type Events } from './events.ts';
+import { createIssueStats, type IssueStats } from './issue-stats.ts';
 import { createLeases, type Leases } from './leases.ts';
 import { createLedger, type Ledger } from './ledger.ts';
 import { createMailQueue, type MailQueue } from './mail-queue.ts';
@@ -21,6 +22,8 @@ export type Store = {
   /** The public site's own outgoing mail (confirmations). */
   mailQueue: MailQueue;
   hygiene: ListHygiene;
+  /** The figures `verdicts stats` and the preview's report are built from. */
+  stats: IssueStats;
   close: () => void;
 };
 
@@ -37,6 +40,7 @@ export function storeOver(db: Db): Store {
     votes: createVotes(db),
     mailQueue: createMailQueue(db),
     hygiene: createListHygiene(db, subscribers),
+    stats: createIssueStats(db),
     close: () => db.close(),
   };
 }

@@ -1,6 +1,6 @@
 // The layer rules as data and one pure check, so the test can run it over src/ and over a
 // planted file alike. Layers point one way: cli → schedule, web → pipeline → send, archive,
-// store → render → content; the files at the top of src/ (settings, errors, Result, log,
+// store → render, report → content; the files at the top of src/ (settings, errors, Result, log,
 // links, tokens) sit under everything and import only each other.
 import path from 'node:path';
 
@@ -15,6 +15,7 @@ export const RANKS: Record<string, number> = {
   archive: 3,
   store: 3,
   render: 2,
+  report: 2,
   content: 1,
 };
 

@@ -3,7 +3,8 @@
 // job the command runs, for the one issue and for the list of every issue. Baseline: reading
 // the issue's events into JavaScript and counting unique readers there.
 import path from 'node:path';
-import { issueStats } from '../../src/pipeline/issue-stats.ts';
+import { loadConfig } from '../../src/config.ts';
+import { issueStats, openPipeline } from '../../src/pipeline/index.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { seedArchive, WEEK } from '../send/send-fixture.ts';
 import { tempDir } from '../support/paths.ts';
@@ -63,7 +64,8 @@ export async function bench(): Promise<BenchRow[]> {
   const dir = tempDir('verdicts-bench-stats-');
   const issuesDir = (await seedArchive()).issuesDir;
   const t0 = performance.now();
-  const db = seed(path.join(dir, 'stats.db'));
+  const file = path.join(dir, 'stats.db');
+  const db = seed(file);
   process.stderr.write(
     `bench: seeded ${EVENTS.toLocaleString('en-US')} events in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
   );
@@ -77,11 +79,13 @@ export async function bench(): Promise<BenchRow[]> {
     }
     return median(runs);
   };
-  const one = await issueStats({ db, issuesDir, week: WEEK });
+  // What the command runs: the composition root's pipeline over the same database.
+  const p = openPipeline({ ...loadConfig({}), DATABASE_PATH: file, ISSUES_DIR: issuesDir });
+  const one = await issueStats(p, WEEK);
   if (one.kind !== 'issue' || one.report.opened !== 150_000 || one.report.delivered !== 196_000)
     throw new Error(`stats answered ${JSON.stringify(one).slice(0, 200)}`);
-  const oneMs = await time(() => issueStats({ db, issuesDir, week: WEEK }));
-  const allMs = await time(() => issueStats({ db, issuesDir }));
+  const oneMs = await time(() => issueStats(p, WEEK));
+  const allMs = await time(() => issueStats(p));
 
   // The naive way: every event of the issue into JavaScript, unique readers counted in Sets.
   const rows = db.prepare<[string], { type: string; detail: string | null; subscriber_id: number }>(
@@ -98,6 +102,7 @@ export async function bench(): Promise<BenchRow[]> {
     return sets.size;
   });
   db.close();
+  p.close();
 
   const label = `${READERS.toLocaleString('en-US')} recipients, ${EVENTS.toLocaleString('en-US')} events`;
   const baseline = { name: 'events read into JS, counted in Sets', value: naiveMs };

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Issue, PairScore, ToolScore } from '../../src/content/issue.ts';
 import { classifyLink, normaliseLink } from '../../src/report/click-link.ts';
+import type { IssueFigures } from '../../src/report/index.ts';
 import { buildIssueReport } from '../../src/report/issue-report.ts';
 import { panelVsReaders } from '../../src/report/panel-vs-readers.ts';
-import type { IssueFigures } from '../../src/store/issue-stats.ts';
 import { trendChart } from '../../src/web/preview/report-view.ts';
 
 const tool = (id: string, shipShare: number): ToolScore => ({

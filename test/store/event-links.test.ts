@@ -13,6 +13,7 @@ import { createEvents } from '../../src/store/events.ts';
 import { createIssueStats } from '../../src/store/issue-stats.ts';
 import { createLedger } from '../../src/store/ledger.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
+import { storeOver } from '../../src/store/open-store.ts';
 import { publicDeps } from '../../src/web/public/deps.ts';
 import { applyWebhookEvent } from '../../src/web/public/webhook-effects.ts';
 import { addReaders, reader } from '../send/send-fixture.ts';
@@ -53,7 +54,7 @@ function deliver(
   const config = { ...loadConfig({ RESEND_WEBHOOK_SECRET: SECRET }), SOFT_BOUNCE_LIMIT: 3 };
   const deps = publicDeps(
     config,
-    db,
+    storeOver(db),
     createTransport(config),
     createLogger({ format: 'json', out: () => {} }),
     { now: () => at(100) },

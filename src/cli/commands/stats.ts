@@ -1,13 +1,14 @@
 // `verdicts stats [--week W] [--json]`: the operator's report of what each issue did, from the
 // ledger and the events Resend sent back. Reads only: a missing database is an error, not a
 // new empty one.
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { VerdictsError } from '../../errors.ts';
-import { issueStats } from '../../pipeline/issue-stats.ts';
-import { formatIssueReport, formatReportTable } from '../../report/format-report.ts';
-import { OPENS_CAVEAT, OUTBOX_NOTE } from '../../report/issue-report.ts';
-import { openDatabase } from '../../store/db.ts';
+import { issueStats, withPipeline } from '../../pipeline/index.ts';
+import {
+  formatIssueReport,
+  formatReportTable,
+  OPENS_CAVEAT,
+  OUTBOX_NOTE,
+} from '../../report/index.ts';
 import { type CliIo, type PathFlags, resolveConfig, withDb, withIssues } from '../context.ts';
 import { formatWeek, weekOption } from '../week-option.ts';
 
@@ -26,36 +27,29 @@ export function registerStats(program: Command, io: CliIo, setExit: (code: numbe
         flags.week === undefined
           ? undefined
           : formatWeek(weekOption(flags.week, config.NEWSLETTER_TIMEZONE, new Date()));
-      if (!existsSync(config.DATABASE_PATH))
-        throw new VerdictsError(
-          'store',
-          'no_database',
-          `no database at ${config.DATABASE_PATH}: nothing has been sent from here (set DATABASE_PATH or --db)`,
+      const out = await withPipeline(config, (p) => issueStats(p, week));
+      if (out.kind === 'no_database' || out.kind === 'not_sent') {
+        io.stderr(
+          out.kind === 'no_database'
+            ? `[verdicts] [store] no database at ${config.DATABASE_PATH}: nothing has been sent from here (set DATABASE_PATH or --db)\n`
+            : `[verdicts] [cli] ${out.week} has not been sent: no report\n`,
         );
-      const db = openDatabase(config.DATABASE_PATH);
-      try {
-        const out = await issueStats({ db, issuesDir: config.ISSUES_DIR, week });
-        if (out.kind === 'not_sent') {
-          io.stderr(`[verdicts] [cli] ${out.week} has not been sent: no report\n`);
-          setExit(1);
-          return;
-        }
-        const notes = { opens: OPENS_CAVEAT, outbox: OUTBOX_NOTE };
-        if (flags.json) {
-          const body =
-            out.kind === 'issue'
-              ? { ...out.report, notes }
-              : { issues: out.reports, panelVsReaders: out.panelVsReaders, notes };
-          io.stdout(`${JSON.stringify(body, null, 2)}\n`);
-          return;
-        }
-        io.stdout(
-          out.kind === 'issue'
-            ? formatIssueReport(out.report)
-            : formatReportTable(out.reports, out.panelVsReaders),
-        );
-      } finally {
-        db.close();
+        setExit(1);
+        return;
       }
+      const notes = { opens: OPENS_CAVEAT, outbox: OUTBOX_NOTE };
+      if (flags.json) {
+        const body =
+          out.kind === 'issue'
+            ? { ...out.report, notes }
+            : { issues: out.reports, panelVsReaders: out.panelVsReaders, notes };
+        io.stdout(`${JSON.stringify(body, null, 2)}\n`);
+        return;
+      }
+      io.stdout(
+        out.kind === 'issue'
+          ? formatIssueReport(out.report)
+          : formatReportTable(out.reports, out.panelVsReaders),
+      );
     });
 }

@@ -1,7 +1,7 @@
 // An issue's report as the preview draws it: the funnel as bars, bounces and complaints, the
 // votes per pair, and a small line chart of the last issues' open and click rates. Every
 // number and coordinate is decided here; the template only places them in HTML and SVG.
-import { type IssueReport, OPENS_CAVEAT, OUTBOX_NOTE } from '../../report/issue-report.ts';
+import { type IssueReport, OPENS_CAVEAT, OUTBOX_NOTE } from '../../report/index.ts';
 
 /** Issues the trend chart shows, this one included. */
 export const TREND_ISSUES = 8;
