@@ -7,8 +7,8 @@ import { createEvents, type Events } from './events.ts';
 import { createIssueStats, type IssueStats } from './issue-stats.ts';
 import { createLeases, type Leases } from './leases.ts';
 import { createLedger, type Ledger } from './ledger.ts';
-import { createMailQueue, type MailQueue } from './mail-queue.ts';
 import { createListHygiene, type ListHygiene } from './list-hygiene.ts';
+import { createMailQueue, type MailQueue } from './mail-queue.ts';
 import { createSubscribers, type Subscribers } from './subscribers.ts';
 import { createVotes, type Votes } from './votes.ts';
 
