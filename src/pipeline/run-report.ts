@@ -40,6 +40,8 @@ export type RunReport = {
   archiveDir: string | null;
   /** The outbox folder when the outbox transport wrote the messages. */
   outboxDir: string | null;
+  /** The send's id: its outbox folders are `<send id>_<batch>…`. */
+  sendId?: string;
   /** Further lines (every data problem) for the operator. */
   details?: readonly string[];
 };

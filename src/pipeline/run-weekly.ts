@@ -143,6 +143,7 @@ async function reportOf(p: Pipeline, sent: SendWeekResult, at: Date): Promise<Ru
             : 'incomplete';
       return {
         week,
+        sendId: sent.report.sendId,
         outcome,
         pairs: sent.issue.pairs.length,
         recipients: s.recipients,

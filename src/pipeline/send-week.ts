@@ -136,7 +136,8 @@ export async function sendWeek(
   const lost = new AbortController();
   const renew = setInterval(() => {
     if (!leases.renew(name, owner, { ttlMs, now: p.now() }).ok) {
-      lost.abort(new Error(`lost the lease ${name} to another sender; stopping`));
+      const to = leases.holder(name)?.owner ?? 'nobody (released)';
+      lost.abort(new Error(`lost the lease to ${to}; stopping (a re-run resumes the rest)`));
     }
   }, ttlMs / 3);
   try {
@@ -184,10 +185,14 @@ export async function sendWeek(
         transport,
         buildEmail: emailBuilder(p.settings.email, week, archived),
         signal: AbortSignal.any([opts.signal, lost.signal]),
+        lease: { name, owner },
         progress: opts.progress,
       },
       senderSettings(p.settings, opts.resendUncertain),
     );
+    if (lost.signal.aborted && report.stopped?.reason === 'aborted') {
+      report.stopped = { reason: 'lease_lost', message: (lost.signal.reason as Error).message };
+    }
     return { status: report.complete ? 'sent' : 'incomplete', week, report, ...sent };
   } finally {
     clearInterval(renew);

@@ -1,11 +1,24 @@
-// Request pacing under the provider's per-second limit. Slots are START times spaced evenly,
-// so a slow response does not eat into the budget (several requests may be in flight), and a
-// 429's retry-after pushes every later slot back. The limit is a sliding one-second window at
-// the provider, so the spacing keeps a small margin per window: arrival jitter of a few
-// milliseconds must not put one request too many into a window.
+// Request pacing under the provider's limit: at most `limit` request ARRIVALS in any sliding
+// window of `windowMs`. The setting gives the first guess; every answer's rate-limit headers
+// then say what the provider counts (its limit, its window, how soon its oldest counted request
+// leaves the window), and the pacer follows them.
+//
+// Starts are spaced evenly ((window + margin) / limit), on a fixed schedule so a late timer
+// does not cost throughput, with a little slack to catch up but never a burst. Two things keep
+// arrivals inside the window although a start is not an arrival (the body still has to be
+// serialised and carried, by a process the machine may be starving):
+// - after an answer that says the window is full, the next start waits at least as long as
+//   the provider said its oldest request needs to leave (`ratelimit-reset`, when it is given
+//   finer than whole seconds): arrivals that bunched up push the schedule back at once;
+// - a 429 waits `retry-after` and widens the margin, so one miss does not become a habit.
+import type { RateInfo } from './transport.ts';
 
-/** Slack per one-second window: the spacing is (1000 + margin) / rate ms (96% of the ceiling). */
-export const PACE_MARGIN_MS = 40;
+/** Slack per window before anything is learned: the spacing is (window + margin) / limit. */
+export const PACE_MARGIN_MS = 12;
+/** A 429 widens the margin by this much, up to MAX_MARGIN_MS. */
+const MARGIN_STEP_MS = 8;
+const MAX_MARGIN_MS = 100;
+const DEFAULT_WINDOW_MS = 1000;
 
 export type Clock = { now: () => number };
 
@@ -29,33 +42,62 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export type Pacer = {
   /** Wait for the next start slot; rejects when the signal aborts. Returns the start time. */
   take(signal?: AbortSignal): Promise<number>;
-  /** The provider said wait: no slot starts before `at`. */
+  /** The answer to the request started at `startedAt` carried these rate-limit headers. */
+  observe(startedAt: number, rate: RateInfo | undefined): void;
+  /** The request was refused with a 429: nothing starts for `retryAfterMs`; widen the margin. */
+  limited(retryAfterMs: number, rate: RateInfo | undefined): void;
+  /** No slot starts before `at`. */
   holdUntil(at: number): void;
   readonly intervalMs: number;
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly marginMs: number;
 };
 
-export function createPacer(
-  perSecond: number,
-  clock: Clock = { now: Date.now },
-  marginMs = PACE_MARGIN_MS,
-): Pacer {
-  const intervalMs = (1000 + marginMs) / perSecond;
-  // Slots follow a fixed schedule, so a late timer does not cost throughput. A start may run
-  // at most `slackMs` ahead of "previous actual start + interval" to catch up, so overdue slots
-  // never go out as a burst: any `perSecond` consecutive gaps still span 1000 + margin / 2 ms.
-  const slackMs = marginMs / (2 * perSecond);
+export type PacerOptions = {
+  /** Requests per second until the provider says otherwise (RESEND_RATE_LIMIT). */
+  perSecond: number;
+  marginMs?: number;
+};
+
+export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }): Pacer {
+  // The setting is "per second"; a fractional one (0.5/s) is one request per two seconds.
+  let limit = Math.max(1, Math.round(opts.perSecond));
+  let windowMs = (DEFAULT_WINDOW_MS * limit) / opts.perSecond;
+  let marginMs = opts.marginMs ?? PACE_MARGIN_MS;
+  const interval = () => (windowMs + marginMs) / limit;
+  // A start may run at most `slack` ahead of "previous actual start + interval" to catch up,
+  // so overdue slots never go out as a burst: any `limit` consecutive gaps still span
+  // window + margin / 2.
+  const slack = () => marginMs / (2 * limit);
   let slot = Number.NEGATIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   let heldUntil = 0;
+  const holdUntil = (at: number) => {
+    heldUntil = Math.max(heldUntil, at);
+  };
+  const learn = (rate: RateInfo | undefined) => {
+    if (!rate) return;
+    if (rate.limit >= 1 && rate.limit !== limit) {
+      limit = rate.limit;
+      windowMs = DEFAULT_WINDOW_MS;
+    }
+    // The only request in its window: its reset is the whole window.
+    if (rate.remaining === rate.limit - 1 && rate.resetMs > 0) {
+      windowMs = rate.resetMs;
+    }
+  };
+
   // Takers queue, so each slot is computed from the start before it.
   let queue: Promise<unknown> = Promise.resolve();
   const turn = async (signal?: AbortSignal): Promise<number> => {
     for (;;) {
-      const at = Math.max(slot + intervalMs, last + intervalMs - slackMs, heldUntil, clock.now());
+      const gap = interval();
+      const at = Math.max(slot + gap, last + gap - slack(), heldUntil, clock.now());
       // Timers may fire a millisecond early; a start is never before its slot.
       for (let t = clock.now(); t < at; t = clock.now()) await sleep(at - t, signal);
       signal?.throwIfAborted();
-      // A 429 that arrived while we slept moves us behind the hold.
+      // An answer or a 429 that arrived while we slept may have moved the hold past us.
       if (heldUntil <= clock.now()) {
         slot = at;
         last = clock.now();
@@ -64,14 +106,37 @@ export function createPacer(
     }
   };
   return {
-    intervalMs,
     take(signal) {
       const mine = queue.then(() => turn(signal));
       queue = mine.catch(() => undefined);
       return mine;
     },
-    holdUntil(at) {
-      heldUntil = Math.max(heldUntil, at);
+    observe(startedAt, rate) {
+      learn(rate);
+      // A full window, reported finely: the next arrival must come after its oldest leaves.
+      // The start was at or before this request's arrival, so the hold errs on the late side
+      // only by how much sooner the next request arrives after its start than this one did.
+      if (rate && rate.remaining <= 0 && rate.resetMs % 1000 !== 0) {
+        holdUntil(startedAt + rate.resetMs + marginMs / 2);
+      }
+    },
+    limited(retryAfterMs, rate) {
+      learn(rate);
+      marginMs = Math.min(MAX_MARGIN_MS, marginMs + MARGIN_STEP_MS);
+      holdUntil(clock.now() + retryAfterMs);
+    },
+    holdUntil,
+    get intervalMs() {
+      return interval();
+    },
+    get limit() {
+      return limit;
+    },
+    get windowMs() {
+      return windowMs;
+    },
+    get marginMs() {
+      return marginMs;
     },
   };
 }

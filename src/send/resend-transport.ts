@@ -10,9 +10,11 @@
 // the signal's reason, as fetch does.
 import { Resend } from 'resend';
 import { err, ok, type Result } from '../result.ts';
+import { rateInfoFrom } from './rate-headers.ts';
 import {
   MAX_BATCH,
   type OutgoingEmail,
+  type RateInfo,
   type SendOptions,
   type Transport,
   type TransportFailure,
@@ -61,11 +63,14 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
   async function call<T>(
     signal: AbortSignal | undefined,
     request: (signal: AbortSignal) => Promise<SdkResponse<T>>,
-  ): Promise<Result<T, TransportFailure>> {
+  ): Promise<Result<{ data: T; rate?: RateInfo }, TransportFailure>> {
     signal?.throwIfAborted();
     const timeout = AbortSignal.timeout(timeoutMs);
     const res = await request(signal ? AbortSignal.any([signal, timeout]) : timeout);
-    if (res.error === null && res.data !== null) return ok(res.data);
+    // Every answer says where the team stands against the rate limit: the pacer follows it.
+    const rate = rateInfoFrom(res.headers);
+    const withRate = rate ? { rate } : {};
+    if (res.error === null && res.data !== null) return ok({ data: res.data, ...withRate });
     signal?.throwIfAborted();
     if (timeout.aborted) {
       const message = `no answer from Resend within ${timeoutMs} ms`;
@@ -76,7 +81,7 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
       name: 'empty_response',
       message: 'Resend answered without data or error',
     };
-    return err(classifyResendError(error, res.headers));
+    return err({ ...classifyResendError(error, res.headers), ...withRate });
   }
 
   return {
@@ -91,13 +96,13 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
         resend.batch.send(emails.map(toSdkEmail), { idempotencyKey, signal: s }),
       );
       if (!res.ok) return res;
-      const ids = res.value.data.map((d) => d.id);
+      const ids = res.value.data.data.map((d) => d.id);
       if (ids.length !== emails.length) {
         // Strict validation is all or nothing, so this is Resend misbehaving: stop loudly.
         const message = `Resend returned ${ids.length} ids for ${emails.length} emails`;
         return err({ kind: 'rejected', status: 200, name: 'unexpected_response', message });
       }
-      return ok({ ids });
+      return ok({ ids, ...(res.value.rate ? { rate: res.value.rate } : {}) });
     },
 
     async sendOne(email, sendOpts: SendOptions = {}) {
@@ -105,7 +110,7 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
       const res = await call(signal, (s) =>
         resend.emails.send(toSdkEmail(email), { idempotencyKey, signal: s }),
       );
-      return res.ok ? ok({ id: res.value.id }) : res;
+      return res.ok ? ok({ id: res.value.data.id }) : res;
     },
   };
 }

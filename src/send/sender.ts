@@ -1,10 +1,20 @@
 // The sender: walks a frozen issue's open batches in order and submits each under its
-// idempotency key `<week>:<batch>`. Every state change reaches the ledger before the request
+// idempotency key `<send id>:<batch>` (the send id is random per freeze, so no other ledger on
+// the same provider account can make the same key). Every state change reaches the ledger before the request
 // (submitting) and after the answer (submitted / failed), so a kill at any instant resumes
 // without a double send: a retried batch is rebuilt byte-identical from frozen rows and the
 // provider replays the first answer. Request starts are paced; several may be in flight, each
-// holding one batch's payload (≤100 emails), never the whole list.
-import type { FrozenRecipient, Ledger, LedgerSummary } from '../store/index.ts';
+// holding one batch's payload (≤100 emails), never the whole list. With a lease, every attempt
+// first confirms this sender still holds it: one that was paused past its lease (SIGSTOP, a
+// suspended VM) stops taking work instead of sending for a week another sender now owns.
+import {
+  type AttemptStart,
+  batchKey,
+  type FrozenRecipient,
+  type Ledger,
+  type LedgerSummary,
+  type SendLease,
+} from '../store/index.ts';
 import { type BackoffSettings, backoffMs } from './backoff.ts';
 import { createPacer, sleep } from './pace.ts';
 import type { Progress } from './progress.ts';
@@ -21,10 +31,12 @@ export type SenderSettings = {
   resendUncertain: boolean;
 };
 
-export type StopReason = 'aborted' | 'quota' | 'provider_unavailable' | 'auth';
+export type StopReason = 'aborted' | 'quota' | 'provider_unavailable' | 'auth' | 'lease_lost';
 
 export type SendReport = {
   week: string;
+  /** Prefix of this send's idempotency keys (and outbox folders). */
+  sendId: string;
   summary: LedgerSummary;
   run: { sent: number; skipped: number; requests: number; elapsedMs: number };
   stopped: { reason: StopReason; message: string } | null;
@@ -40,8 +52,10 @@ export type SenderDeps = {
   ledger: Ledger;
   transport: Transport;
   buildEmail: (recipient: FrozenRecipient) => OutgoingEmail;
-  /** Stop taking new batches (SIGTERM, lease lost); in-flight requests still finish. */
+  /** Stop taking new batches (SIGTERM); in-flight requests still finish. */
   signal: AbortSignal;
+  /** The week's lease this sender holds; checked before every attempt. */
+  lease?: SendLease;
   progress: Progress;
   now?: () => number;
   random?: () => number;
@@ -63,11 +77,14 @@ export async function sendBatches(
   const now = deps.now ?? Date.now;
   const date = () => new Date(now());
   const started = now();
-  const pacer = createPacer(s.ratePerSecond, { now });
+  const pacer = createPacer({ perSecond: s.ratePerSecond }, { now });
+  const sendId = ledger.get(week)?.sendId;
+  if (!sendId) throw new Error(`sender: ${week} is not frozen`);
   const stopper = new AbortController();
   const halt = AbortSignal.any([deps.signal, stopper.signal]);
   const report: SendReport = {
     week,
+    sendId,
     summary: ledger.summary(week),
     run: { sent: 0, skipped: 0, requests: 0, elapsedMs: 0 },
     stopped: null,
@@ -114,11 +131,23 @@ export async function sendBatches(
     return true;
   };
 
+  /** Another sender owns the week now (or took this batch): stop taking work, resumably. */
+  const lost = (batchNo: number, why: Exclude<AttemptStart, { kind: 'started' }>) => {
+    const message =
+      why.kind === 'lost'
+        ? `lost the lease to ${why.to}; stopping (batches in flight finish, a re-run resumes the rest)`
+        : `lost the lease: batch ${batchNo} is ${why.status} by another sender; stopping`;
+    progress.note(`${week}: ${message}`);
+    stop('lease_lost', message);
+  };
+
   const runBatch = async (batchNo: number): Promise<void> => {
-    await pacer.take(halt);
-    let { batch, skipped } = ledger.startAttempt(week, batchNo, date());
-    report.run.skipped += skipped;
-    done += skipped;
+    let startedAt = await pacer.take(halt);
+    const first = ledger.startAttempt(week, batchNo, date(), deps.lease);
+    if (first.kind !== 'started') return lost(batchNo, first);
+    let { batch } = first;
+    report.run.skipped += first.skipped;
+    done += first.skipped;
     const recipients = ledger.queuedRecipients(week, batchNo);
     if (recipients.length === 0) {
       ledger.markSubmitted(week, batchNo, [], [], date());
@@ -126,7 +155,7 @@ export async function sendBatches(
       return;
     }
     const emails = recipients.map(deps.buildEmail);
-    const idempotencyKey = `${week}:${batchNo}`;
+    const idempotencyKey = batchKey(sendId, batchNo);
     let retries = 0;
     let limited = 0;
     for (;;) {
@@ -135,6 +164,7 @@ export async function sendBatches(
       // bounds it), so a stop never leaves an answer unrecorded that could have been.
       const res = await deps.transport.sendBatch(emails, { idempotencyKey });
       if (res.ok) {
+        pacer.observe(startedAt, res.value.rate);
         const { ids } = res.value;
         ledger.markSubmitted(week, batchNo, recipients, ids, date());
         report.run.sent += recipients.length;
@@ -143,6 +173,8 @@ export async function sendBatches(
         return;
       }
       const f = res.error;
+      if (f.kind === 'rate_limited') pacer.limited(f.retryAfterMs, f.rate);
+      else pacer.observe(startedAt, f.rate);
       if (f.kind === 'quota') {
         return stop(
           'quota',
@@ -158,7 +190,6 @@ export async function sendBatches(
         return;
       }
       if (f.kind === 'rate_limited') {
-        pacer.holdUntil(now() + f.retryAfterMs);
         if (++limited > MAX_RATE_LIMITED) {
           return stop('provider_unavailable', `still rate limited after ${limited} waits`);
         }
@@ -169,12 +200,14 @@ export async function sendBatches(
         }
         await sleep(backoffMs(retries, s.backoff, deps.random), halt);
       }
-      await pacer.take(halt);
+      startedAt = await pacer.take(halt);
       if (!insideWindow(batch.firstAttemptAt)) {
         ledger.markUncertain(week, batchNo, 'idempotency window closed while retrying');
         return holdBack(batchNo, 'its idempotency window closed while retrying');
       }
-      ({ batch } = ledger.startAttempt(week, batchNo, date()));
+      const again = ledger.startAttempt(week, batchNo, date(), deps.lease);
+      if (again.kind !== 'started') return lost(batchNo, again);
+      ({ batch } = again);
     }
   };
 
@@ -185,6 +218,12 @@ export async function sendBatches(
       const next = ledger.nextOpenBatch(week, after);
       if (!next) break;
       after = next.batchNo;
+      // Before admit, which may mark the batch uncertain: only the lease holder writes.
+      const lostTo = deps.lease && ledger.leaseLostTo(deps.lease);
+      if (lostTo) {
+        lost(next.batchNo, { kind: 'lost', to: lostTo });
+        break;
+      }
       if (!admit(next.batchNo)) continue;
       while (inflight.size >= s.maxInFlight) await Promise.race(inflight);
       if (halt.aborted) break;

@@ -15,15 +15,20 @@ export type OutgoingEmail = {
   tags: { name: string; value: string }[];
 };
 
+/** The provider's rate-limit headers on one answer; `resetMs`: until its oldest counted request leaves the window. */
+export type RateInfo = { limit: number; remaining: number; resetMs: number };
+
 export type TransportFailure =
   /** 429 rate limit: wait retryAfterMs, then retry the same request. */
-  | { kind: 'rate_limited'; retryAfterMs: number; name: string; message: string }
-  /** 5xx, network error, timeout, concurrent idempotent request: retry with backoff. */
-  | { kind: 'retryable'; status: number | null; name: string; message: string }
-  /** Daily or monthly quota: nothing will succeed until it resets; stop the run. */
-  | { kind: 'quota'; status: number; name: string; message: string }
-  /** Validation, auth, idempotency mismatch: retrying cannot help; fail loudly. */
-  | { kind: 'rejected'; status: number | null; name: string; message: string };
+  (
+    | { kind: 'rate_limited'; retryAfterMs: number; name: string; message: string }
+    /** 5xx, network error, timeout, concurrent idempotent request: retry with backoff. */
+    | { kind: 'retryable'; status: number | null; name: string; message: string }
+    /** Daily or monthly quota: nothing will succeed until it resets; stop the run. */
+    | { kind: 'quota'; status: number; name: string; message: string }
+    /** Validation, auth, idempotency mismatch: retrying cannot help; fail loudly. */
+    | { kind: 'rejected'; status: number | null; name: string; message: string }
+  ) & { rate?: RateInfo };
 
 export type SendOptions = { idempotencyKey?: string; signal?: AbortSignal };
 
@@ -33,7 +38,7 @@ export interface Transport {
   sendBatch(
     emails: OutgoingEmail[],
     opts: SendOptions & { idempotencyKey: string },
-  ): Promise<Result<{ ids: string[] }, TransportFailure>>;
+  ): Promise<Result<{ ids: string[]; rate?: RateInfo }, TransportFailure>>;
   sendOne(
     email: OutgoingEmail,
     opts?: SendOptions,

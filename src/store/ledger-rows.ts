@@ -5,6 +5,8 @@ export type BatchStatus = 'pending' | 'submitting' | 'submitted' | 'failed' | 'u
 
 export type IssueSend = {
   week: string;
+  /** Prefix of every idempotency key of this send: `<send id>:<batch>`. */
+  sendId: string;
   contentHash: string;
   status: 'sending' | 'sent';
   recipients: number;
@@ -24,6 +26,16 @@ export type Batch = {
   error: string | null;
 };
 
+/** The idempotency key of one batch: unique to this send, the same on every retry and resume. */
+export const batchKey = (sendId: string, batchNo: number): string => `${sendId}:${batchNo}`;
+
+/**
+ * A fresh send id: the week for people reading keys and outbox folders, then 96 random bits so
+ * no other ledger can make it. (Resend allows keys up to 256 characters; these are ~34.)
+ */
+export const newSendId = (week: string, random: Buffer): string =>
+  `${week}.${random.toString('hex')}`;
+
 /** A recipient as frozen: the address and name a retry must reuse byte for byte. */
 export type FrozenRecipient = { subscriberId: number; email: string; name: string | null };
 
@@ -40,6 +52,7 @@ export type LedgerSummary = {
 
 export type SendRow = {
   week: string;
+  send_id: string;
   content_hash: string;
   status: 'sending' | 'sent';
   recipients: number;
@@ -60,6 +73,7 @@ export type BatchRow = {
 
 export const toSend = (r: SendRow): IssueSend => ({
   week: r.week,
+  sendId: r.send_id,
   contentHash: r.content_hash,
   status: r.status,
   recipients: r.recipients,

@@ -7,6 +7,7 @@
 //                              │  ▲ ╲──▶ failed (refused by the provider; retried on resume)
 //                              ▼  │
 //                          uncertain (key window passed; re-sent only on the operator's word)
+import { randomBytes } from 'node:crypto';
 import { err, ok, type Result } from '../result.ts';
 import type { Db } from './db.ts';
 
@@ -18,6 +19,7 @@ import {
   type FrozenRecipient,
   type IssueSend,
   type LedgerSummary,
+  newSendId,
   type SendRow,
   summarise,
   toBatch,
@@ -29,9 +31,9 @@ export function createLedger(db: Db) {
   const sentWeeks = db.prepare<[], { week: string }>(
     `SELECT week FROM issue_sends WHERE status = 'sent' ORDER BY week DESC`,
   );
-  const insertSend = db.prepare<[string, string, string]>(
-    `INSERT INTO issue_sends (week, content_hash, status, recipients, batches, started_at)
-     VALUES (?, ?, 'sending', 0, 0, ?)`,
+  const insertSend = db.prepare<[string, string, string, string]>(
+    `INSERT INTO issue_sends (week, send_id, content_hash, status, recipients, batches, started_at)
+     VALUES (?, ?, ?, 'sending', 0, 0, ?)`,
   );
   // Row numbers in id order make the batches; integer division in SQL, so the list is never
   // materialised in JavaScript however long it is. (The size is inlined: a bound JS number
@@ -110,34 +112,51 @@ export function createLedger(db: Db) {
     return r && toSend(r);
   };
 
-  const freezeTx = db.transaction((week: string, hash: string, now: Date) => {
+  const freezeTx = db.transaction((week: string, hash: string, now: Date, sendId: string) => {
     const existing = getSend.get(week);
     if (existing) return { send: toSend(existing), resumed: true };
-    insertSend.run(week, hash, now.toISOString());
+    insertSend.run(week, sendId, hash, now.toISOString());
     freezeRecipients.run({ week });
     freezeBatches.run(week);
     countSend.run({ week });
     return { send: toSend(getSend.get(week)!), resumed: false };
   });
 
-  const startTx = db.transaction((week: string, batchNo: number, now: Date) => {
-    const before = getBatch.get(week, batchNo);
-    if (!before) throw new Error(`ledger: no batch ${week}:${batchNo}`);
-    let skipped = 0;
-    if (before.status === 'pending') {
-      skipped = skipInactive.run(week, batchNo).changes;
-      firstAttempt.run({ at: now.toISOString(), week, batchNo });
-    } else if (before.status === 'submitting' || before.status === 'failed') {
-      retryAttempt.run({ at: now.toISOString(), week, batchNo });
-    } else {
-      throw new Error(`ledger: batch ${week}:${batchNo} is ${before.status}, not sendable`);
-    }
-    return {
-      batch: toBatch(getBatch.get(week, batchNo)!),
-      skipped,
-      first: before.status === 'pending',
-    };
-  });
+  const leaseOwner = db.prepare<[string], { owner: string }>(
+    'SELECT owner FROM leases WHERE name = ?',
+  );
+  /** Who holds the lease if it is not `owner` any more (null: `owner` still does). */
+  const lostTo = (lease: SendLease): { to: string } | null => {
+    const row = leaseOwner.get(lease.name);
+    return row?.owner === lease.owner ? null : { to: row?.owner ?? 'nobody (released)' };
+  };
+
+  const startTx = db.transaction(
+    (week: string, batchNo: number, now: Date, lease: SendLease | undefined): AttemptStart => {
+      // Checked inside the write transaction: a sender that was paused past its lease (SIGSTOP,
+      // a suspended VM) sees the new holder here instead of marking a batch it no longer owns.
+      const lost = lease && lostTo(lease);
+      if (lost) return { kind: 'lost', to: lost.to };
+      const before = getBatch.get(week, batchNo);
+      if (!before) throw new Error(`ledger: no batch ${week}:${batchNo}`);
+      let skipped = 0;
+      if (before.status === 'pending') {
+        skipped = skipInactive.run(week, batchNo).changes;
+        firstAttempt.run({ at: now.toISOString(), week, batchNo });
+      } else if (before.status === 'submitting' || before.status === 'failed') {
+        retryAttempt.run({ at: now.toISOString(), week, batchNo });
+      } else {
+        // Submitted or held back by someone else since this sender picked it: not ours to send.
+        return { kind: 'taken', status: before.status };
+      }
+      return {
+        kind: 'started',
+        batch: toBatch(getBatch.get(week, batchNo)!),
+        skipped,
+        first: before.status === 'pending',
+      };
+    },
+  );
 
   const submitTx = db.transaction(
     (
@@ -163,13 +182,15 @@ export function createLedger(db: Db) {
     /**
      * Freeze the active subscribers into the ledger (one transaction), or return the existing
      * freeze. A freeze of different archived bytes is refused: the archive changed mid-send.
+     * The send id (random unless a test gives one) prefixes every idempotency key of the send.
      */
     freeze(
       week: string,
       contentHash: string,
       now: Date,
+      sendId: string = newSendId(week, randomBytes(12)),
     ): Result<{ send: IssueSend; resumed: boolean }, { frozenHash: string }> {
-      const out = freezeTx.immediate(week, contentHash, now);
+      const out = freezeTx.immediate(week, contentHash, now, sendId);
       if (out.send.contentHash !== contentHash) return err({ frozenHash: out.send.contentHash });
       return ok(out);
     },
@@ -189,14 +210,15 @@ export function createLedger(db: Db) {
      * Record an attempt. On the first one (pending) recipients no longer active are skipped in
      * the same transaction, so unsubscribes count for every batch not yet attempted; a retry
      * (submitting, failed) changes no recipient, so its payload is rebuilt byte-identical.
+     * With a lease, nothing is written unless its owner still holds it (`lost`); a batch that
+     * another sender submitted or held back meanwhile is `taken`. Both mean: stop taking work.
      */
-    startAttempt(
-      week: string,
-      batchNo: number,
-      now: Date,
-    ): { batch: Batch; skipped: number; first: boolean } {
-      return startTx.immediate(week, batchNo, now);
+    startAttempt(week: string, batchNo: number, now: Date, lease?: SendLease): AttemptStart {
+      return startTx.immediate(week, batchNo, now, lease);
     },
+
+    /** One read: who took the lease if `lease.owner` no longer holds it, else null. */
+    leaseLostTo: (lease: SendLease): string | null => lostTo(lease)?.to ?? null,
 
     /** The batch's queued recipients in subscriber order: its payload, ≤ 100 rows. */
     queuedRecipients: (week: string, batchNo: number): FrozenRecipient[] =>
@@ -239,3 +261,12 @@ export function createLedger(db: Db) {
 }
 
 export type Ledger = ReturnType<typeof createLedger>;
+
+/** The week's send lease as one sender holds it. */
+export type SendLease = { name: string; owner: string };
+
+export type AttemptStart =
+  | { kind: 'started'; batch: Batch; skipped: number; first: boolean }
+  | { kind: 'lost'; to: string }
+  | { kind: 'taken'; status: BatchStatus };
+

@@ -187,4 +187,12 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE events SET week = r.week, subscriber_id = r.subscriber_id
     FROM send_recipients r WHERE r.message_id = events.message_id AND events.week IS NULL;
   `,
+  // Idempotency keys become `<send id>:<batch>`: a random id recorded at freeze, so another
+  // database on the same Resend account (staging, a second newsletter, a re-created file) never
+  // produces a key this one used. Ledgers frozen before keep `<week>:<batch>`, the keys their
+  // batches were already sent with, so a resume still matches them.
+  `
+  ALTER TABLE issue_sends ADD COLUMN send_id TEXT;
+  UPDATE issue_sends SET send_id = week;
+  `,
 ];

@@ -7,7 +7,7 @@ import { addSubscribers, makeSite, weekRow } from './job-fixture.ts';
 
 const emlCount = (outbox: string, week: string): number => {
   let n = 0;
-  for (const d of safeList(outbox).filter((x) => x.startsWith(`${week}_`))) {
+  for (const d of safeList(outbox).filter((x) => x.startsWith(`${week}.`))) {
     n += safeList(path.join(outbox, d)).filter((f) => f.endsWith('.eml')).length;
   }
   return n;
@@ -32,8 +32,8 @@ describe('verdicts run', () => {
     );
     expect(first.stdout.match(/ info run /g)).toHaveLength(1);
     expect(first.stdout).toContain(`archive: ${path.join(site.dir, 'issues/2026-W48')}`);
-    expect(first.stdout).toContain(
-      `outbox: ${path.join(site.dir, 'outbox/2026-W48_*')} (25 .eml files)`,
+    expect(first.stdout).toMatch(
+      `outbox: ${path.join(site.dir, 'outbox/2026-W48.')}[0-9a-f]{24}_\\* \\(25 .eml files\\)`,
     );
     expect(emlCount(site.env['OUTBOX_DIR']!, '2026-W48')).toBe(25);
 

@@ -86,7 +86,36 @@ describe('resend transport: failures become TransportFailure values', () => {
         retryAfterMs: 1000,
         name: 'rate_limit_exceeded',
         message: expect.any(String),
+        rate: { limit: 1, remaining: 0, resetMs: 1000 },
       },
+    });
+  });
+
+  it('every answer, success or error, carries the rate-limit headers for the pacer', async () => {
+    const clock = manualClock();
+    const { transport } = await resendAt({
+      rateLimit: 3,
+      rateLimitPrecision: 'ms',
+      now: clock.now,
+    });
+    const first = await transport.sendBatch(batch(1), { idempotencyKey: 'h1' });
+    expect(first).toMatchObject({
+      ok: true,
+      value: { rate: { limit: 3, remaining: 2, resetMs: 1000 } },
+    });
+    clock.advance(400);
+    const second = await transport.sendBatch(batch(1), { idempotencyKey: 'h2' });
+    expect(second).toMatchObject({
+      ok: true,
+      value: { rate: { limit: 3, remaining: 1, resetMs: 600 } },
+    });
+    // A refused batch (422) still says where the team stands.
+    const refused = await transport.sendBatch([{ ...batch(1)[0]!, to: 'not an address' }], {
+      idempotencyKey: 'h3',
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { kind: 'rejected', rate: { limit: 3, remaining: 0, resetMs: 600 } },
     });
   });
 

@@ -13,6 +13,8 @@ import { addReaders } from './send-fixture.ts';
 
 const openDb = useDb();
 const W = '2026-W48';
+/** The send id frozen in every ledger here: keys are `<send id>:<batch>`. */
+const SID = `${W}.0123456789abcdef01234567`;
 
 type Call = { key: string; payload: string; startedAt: number };
 type Answer = TransportFailure | 'ok' | { delayMs: number };
@@ -76,7 +78,7 @@ function setup(readers: number) {
   const db = openDb();
   addReaders(db, readers);
   const ledger = createLedger(db);
-  ledger.freeze(W, 'h', new Date());
+  ledger.freeze(W, 'h', new Date(), SID);
   return { db, ledger };
 }
 
@@ -108,7 +110,7 @@ describe('sender', () => {
     const { ledger } = setup(350);
     const t = scripted();
     const report = await run(ledger, t.transport);
-    expect(t.calls.map((c) => c.key).sort()).toEqual([0, 1, 2, 3].map((b) => `${W}:${b}`));
+    expect(t.calls.map((c) => c.key).sort()).toEqual([0, 1, 2, 3].map((b) => `${SID}:${b}`));
     expect(report).toMatchObject({
       complete: true,
       stopped: null,
@@ -124,7 +126,7 @@ describe('sender', () => {
     const t = scripted((n) => (n <= 2 ? fail('retryable', 'internal_server_error') : 'ok'));
     const report = await run(ledger, t.transport);
     expect(t.calls).toHaveLength(3);
-    expect(new Set(t.calls.map((c) => c.key))).toEqual(new Set([`${W}:0`]));
+    expect(new Set(t.calls.map((c) => c.key))).toEqual(new Set([`${SID}:0`]));
     expect(new Set(t.calls.map((c) => c.payload)).size).toBe(1);
     expect(report.complete).toBe(true);
     expect(ledger.batch(W, 0)).toMatchObject({ status: 'submitted', attempts: 3 });
@@ -152,14 +154,14 @@ describe('sender', () => {
     // The resume retries batch 1 with the same key.
     const t2 = scripted();
     expect((await run(ledger, t2.transport)).complete).toBe(true);
-    expect(t2.calls.map((c) => c.key).sort()).toEqual([`${W}:1`, `${W}:2`, `${W}:3`]);
-    expect(t2.calls.find((c) => c.key === `${W}:1`)!.payload).toBe(t.calls[1]!.payload);
+    expect(t2.calls.map((c) => c.key).sort()).toEqual([`${SID}:1`, `${SID}:2`, `${SID}:3`]);
+    expect(t2.calls.find((c) => c.key === `${SID}:1`)!.payload).toBe(t.calls[1]!.payload);
   });
 
   it('a refused batch fails loudly with its error; the others are still sent', async () => {
     const { ledger } = setup(300);
     const t = scripted((_, key) =>
-      key === `${W}:1` ? fail('rejected', 'validation_error') : 'ok',
+      key === `${SID}:1` ? fail('rejected', 'validation_error') : 'ok',
     );
     const report = await run(ledger, t.transport);
     expect(report.complete).toBe(false);
@@ -211,14 +213,14 @@ describe('sender', () => {
     const held = await run(ledger, t.transport);
     expect(held.uncertain).toEqual([0]);
     expect(held.summary).toMatchObject({ sent: 100, uncertain: 100 });
-    expect(t.calls.map((c) => c.key)).toEqual([`${W}:1`]);
+    expect(t.calls.map((c) => c.key)).toEqual([`${SID}:1`]);
     expect(ledger.batch(W, 0)?.status).toBe('uncertain');
     const again = await run(ledger, t.transport);
     expect(again.complete).toBe(false);
     expect(t.calls).toHaveLength(1);
     const forced = await run(ledger, t.transport, { resendUncertain: true });
     expect(forced.complete).toBe(true);
-    expect(t.calls.map((c) => c.key)).toEqual([`${W}:1`, `${W}:0`]);
+    expect(t.calls.map((c) => c.key)).toEqual([`${SID}:1`, `${SID}:0`]);
     expect(
       db.prepare("SELECT COUNT(*) AS n FROM send_recipients WHERE status = 'sent'").get(),
     ).toEqual({ n: 200 });
@@ -229,7 +231,7 @@ describe('sender', () => {
     ledger.startAttempt(W, 0, new Date(Date.now() - 22 * 3_600_000));
     const t = scripted();
     expect((await run(ledger, t.transport)).complete).toBe(true);
-    expect(t.calls.map((c) => c.key)).toEqual([`${W}:0`]);
+    expect(t.calls.map((c) => c.key)).toEqual([`${SID}:0`]);
   });
 
   it('a bug while building a payload is thrown, after in-flight requests finish', async () => {
@@ -272,7 +274,7 @@ describe('sender', () => {
 describe('pace and backoff', () => {
   it('slots are evenly spaced at (1000 + margin) / rate and a hold pushes them back', async () => {
     let now = 0;
-    const pacer = createPacer(10, { now: () => now }, 20);
+    const pacer = createPacer({ perSecond: 10, marginMs: 20 }, { now: () => now });
     expect(pacer.intervalMs).toBe(102);
     expect(await pacer.take()).toBe(0);
     const second = pacer.take();
@@ -293,7 +295,7 @@ describe('pace and backoff', () => {
   });
 
   it('a wait is cut short by its abort signal', async () => {
-    const pacer = createPacer(0.1);
+    const pacer = createPacer({ perSecond: 0.1 });
     await pacer.take();
     const stop = new AbortController();
     const waiting = pacer.take(stop.signal);

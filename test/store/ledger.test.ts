@@ -83,6 +83,7 @@ describe('ledger: batch states', () => {
     subs.setStatus(subs.getByEmail(reader(120))!.id, 'bounced', at(1));
     const first = ledger.startAttempt(W, 0, at(2));
     expect(first).toMatchObject({
+      kind: 'started',
       first: true,
       skipped: 1,
       batch: { status: 'submitting', attempts: 1, firstAttemptAt: at(2).toISOString() },
@@ -102,7 +103,7 @@ describe('ledger: batch states', () => {
     });
     expect(ledger.queuedRecipients(W, 0)).toHaveLength(99);
     // Batch 1 was not attempted: reader 120 is skipped there.
-    expect(ledger.startAttempt(W, 1, at(5)).skipped).toBe(1);
+    expect(ledger.startAttempt(W, 1, at(5))).toMatchObject({ kind: 'started', skipped: 1 });
   });
 
   it('submitted stores one message id per recipient, in payload order, and finishes the issue', () => {
@@ -155,11 +156,11 @@ describe('ledger: batch states', () => {
     expect(ledger.nextOpenBatch(W, 0)?.batchNo).toBe(1);
     expect(ledger.summary(W)).toMatchObject({ failed: 100, uncertain: 100, pending: 100 });
     // A failed batch's retry keeps its first attempt time (its key's window).
-    expect(ledger.startAttempt(W, 0, at(9)).batch).toMatchObject({
-      status: 'submitting',
-      firstAttemptAt: at(1).toISOString(),
+    expect(ledger.startAttempt(W, 0, at(9))).toMatchObject({
+      kind: 'started',
+      batch: { status: 'submitting', firstAttemptAt: at(1).toISOString() },
     });
-    expect(() => ledger.startAttempt(W, 1, at(9))).toThrow(/uncertain, not sendable/);
+    expect(ledger.startAttempt(W, 1, at(9))).toEqual({ kind: 'taken', status: 'uncertain' });
     expect(ledger.reopenUncertain(W, 1, at(10))).toBe(true);
     expect(ledger.batch(W, 1)).toMatchObject({
       status: 'submitting',
@@ -172,7 +173,7 @@ describe('ledger: batch states', () => {
     const { ledger, subs } = setup(2);
     ledger.freeze(W, 'h', at(0));
     for (const i of [1, 2]) subs.setStatus(subs.getByEmail(reader(i))!.id, 'unsubscribed', at(1));
-    expect(ledger.startAttempt(W, 0, at(2)).skipped).toBe(2);
+    expect(ledger.startAttempt(W, 0, at(2))).toMatchObject({ kind: 'started', skipped: 2 });
     expect(ledger.queuedRecipients(W, 0)).toEqual([]);
   });
 });

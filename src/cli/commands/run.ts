@@ -64,8 +64,9 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
  */
 function printEnd(io: CliIo, out: JobOutput, json: boolean, r: RunReport): void {
   const failed = r.outcome === 'error' || r.outcome === 'data-error' || r.outcome === 'refused';
-  // The outbox writes one folder per batch, named after its idempotency key `<week>:<n>`.
-  const outbox = r.outboxDir && r.sent > 0 ? path.join(r.outboxDir, `${r.week}_*`) : null;
+  // The outbox writes one folder per batch, named after its idempotency key `<send id>:<n>`.
+  const outbox =
+    r.outboxDir && r.sent > 0 ? path.join(r.outboxDir, `${r.sendId ?? r.week}_*`) : null;
   if (json) {
     const fields = {
       message: r.message,
