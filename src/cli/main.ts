@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { loadDotEnv } from '../config.ts';
 import { isVerdictsError } from '../errors.ts';
 import type { CliIo, RegisterCommand } from './context.ts';
+import { EXIT, exitCodeForError } from './exit-codes.ts';
 
 // Each command's module is imported only when that command runs (all of them for help), so a
 // send does not pay for MJML or the web framework in start-up time and memory.
@@ -62,12 +63,12 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     if (isVerdictsError(e)) {
       io.stderr(`${e.message}\n${e.details.map((d) => `  ${d}\n`).join('')}`);
-      return 1;
+    } else {
+      io.stderr(`[verdicts] unexpected error: ${(e as Error).stack ?? String(e)}\n`);
     }
-    io.stderr(`[verdicts] unexpected error: ${(e as Error).stack ?? String(e)}\n`);
-    return 2;
+    return exitCodeForError(e);
   }
 }

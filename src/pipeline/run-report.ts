@@ -13,7 +13,10 @@ export type RunOutcome =
   | 'busy'
   /** Stopped by SIGTERM/SIGINT after a checkpoint; a rerun resumes through the ledger. */
   | 'interrupted'
-  /** Batches failed, are uncertain, or the provider stopped the run; a rerun resumes. */
+  /**
+   * Batches failed, are uncertain, the provider stopped the run, the lease was lost, or the
+   * archive of a started send was changed (restore it); a rerun resumes.
+   */
   | 'incomplete'
   /** The pre-send gate refused the issue (lint findings nobody accepted): nothing frozen or sent. */
   | 'refused'
@@ -44,29 +47,9 @@ export type RunReport = {
   sendId?: string;
   /** Further lines (every data problem) for the operator. */
   details?: readonly string[];
+  /** The error was a bug (not bad input or settings): exit 2, not 1. */
+  bug?: boolean;
 };
-
-/**
- * The process exit status for `verdicts run`: 0 when nothing is left for this run to do, 1 for
- * bad data (nothing sent), 3 when the send is incomplete and a rerun would resume it.
- */
-export function exitCodeFor(outcome: RunOutcome): number {
-  switch (outcome) {
-    case 'sent':
-    case 'already-sent':
-    case 'no-pairs':
-    case 'no-subscribers':
-    case 'busy':
-      return 0;
-    case 'refused':
-    case 'data-error':
-    case 'error':
-      return 1;
-    case 'interrupted':
-    case 'incomplete':
-      return 3;
-  }
-}
 
 export const emptyReport = (week: string, outcome: RunOutcome, message: string): RunReport => ({
   week,

@@ -37,8 +37,11 @@ export async function runWeekly(p: Pipeline, opts: RunWeeklyOptions): Promise<Ru
   try {
     report = await runSteps(p, week, opts);
   } catch (e) {
-    report = emptyReport(id, 'error', (e as Error).message);
+    // A changed archive under a started send is resumable once restored, not bad input.
+    const resumable = isVerdictsError(e) && e.code === 'archive_changed';
+    report = emptyReport(id, resumable ? 'incomplete' : 'error', (e as Error).message);
     if (isVerdictsError(e)) report.details = e.details;
+    else report.bug = true;
   }
   report.elapsedMs = Math.round(performance.now() - started);
   const fields = {
@@ -56,7 +59,8 @@ export async function runWeekly(p: Pipeline, opts: RunWeeklyOptions): Promise<Ru
   if (
     report.outcome === 'error' ||
     report.outcome === 'data-error' ||
-    report.outcome === 'refused'
+    report.outcome === 'refused' ||
+    report.bug
   ) {
     opts.log.error('run', { ...fields, error: report.message });
   } else opts.log.info('run', fields);

@@ -6,7 +6,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { type ArchivedEmail, personaliserOf } from '../archive/index.ts';
 import { formatWeek, type Issue, type Week } from '../content/index.ts';
-import { VerdictsError } from '../errors.ts';
+import { isVerdictsError, VerdictsError } from '../errors.ts';
 import type { LintFinding } from '../render/index.ts';
 import {
   type OutgoingEmail,
@@ -144,6 +144,14 @@ export async function sendWeek(
     const found = await weekArchive(p, w, {
       build: opts.build ?? 'missing',
       at: opts.at ?? p.now(),
+    }).catch((e: unknown) => {
+      // A week that has started sending stays resumable: the archive only needs restoring.
+      if (!ledger.isFrozen(week) || !isVerdictsError(e) || e.stage !== 'archive') throw e;
+      throw new VerdictsError(
+        'send',
+        'archive_changed',
+        `${week} has started sending but its archive cannot be sent: ${e.reason}. Restore issues/${week} from git, then re-run to resume`,
+      );
     });
     if (found.status !== 'ready') return found;
     const { archived, built } = found;

@@ -40,6 +40,8 @@ export type Runner = {
   trigger(): Promise<void>;
   /** Stop taking work, abort the run in flight at its next checkpoint, release the lease. */
   stop(): Promise<void>;
+  /** After stop(): the run it aborted, if any, was left incomplete (a restart resumes it). */
+  readonly stoppedMidSend: boolean;
   readonly state: Health['state'];
   readonly task: ScheduledTask;
 };
@@ -52,6 +54,7 @@ export function createRunner(deps: RunnerDeps): Runner {
   let lastRun: LastRun | null = null;
   let standbyTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | null = null;
+  let stoppedMidSend = false;
   const abort = new AbortController();
   /** Work started from timers and events (takeover, missed slot): stop() waits for it. */
   const pending = new Set<Promise<unknown>>();
@@ -229,7 +232,8 @@ export function createRunner(deps: RunnerDeps): Runner {
         clearInterval(standbyTimer);
         task.destroy();
         abort.abort(new Error('runner stopping'));
-        await inFlight;
+        const last = await inFlight;
+        stoppedMidSend = last?.outcome === 'interrupted';
         await Promise.all(pending);
         lease.release();
         state = 'stopped';
@@ -240,6 +244,9 @@ export function createRunner(deps: RunnerDeps): Runner {
     },
     get state() {
       return state;
+    },
+    get stoppedMidSend() {
+      return stoppedMidSend;
     },
     task,
   };

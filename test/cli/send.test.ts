@@ -102,7 +102,7 @@ describe('verdicts send: bad input sends nothing', () => {
     ws.close();
   });
 
-  it('a lease held by a live process: exit 1 naming the holder, nothing frozen', async () => {
+  it('a lease held by a live process: exit 4 (busy) naming the holder, nothing frozen', async () => {
     const ws = await sendWorkspace({ subscribers: 3 });
     const owner = 'other-host:4242:deadbeef';
     createLeases(ws.db()).acquire(`send:${WEEK}`, {
@@ -113,7 +113,7 @@ describe('verdicts send: bad input sends nothing', () => {
       pid: 4242,
     });
     const res = await runCli(ws.args(), { env: ws.env() });
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(4);
     expect(res.stderr).toMatch(
       `${WEEK} is already being sent by ${owner} (pid 4242 on other-host, lease until`,
     );
@@ -258,25 +258,25 @@ describe('verdicts send: outcomes', () => {
       SEND_MAX_IN_FLIGHT: '1',
     });
     const first = await runCli(ws.args(), { env });
-    expect(first.code).toBe(1);
+    expect(first.code).toBe(3);
     editArchive(ws.issuesDir, 'email.html', (t) => t.replace('</body>', '<p>edited</p></body>'));
     const resumed = await runCli(ws.args(), { env });
-    expect(resumed.code).toBe(1);
+    expect(resumed.code).toBe(3);
     expect(resumed.stderr).toMatch(`the archive of ${WEEK} changed after its send started`);
     expect(standIn.stats().accepted).toBe(100);
     ws.close();
   });
 
-  it('a frozen week whose archive was deleted is not rebuilt', async () => {
+  it('a frozen week whose archive was deleted is not rebuilt: exit 3, restore and resume', async () => {
     const { standIn } = await start({
       faults: ({ requestNo }) => (requestNo === 1 ? 'quota' : null),
     });
     const ws = await sendWorkspace({ subscribers: 150 });
     const env = ws.env({ RESEND_API_KEY: KEY, RESEND_BASE_URL: standIn.url });
-    expect((await runCli(ws.args(), { env })).code).toBe(1);
+    expect((await runCli(ws.args(), { env })).code).toBe(3);
     rmSync(path.join(ws.issuesDir, WEEK), { recursive: true });
     const res = await runCli(ws.args(), { env });
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(3);
     expect(res.stderr).toMatch(`${WEEK} has no archived issue`);
     ws.close();
   });

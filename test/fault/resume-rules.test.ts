@@ -36,7 +36,7 @@ describe('fault: resume rules', () => {
   it('(d) an address unsubscribed, bounced or complained between runs is not sent to', async () => {
     const { standIn, ws, env } = await setup(1000, quotaOn(4));
     const first = await spawnSend(ws.args(), env).done;
-    expect(first.code).toBe(1);
+    expect(first.code).toBe(3);
     expect(first.stderr).toMatch(/stopped: provider quota reached .*daily_quota_exceeded/);
     expect(first.stderr).toMatch(/re-run the same command to resume/);
     expect(batchStates(ws).slice(0, 5)).toEqual([
@@ -68,9 +68,9 @@ describe('fault: resume rules', () => {
     ws.close();
   }, 60_000);
 
-  it('(e) a submitting batch older than the window is uncertain: held back, exit 1, sent only with --resend-uncertain', async () => {
+  it('(e) a submitting batch older than the window is uncertain: held back, exit 3, sent only with --resend-uncertain', async () => {
     const { standIn, ws, env } = await setup(500, quotaOn(3));
-    expect((await spawnSend(ws.args(), env).done).code).toBe(1);
+    expect((await spawnSend(ws.args(), env).done).code).toBe(3);
     expect(batchStates(ws)).toEqual(['submitted', 'submitted', 'submitting', 'pending', 'pending']);
     // The crash was 30 hours ago: past IDEMPOTENCY_WINDOW_HOURS (23).
     const longAgo = new Date(Date.now() - 30 * 3_600_000).toISOString();
@@ -78,7 +78,7 @@ describe('fault: resume rules', () => {
     standIn.setFaults(null);
 
     const held = await spawnSend(ws.args(), env).done;
-    expect(held.code).toBe(1);
+    expect(held.code).toBe(3);
     expect(held.stderr).toMatch(/batch 2 is uncertain .*--resend-uncertain/);
     expect(held.stdout).toMatch(`${WEEK}: sent 400, skipped 0, failed 0, uncertain 100 of 500`);
     expect(batchStates(ws)).toEqual([
@@ -92,7 +92,7 @@ describe('fault: resume rules', () => {
 
     // Re-running without the flag still sends nothing to them.
     const again = await spawnSend(ws.args(), env).done;
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(3);
     expect(standIn.stats().accepted).toBe(400);
 
     const forced = await spawnSend(ws.args('--resend-uncertain'), env).done;
@@ -103,13 +103,13 @@ describe('fault: resume rules', () => {
     ws.close();
   }, 60_000);
 
-  it('SIGTERM stops taking batches, finishes the one in flight, releases the lease; a re-run completes', async () => {
+  it('SIGTERM stops taking batches, finishes the one in flight, releases the lease, exits 3; a re-run completes', async () => {
     const { standIn, ws, env } = await setup(3000, null, 20);
     const run = spawnSend(ws.args(), env);
     await requestsReached(standIn, 5);
     run.child.kill('SIGTERM');
     const stopped = await run.done;
-    expect(stopped.code).toBe(1);
+    expect(stopped.code).toBe(3);
     expect(stopped.stderr).toMatch(/stopped: received SIGTERM/);
     const states = batchStates(ws);
     expect(states.filter((s) => s === 'submitting')).toEqual([]);
@@ -133,8 +133,9 @@ describe('fault: lease lost mid-send', () => {
     // Another runner took the lease (as after an expiry): the next renewal fails.
     ws.db().prepare("UPDATE leases SET owner = 'thief:1:00000000'").run();
     const stopped = await run.done;
-    expect(stopped.code).toBe(1);
-    expect(stopped.stderr).toMatch(/stopped: lost the lease send:2026-W48 to another sender/);
+    expect(stopped.code).toBe(3);
+    expect(stopped.stderr).toMatch(/stopped: lost the lease to thief:1:00000000; stopping/);
+    expect(stopped.stderr).not.toMatch(/unexpected error/);
     expect(ws.db().prepare('SELECT owner FROM leases').all()).toEqual([
       { owner: 'thief:1:00000000' },
     ]);

@@ -1,5 +1,5 @@
 // Fault (c): two senders started at the same instant. One takes the week's lease and sends;
-// the other exits non-zero naming the holder. Every reader exactly once.
+// the other exits 4 ("busy": retry later) naming the holder. Every reader exactly once.
 import { describe, expect, it } from 'vitest';
 import { sendWorkspace } from '../send/send-fixture.ts';
 import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
@@ -11,7 +11,7 @@ const spawnSend = useChildren();
 const READERS = 3000;
 
 describe('fault: two senders at once', () => {
-  it('one sends, the other exits 1 saying who holds the lease', async () => {
+  it('one sends, the other exits 4 (busy) saying who holds the lease', async () => {
     const { standIn } = await start({
       rateLimit: 20,
       rateLimitPrecision: 'ms',
@@ -29,7 +29,7 @@ describe('fault: two senders at once', () => {
     const winner = results.find((r) => r.code === 0);
     const loser = results.find((r) => r.code !== 0);
     expect(winner, results.map((r) => r.stderr).join('\n')).toBeDefined();
-    expect(loser?.code).toBe(1);
+    expect(loser?.code).toBe(4);
     expect(loser?.stderr).toMatch(
       new RegExp(
         `2026-W48 is already being sent by \\S+:${winner!.pid}:[0-9a-f]{8} \\(pid ${winner!.pid} on `,

@@ -74,7 +74,7 @@ describe('weekly job processes', () => {
     expect(weekRow(site.dbPath, '2026-W48')?.status).toBe('sent');
   });
 
-  it('SIGTERM during a send, then a restart: the send resumes, exactly one copy each', async () => {
+  it('SIGTERM during a send exits 3 (incomplete), then a restart resumes it: exactly one copy each', async () => {
     // Slow on purpose: 2 requests/s, one in flight, so SIGTERM lands between batches.
     const { standIn, site, emails } = await setup(800, {
       RESEND_RATE_LIMIT: '2',
@@ -85,7 +85,7 @@ describe('weekly job processes', () => {
     await until(() => standIn.deliveries().length >= 100);
     first.child.kill('SIGTERM');
     const stopped = await first.done;
-    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.code, stopped.stderr).toBe(3);
     expect(stopped.stdout).toMatch(/outcome=interrupted/);
     expect(stopped.stdout).toContain('runner.stopped');
     const partial = standIn.deliveries().length;

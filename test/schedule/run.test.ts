@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 import { addSubscribers, makeSite, weekRow } from './job-fixture.ts';
 
+/** Outbox folders are named after the send id: the week, a dot, 24 hex digits. */
+const WEEK_ID = '2026-W48\\.';
 const emlCount = (outbox: string, week: string): number => {
   let n = 0;
   for (const d of safeList(outbox).filter((x) => x.startsWith(`${week}.`))) {
@@ -32,9 +34,8 @@ describe('verdicts run', () => {
     );
     expect(first.stdout.match(/ info run /g)).toHaveLength(1);
     expect(first.stdout).toContain(`archive: ${path.join(site.dir, 'issues/2026-W48')}`);
-    expect(first.stdout).toMatch(
-      `outbox: ${path.join(site.dir, 'outbox/2026-W48.')}[0-9a-f]{24}_\\* \\(25 .eml files\\)`,
-    );
+    const outbox = `${path.join(site.dir, 'outbox', WEEK_ID)}[0-9a-f]{24}_\\* \\(25 \\.eml files\\)`;
+    expect(first.stdout).toMatch(new RegExp(`outbox: ${outbox}`));
     expect(emlCount(site.env['OUTBOX_DIR']!, '2026-W48')).toBe(25);
 
     const second = await runCli(['run', '--week', '2026-W48'], { env: site.env, cwd: site.dir });

@@ -1,10 +1,11 @@
 // `verdicts run [--week W]`: the weekly job once, for system cron or any scheduler. The week
 // due is the ISO week (in NEWSLETTER_TIMEZONE) containing now, built with now as its cutoff.
-// Exit 0: sent, already sent, no new pairs, no subscribers, or another sender is on it;
-// 1: bad data or settings (nothing sent); 3: the send is incomplete and a rerun resumes it.
+// Exit codes (src/cli/exit-codes.ts): 0 sent, already sent, no new pairs, no subscribers, or
+// another sender is on it (outcome=busy); 1 bad data or settings (nothing sent); 2 a bug;
+// 3 the send is incomplete and a rerun resumes it.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { exitCodeFor, type RunReport, runWeekly, withPipeline } from '../../pipeline/index.ts';
+import { type RunReport, runWeekly, withPipeline } from '../../pipeline/index.ts';
 import { clockFromEnv } from '../../schedule/index.ts';
 import {
   type CliIo,
@@ -15,6 +16,7 @@ import {
   withIssues,
   withOutbox,
 } from '../context.ts';
+import { exitCodeForRun } from '../exit-codes.ts';
 import { type JobOutput, jobOutput } from '../job-output.ts';
 import { formatWeek, weekOption } from '../week-option.ts';
 
@@ -54,7 +56,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
         }),
       );
       printEnd(io, out, config.LOG_FORMAT === 'json', report);
-      setExit(exitCodeFor(report.outcome));
+      setExit(exitCodeForRun(report));
     });
 }
 

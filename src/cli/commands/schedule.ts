@@ -2,7 +2,8 @@
 // NEWSLETTER_TIMEZONE, catches up a slot missed while it was down (within
 // CATCH_UP_GRACE_HOURS), holds the `schedule` lease so only one runner per database is active,
 // and writes HEALTH_FILE after each run. SIGTERM/SIGINT: the batch in flight finishes, the
-// lease is released, exit 0; a restart resumes an interrupted send through the ledger.
+// lease is released, exit 0 (3 when that left a send incomplete: src/cli/exit-codes.ts); a
+// restart resumes an interrupted send through the ledger.
 import type { Command } from 'commander';
 import { VerdictsError } from '../../errors.ts';
 import { openPipeline } from '../../pipeline/index.ts';
@@ -16,9 +17,14 @@ import {
   withIssues,
   withOutbox,
 } from '../context.ts';
+import { EXIT } from '../exit-codes.ts';
 import { jobOutput } from '../job-output.ts';
 
-export function registerSchedule(program: Command, io: CliIo): void {
+export function registerSchedule(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+): void {
   withOutbox(withDb(withIssues(withData(program.command('schedule')))))
     .description(
       'run the weekly job on SEND_SCHEDULE (cron, in NEWSLETTER_TIMEZONE) until SIGTERM or SIGINT',
@@ -56,5 +62,6 @@ export function registerSchedule(program: Command, io: CliIo): void {
         await runner.stop();
         pipeline.close();
       }
+      if (runner.stoppedMidSend) setExit(EXIT.incomplete);
     });
 }

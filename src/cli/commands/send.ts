@@ -1,7 +1,8 @@
 // `verdicts send --week 2026-W48`: send a week's issue to every active subscriber (building
 // it first if the archive has none), resumably; `--to ADDRESS` sends one [TEST] copy instead.
-// Exit 0 only when every frozen recipient is submitted (or skipped as no longer active), when
-// the week was already sent, or when there is nobody to send to; otherwise 1 with the reason.
+// Exit codes (src/cli/exit-codes.ts): 0 when every frozen recipient is submitted (or skipped as
+// no longer active), the week was already sent, or there is nobody to send to; 1 bad input
+// (nothing sent); 3 incomplete, a re-run resumes; 4 another sender holds the week.
 import { type Command, Option } from 'commander';
 import { VerdictsError } from '../../errors.ts';
 import { type PrepareProblem, sendTestCopy, sendWeek, withPipeline } from '../../pipeline/index.ts';
@@ -16,6 +17,7 @@ import {
   withIssues,
   withOutbox,
 } from '../context.ts';
+import { EXIT } from '../exit-codes.ts';
 import { formatWeek, weekOption } from '../week-option.ts';
 
 type Flags = PathFlags & {
@@ -83,7 +85,7 @@ export function registerSend(program: Command, io: CliIo, setExit: (code: number
             case 'no-pairs':
             case 'problems':
               return unbuilt(io, setExit, res);
-            // Printed by main as a VerdictsError always was: the message, exit 1.
+            // Printed by main as a VerdictsError always was: the message, exit 4 (busy).
             case 'busy':
               throw new VerdictsError('send', 'lease_held', res.message);
             case 'refused':
@@ -110,7 +112,7 @@ export function registerSend(program: Command, io: CliIo, setExit: (code: number
             case 'incomplete':
               io.stdout(`${summaryLine(res.report)}\n`);
               for (const line of problemLines(res.report)) io.stderr(`${line}\n`);
-              if (res.status !== 'sent') setExit(1);
+              if (res.status !== 'sent') setExit(EXIT.incomplete);
           }
         },
         { transport: flags.transport ?? 'auto' },
@@ -139,5 +141,5 @@ function unbuilt(
 
 function noIssue(io: CliIo, setExit: (code: number) => void, week: string): void {
   io.stderr(`${week}: no new pairs, so there is no issue to send.\n`);
-  setExit(1);
+  setExit(EXIT.badInput);
 }
