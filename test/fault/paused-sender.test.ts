@@ -1,0 +1,63 @@
+// A sender paused past its lease (SIGSTOP: a suspended VM, a long GC pause) while a second
+// sender takes the week over, then woken (SIGCONT): it must notice before its next attempt,
+// stop with the resumable code and a clear line, and never crash or double-send.
+import { describe, expect, it } from 'vitest';
+import { sendWorkspace } from '../send/send-fixture.ts';
+import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
+import { useChildren } from './child.ts';
+import { expectExactlyOnce, requestsReached } from './expect-once.ts';
+
+const start = useStandIn();
+const spawnSend = useChildren();
+const READERS = 3000;
+const RATE = 10;
+const LEASE_SECONDS = 2;
+
+describe('fault: a sender paused past its lease', () => {
+  it('SIGSTOP past LEASE_SECONDS, a second sender takes over, SIGCONT: the first exits 3 naming the new holder; every reader once', async () => {
+    const { standIn } = await start({
+      rateLimit: RATE,
+      rateLimitPrecision: 'ms',
+      recordBodies: false,
+    });
+    const ws = await sendWorkspace({ subscribers: READERS });
+    const env = ws.env({
+      RESEND_API_KEY: KEY,
+      RESEND_BASE_URL: standIn.url,
+      RESEND_RATE_LIMIT: String(RATE),
+      LEASE_SECONDS: String(LEASE_SECONDS),
+    });
+    const first = spawnSend(ws.args(), env);
+    try {
+      await requestsReached(standIn, 3);
+      first.child.kill('SIGSTOP');
+      // Its last renewal was at most a third of the lease before the stop: now it has expired.
+      await new Promise((r) => setTimeout(r, LEASE_SECONDS * 1000 + 700));
+      const before = standIn.stats().requests;
+      const second = spawnSend(ws.args(), env);
+      // The second sender is mid-send (it took the lease and sent some batches) when the first wakes.
+      await requestsReached(standIn, before + 3, 60_000);
+      first.child.kill('SIGCONT');
+
+      const paused = await first.done;
+      expect(paused.stderr).not.toMatch(/unexpected error|not sendable/);
+      expect(paused.code, paused.stderr).toBe(3);
+      expect(paused.stderr).toMatch(
+        new RegExp(`stopped: lost the lease to \\S+:${second.pid}:[0-9a-f]{8}`),
+      );
+      expect(paused.stderr).toMatch(/re-run the same command to resume|a re-run resumes/);
+
+      const taker = await second.done;
+      expect(taker.stderr).toBe('');
+      expect(taker.code, taker.stdout).toBe(0);
+      expectExactlyOnce(standIn, READERS);
+      expect(ws.db().prepare('SELECT COUNT(*) AS n FROM leases').get()).toEqual({ n: 0 });
+    } finally {
+      // A stopped child ignores everything but SIGKILL and SIGCONT: never leave one behind.
+      if (first.child.exitCode === null && first.child.signalCode === null) {
+        first.child.kill('SIGCONT');
+      }
+      ws.close();
+    }
+  }, 120_000);
+});
