@@ -1,5 +1,6 @@
+import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { emails, manualClock, useStandIn } from './stand-in-fixture.ts';
+import { email, emails, KEY, manualClock, useStandIn } from './stand-in-fixture.ts';
 
 const start = useStandIn();
 
@@ -107,5 +108,87 @@ describe('resend stand-in: idempotency keys', () => {
     const ok = await resend.batch.send(emails(1), { idempotencyKey: 'k4' });
     expect(ok.error).toBeNull();
     expect(standIn.deliveries()).toHaveLength(1);
+  });
+});
+
+describe('resend stand-in: what the pacer sees', () => {
+  it('every answer past auth carries ratelimit-limit, -remaining and -reset', async () => {
+    const clock = manualClock();
+    const { standIn, resend } = await start({
+      rateLimit: 5,
+      rateLimitPrecision: 'ms',
+      now: clock.now,
+    });
+    const ok1 = await resend.batch.send(emails(1));
+    expect(ok1.headers).toMatchObject({
+      'ratelimit-limit': '5',
+      'ratelimit-remaining': '4',
+      'ratelimit-reset': '1',
+    });
+    clock.advance(300);
+    const invalid = await resend.batch.send([email(1, { to: 'not an address' })]);
+    expect(invalid.error).toMatchObject({ statusCode: 422 });
+    expect(invalid.headers).toMatchObject({
+      'ratelimit-remaining': '3',
+      'ratelimit-reset': '0.7',
+    });
+    const missing = await fetch(`${standIn.url}/nope`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('ratelimit-remaining')).toBe('2');
+  });
+
+  it('counts a request when its headers arrive, not when its body is finally in', async () => {
+    const { standIn } = await start({ rateLimit: 1, rateLimitPrecision: 'ms' });
+    const { port } = new URL(standIn.url);
+    const body = JSON.stringify(emails(1));
+    const post = (slowMs: number) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/emails/batch',
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${KEY}`,
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.flushHeaders();
+        // The first half goes now, the rest after `slowMs`: a big body still uploading.
+        req.write(body.slice(0, 10));
+        setTimeout(() => req.end(body.slice(10)), slowMs);
+      });
+    // The slow request arrives first; the quick one 150 ms later, inside the same second.
+    const slow = post(600);
+    await new Promise((r) => setTimeout(r, 150));
+    const quick = post(0);
+    expect(await Promise.all([slow, quick])).toEqual([200, 429]);
+  });
+
+  it('can delay each arrival by a seeded random jitter', async () => {
+    const { standIn, resend } = await start({
+      rateLimit: false,
+      arrivalJitterMs: 200,
+      jitterSeed: 3,
+    });
+    const lags: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const sent = Date.now();
+      await resend.batch.send(emails(1, i));
+      lags.push(standIn.arrivals().at(-1)!.at - sent);
+    }
+    expect(Math.max(...lags) - Math.min(...lags)).toBeGreaterThan(40);
+    expect(Math.max(...lags)).toBeLessThan(200 + 150);
   });
 });

@@ -1,7 +1,7 @@
 // Standalone stand-in, so a bench can measure a sender process apart from the server:
 //   node --import tsx test/support/resend-stand-in/main.ts --port 0 --rate 2 --key re_test \
 //     [--no-bodies] [--fault-rate 0.2 --seed 1 --fault-kinds status500,drop --slow-ms 500]
-//     [--rate-precision ms]   (--rate 0 turns the rate limit off)
+//     [--rate-precision ms] [--arrival-jitter-ms 10]   (--rate 0 turns the rate limit off)
 // Prints one JSON line {"url":"http://127.0.0.1:PORT"} once listening; exits on SIGTERM/SIGINT.
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS, type FaultKind } from './faults.ts';
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'slow-ms': { type: 'string' },
     'rate-precision': { type: 'string', default: 'seconds' },
+    'arrival-jitter-ms': { type: 'string', default: '0' },
   },
   strict: true,
 });
@@ -41,6 +42,8 @@ const standIn = await startResendStandIn({
   rateLimit: rate === 0 ? false : rate,
   rateLimitPrecision: values['rate-precision'] === 'ms' ? 'ms' : 'seconds',
   recordBodies: !values['no-bodies'],
+  arrivalJitterMs: num('arrival-jitter-ms', values['arrival-jitter-ms']),
+  jitterSeed: num('seed', values.seed),
   faults: faultRate
     ? {
         rate: faultRate,

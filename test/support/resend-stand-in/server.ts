@@ -5,19 +5,25 @@
  *   const standIn = await startResendStandIn({ apiKey: 're_test', rateLimit: 2 });
  *   standIn.url; standIn.deliveries(); standIn.countByRecipient(); standIn.requests;
  *   standIn.stats(); standIn.setFaults(fn | plan | null); standIn.setRateLimit(n | false);
+ *   standIn.arrivals(); // [{ at, status }] per request, by arrival
  *   await standIn.close(); // also destroys hung sockets
  *
  * Endpoints: POST /emails, POST /emails/batch (see test/fixtures/resend/BEHAVIOUR.md for the
  * behaviour copied: auth, 2 req/s rate limit, 24 h idempotency keys, strict batch validation,
- * OpenAPI `SendEmailRequest` checks); GET /__stand-in/stats and /__stand-in/deliveries (no auth).
+ * OpenAPI `SendEmailRequest` checks); GET /__stand-in/stats, /__stand-in/deliveries and
+ * /__stand-in/arrivals (no auth).
  * Order of checks: auth (401/403) → rate limit (429) → Idempotency-Key length (400) → fault →
  * JSON → idempotency replay/409 → validation (422) → record → 200.
+ * The rate limit counts a request when it ARRIVES (its headers are in, before its body is
+ * read, as a proxy in front of an API would), in a sliding window; `arrivalJitterMs` delays
+ * each arrival by a random 0..n ms first, as a network path would. Every answer past auth
+ * carries `ratelimit-limit`, `ratelimit-remaining` and `ratelimit-reset`.
  * Fault kinds and options: faults.ts. Recording: recorder.ts.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { errorReply, type Reply, writeReply } from './errors.ts';
-import { type FaultsOption, toFaultFn } from './faults.ts';
+import { type FaultsOption, seededRandom, toFaultFn } from './faults.ts';
 import { type Endpoint, handleSend, type Outcome } from './handle-send.ts';
 import { DAY_MS, IdempotencyStore } from './idempotency.ts';
 import { createEmailCheck } from './openapi-check.ts';
@@ -42,6 +48,9 @@ export interface StandInOptions {
   strictFields?: boolean;
   specPath?: string;
   idempotencyTtlMs?: number;
+  /** Each request arrives a random 0..n ms late (seeded by `jitterSeed`). Default 0. */
+  arrivalJitterMs?: number;
+  jitterSeed?: number;
 }
 
 export interface ResendStandIn {
@@ -51,6 +60,8 @@ export interface ResendStandIn {
   /** Copies per mailbox (lower-cased address from `to`). */
   countByRecipient(): Map<string, number>;
   readonly requests: readonly RequestLogEntry[];
+  /** When each request was counted, and what it got (null: no answer), in arrival order. */
+  arrivals(): { at: number; status: number | null }[];
   stats(): Stats;
   setFaults(faults: FaultsOption): void;
   setRateLimit(perSecond: number | false): void;
@@ -58,6 +69,8 @@ export interface ResendStandIn {
 }
 
 const ENDPOINTS = new Set<string>(['/emails', '/emails/batch']);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const readBody = (req: IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -96,6 +109,8 @@ export const startResendStandIn = async (opts: StandInOptions = {}): Promise<Res
   let closed = false;
   let requestNo = 0;
   const sockets = new Set<Socket>();
+  const jitterMs = opts.arrivalJitterMs ?? 0;
+  const jitter = seededRandom(opts.jitterSeed ?? 7);
   const deps = { check, idempotency, recorder, faults: () => faultFn, isClosed: () => closed };
 
   const standInRoute = (path: string, res: ServerResponse): boolean => {
@@ -103,12 +118,19 @@ export const startResendStandIn = async (opts: StandInOptions = {}): Promise<Res
     else if (path === '/__stand-in/deliveries') {
       const body = recorder.deliveries.map((d) => ({ id: d.id, to: d.to }));
       writeReply(res, { status: 200, body });
+    } else if (path === '/__stand-in/arrivals') {
+      writeReply(res, { status: 200, body: arrivals() });
     } else return false;
     return true;
   };
 
   const api = async (req: IncomingMessage, res: ServerResponse, path: string) => {
-    const rawBody = await readBody(req);
+    // The body streams in while the request is counted: arrival is when the headers are in.
+    const body = readBody(req);
+    // Handled where it is awaited; this only keeps a client that hangs up early from being
+    // reported as an unhandled rejection while the arrival waits out its jitter.
+    body.catch(() => undefined);
+    if (jitterMs > 0) await sleep(jitter() * jitterMs);
     const no = ++requestNo;
     const headers = flatHeaders(req);
     const entry: RequestLogEntry = {
@@ -119,41 +141,46 @@ export const startResendStandIn = async (opts: StandInOptions = {}): Promise<Res
       headers,
       at: now(),
     };
-    const finish = (outcome: Outcome, extra: Record<string, string> = {}) => {
+    let rateHeaders: Record<string, string> = {};
+    const finish = (outcome: Outcome) => {
       if (outcome.kind === 'reply') entry.status = outcome.reply.status;
       recorder.logRequest(entry);
       if (outcome.kind === 'destroy') req.socket.destroy();
       if (outcome.kind !== 'reply') return;
-      writeReply(res, { ...outcome.reply, headers: { ...extra, ...outcome.reply.headers } });
+      writeReply(res, { ...outcome.reply, headers: { ...rateHeaders, ...outcome.reply.headers } });
+    };
+    const reply = async (r: Reply) => {
+      // Drain the body first so the connection stays usable for the client's next request.
+      await body;
+      finish({ kind: 'reply', reply: r });
     };
     const refused = authError(headers.authorization, apiKey);
-    if (refused) return finish({ kind: 'reply', reply: refused });
+    if (refused) return reply(refused);
     const rate = limiter.take();
+    rateHeaders = rate.headers;
     if (!rate.ok) {
       const n = rate.headers['ratelimit-limit'];
       const msg = `Too many requests. You can only make ${n} requests per second.`;
-      const limited = errorReply(429, 'rate_limit_exceeded', msg, rate.headers);
-      return finish({ kind: 'reply', reply: limited });
+      return reply(errorReply(429, 'rate_limit_exceeded', msg, rate.headers));
     }
-    if (!ENDPOINTS.has(path))
-      return finish({ kind: 'reply', reply: errorReply(404, 'not_found', 'Not found.') });
+    if (!ENDPOINTS.has(path)) return reply(errorReply(404, 'not_found', 'Not found.'));
     if (req.method !== 'POST') {
-      return finish({
-        kind: 'reply',
-        reply: errorReply(405, 'method_not_allowed', 'Method not allowed.'),
-      });
+      return reply(errorReply(405, 'method_not_allowed', 'Method not allowed.'));
     }
     const mode = headers['x-batch-validation'] === 'permissive' ? 'permissive' : 'strict';
     const { outcome, fault } = await handleSend(deps, {
       endpoint: path as Endpoint,
       requestNo: no,
-      rawBody,
+      rawBody: await body,
       idempotencyKey: headers['idempotency-key'],
       batchValidation: mode,
     });
     if (fault) entry.fault = fault;
-    finish(outcome, rate.headers);
+    finish(outcome);
   };
+
+  const arrivals = () =>
+    [...recorder.requests].sort((a, b) => a.at - b.at).map((r) => ({ at: r.at, status: r.status }));
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://stand-in').pathname.replace(/\/+$/, '') || '/';
@@ -179,6 +206,7 @@ export const startResendStandIn = async (opts: StandInOptions = {}): Promise<Res
     deliveries: () => recorder.deliveries,
     countByRecipient: () => recorder.countByRecipient(),
     requests: recorder.requests,
+    arrivals,
     stats: () => recorder.stats(),
     setFaults: (faults) => {
       faultFn = toFaultFn(faults);
