@@ -29,6 +29,22 @@ function commandsFor(argv: string[]): Promise<RegisterCommand[]> {
   return Promise.all(load ? [load()] : Object.values(COMMANDS).map((l) => l()));
 }
 
+/**
+ * A writer that goes quiet once its reader has gone (`verdicts pairs | head`): the rest of the
+ * output has nobody to read it, which is no failure of the command, so it ends with its own
+ * exit code instead of an EPIPE stack trace. Any other stream error is a real fault.
+ */
+function writerTo(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}
+
 export function defaultIo(): CliIo {
   // Settings from a .env file in the working directory, under what the environment already sets.
   loadDotEnv(process.cwd());
@@ -37,8 +53,8 @@ export function defaultIo(): CliIo {
     process.once(sig, () => controller.abort(new Error(`received ${sig}`)));
   }
   return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: writerTo(process.stdout),
+    stderr: writerTo(process.stderr),
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
