@@ -4,7 +4,7 @@
 // exactly one log line per run (week, pairs, recipients, sent, failed, elapsed).
 import { performance } from 'node:perf_hooks';
 import { readArchivedIssue, weekDir } from '../archive/index.ts';
-import { dueWeek, formatWeek, type Week } from '../content/index.ts';
+import { dueWeek, formatWeek, type Week, weekEnd } from '../content/index.ts';
 import { isVerdictsError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { findingLine } from '../render/index.ts';
@@ -33,9 +33,14 @@ export async function runWeekly(p: Pipeline, opts: RunWeeklyOptions): Promise<Ru
   const started = performance.now();
   const week = opts.week ?? dueWeek(opts.at, p.settings.plan.zone);
   const id = formatWeek(week);
+  // Pairs count up to the earlier of the run's instant and the week's end: a past week named
+  // with --week ends at its own end, not at the time it was run.
+  const cutoff = new Date(
+    Math.min(opts.at.getTime(), weekEnd(week, p.settings.plan.zone).getTime()),
+  );
   let report: RunReport;
   try {
-    report = await runSteps(p, week, opts);
+    report = await runSteps(p, week, cutoff, opts);
   } catch (e) {
     // A changed archive under a started send is resumable once restored, not bad input.
     const resumable = isVerdictsError(e) && e.code === 'archive_changed';
@@ -54,7 +59,7 @@ export async function runWeekly(p: Pipeline, opts: RunWeeklyOptions): Promise<Ru
     failed: report.failed,
     uncertain: report.uncertain,
     elapsed: `${(report.elapsedMs / 1000).toFixed(1)}s`,
-    cutoff: opts.at.toISOString(),
+    cutoff: cutoff.toISOString(),
   };
   if (
     report.outcome === 'error' ||
@@ -67,7 +72,12 @@ export async function runWeekly(p: Pipeline, opts: RunWeeklyOptions): Promise<Ru
   return report;
 }
 
-async function runSteps(p: Pipeline, w: Week, opts: RunWeeklyOptions): Promise<RunReport> {
+async function runSteps(
+  p: Pipeline,
+  w: Week,
+  cutoff: Date,
+  opts: RunWeeklyOptions,
+): Promise<RunReport> {
   const week = formatWeek(w);
   if (weekState(p.store().ledger.get(week)) === 'sent') return finished(p, week);
   // A week that has started sending is frozen: its archive is final and the data files no
@@ -84,17 +94,17 @@ async function runSteps(p: Pipeline, w: Week, opts: RunWeeklyOptions): Promise<R
         `${week}: issue #${issue.number} with ${issue.pairs.length} pair(s) archived in ${dir}`,
       ),
   });
-  return reportOf(p, sent, opts.at);
+  return reportOf(p, sent, cutoff);
 }
 
-async function reportOf(p: Pipeline, sent: SendWeekResult, at: Date): Promise<RunReport> {
+async function reportOf(p: Pipeline, sent: SendWeekResult, cutoff: Date): Promise<RunReport> {
   const { week } = sent;
   switch (sent.status) {
     case 'no-pairs':
       return emptyReport(
         week,
         'no-pairs',
-        `${week}: no new pairs published before ${at.toISOString()}, so no issue this week`,
+        `${week}: no new pairs published before ${cutoff.toISOString()}, so no issue this week`,
       );
     case 'problems': {
       const { problem } = sent;

@@ -33,6 +33,8 @@ describe('verdicts run', () => {
       /info run week=2026-W48 outcome=sent pairs=1 recipients=25 sent=25 skipped=0 failed=0 uncertain=0 elapsed=\d+\.\ds/,
     );
     expect(first.stdout.match(/ info run /g)).toHaveLength(1);
+    // --week names a past week: its cutoff is the week's end, not the time of the run.
+    expect(first.stdout).toMatch(/ info run .* cutoff=2026-11-30T00:00:00\.000Z\n/);
     expect(first.stdout).toContain(`archive: ${path.join(site.dir, 'issues/2026-W48')}`);
     const outbox = `${path.join(site.dir, 'outbox', WEEK_ID)}[0-9a-f]{24}_\\* \\(25 \\.eml files\\)`;
     expect(first.stdout).toMatch(new RegExp(`outbox: ${outbox}`));
@@ -55,6 +57,7 @@ describe('verdicts run', () => {
     expect(w49.code).toBe(0);
     expect(w49.stderr).toContain('VERDICTS_FAKE_NOW is for tests only');
     expect(w49.stdout).toMatch(/week=2026-W49 outcome=sent pairs=1 recipients=3/);
+    expect(w49.stdout).toMatch(/ cutoff=2026-11-30T09:00:00\.000Z\n/);
 
     const next = { ...site.env, VERDICTS_FAKE_NOW: '2026-12-07T09:00:00Z' };
     const w50 = await runCli(['run'], { env: next, cwd: site.dir });
@@ -67,7 +70,9 @@ describe('verdicts run', () => {
     addSubscribers(site.dbPath, 3);
     const res = await runCli(['run', '--week', '2026-W40'], { env: site.env, cwd: site.dir });
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('2026-W40: no new pairs published before');
+    expect(res.stdout).toContain(
+      '2026-W40: no new pairs published before 2026-10-05T00:00:00.000Z',
+    );
     expect(res.stdout).toContain('so no issue this week');
     expect(res.stdout).toMatch(/outcome=no-pairs pairs=0 recipients=0 sent=0/);
     expect(safeList(site.env['ISSUES_DIR']!)).not.toContain('2026-W40');
