@@ -4,7 +4,9 @@
 // leaves the window), and the pacer follows them.
 //
 // Starts are spaced evenly ((window + margin) / limit), on a fixed schedule so a late timer
-// does not cost throughput, with a little slack to catch up but never a burst. Two things keep
+// does not cost throughput, and no start comes sooner than window + margin after the start
+// `limit` places before it: what the provider counts, so catching up never overruns it. Two
+// things keep
 // arrivals inside the window although a start is not an arrival (the body still has to be
 // serialised and carried, by a process the machine may be starving):
 // - after an answer that says the window is full, the next start waits at least as long as
@@ -15,7 +17,7 @@ import type { RateInfo } from './transport.ts';
 
 /** Slack per window before anything is learned: the spacing is (window + margin) / limit. */
 export const PACE_MARGIN_MS = 12;
-/** A 429 widens the margin by this much, up to MAX_MARGIN_MS. */
+/** A 429 widens the margin by at least this much, up to MAX_MARGIN_MS. */
 const MARGIN_STEP_MS = 8;
 const MAX_MARGIN_MS = 100;
 const DEFAULT_WINDOW_MS = 1000;
@@ -66,12 +68,11 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
   let windowMs = (DEFAULT_WINDOW_MS * limit) / opts.perSecond;
   let marginMs = opts.marginMs ?? PACE_MARGIN_MS;
   const interval = () => (windowMs + marginMs) / limit;
-  // A start may run at most `slack` ahead of "previous actual start + interval" to catch up,
-  // so overdue slots never go out as a burst: any `limit` consecutive gaps still span
-  // window + margin / 2.
-  const slack = () => marginMs / (2 * limit);
+  // Actual start times, newest last: the sliding window the provider counts, as we can see it.
+  const starts: number[] = [];
+  const windowFloor = () =>
+    starts.length >= limit ? starts[starts.length - limit]! + windowMs + marginMs : 0;
   let slot = Number.NEGATIVE_INFINITY;
-  let last = Number.NEGATIVE_INFINITY;
   let heldUntil = 0;
   const holdUntil = (at: number) => {
     heldUntil = Math.max(heldUntil, at);
@@ -92,16 +93,17 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
   let queue: Promise<unknown> = Promise.resolve();
   const turn = async (signal?: AbortSignal): Promise<number> => {
     for (;;) {
-      const gap = interval();
-      const at = Math.max(slot + gap, last + gap - slack(), heldUntil, clock.now());
+      const at = Math.max(slot + interval(), windowFloor(), heldUntil, clock.now());
       // Timers may fire a millisecond early; a start is never before its slot.
       for (let t = clock.now(); t < at; t = clock.now()) await sleep(at - t, signal);
       signal?.throwIfAborted();
       // An answer or a 429 that arrived while we slept may have moved the hold past us.
       if (heldUntil <= clock.now()) {
         slot = at;
-        last = clock.now();
-        return last;
+        const started = clock.now();
+        starts.push(started);
+        if (starts.length > 64) starts.splice(0, starts.length - 64);
+        return started;
       }
     }
   };
@@ -122,7 +124,10 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
     },
     limited(retryAfterMs, rate) {
       learn(rate);
-      marginMs = Math.min(MAX_MARGIN_MS, marginMs + MARGIN_STEP_MS);
+      // Told finely, retry-after is how early the request arrived: widen by that much (within
+      // reason), so the same jitter does not miss again.
+      const early = rate && rate.resetMs % 1000 !== 0 ? retryAfterMs : 0;
+      marginMs = Math.min(MAX_MARGIN_MS, marginMs + Math.max(MARGIN_STEP_MS, early / 2));
       holdUntil(clock.now() + retryAfterMs);
     },
     holdUntil,
