@@ -1,9 +1,7 @@
 // Send throughput and memory, measured on the real `verdicts send` child process against the
 // standalone Resend stand-in (its own process, --no-bodies) so neither competes with the other
 // in one event loop.
-// - Throughput at RESEND_RATE_LIMIT 2 and 10 with the stand-in enforcing the same limit:
-//   steady-state messages/s between the first and the last accepted batch, against the
-//   ceiling (rate × 100). No 429 may occur.
+// (Throughput against the rate limit is test/bench/pacing.bench.ts.)
 // - Peak RSS (VmHWM, read by a preload in the child at exit) of the compiled sender, run with
 //   a capped heap (TUNED_SENDER_ENV below), sending to 20,000 and 200,000
 //   subscribers with the rate limit off: memory must not grow with the list. Two info rows:
@@ -124,30 +122,6 @@ function checkRun(name: string, run: SendRun, subscribers: number): void {
   }
 }
 
-async function throughput(rate: number, batches: number, preload: string): Promise<BenchRow> {
-  const standIn = await startStandIn(rate);
-  try {
-    const run = await runSend(batches * 100, standIn.url, rate, preload);
-    checkRun(`rate ${rate}`, run, batches * 100);
-    const s = await stats(standIn.url);
-    const t = run.acceptedAt;
-    const value = ((t.length - 1) * 100) / ((t.at(-1)! - t[0]!) / 1000);
-    const ceiling = rate * 100;
-    const limited = s.byStatus['429'] ?? 0;
-    return {
-      name: `send throughput at RESEND_RATE_LIMIT=${rate} (${batches} batches, ${limited} × 429)`,
-      value,
-      unit: 'msgs/s',
-      baseline: { name: 'ceiling', value: ceiling },
-      ratio: value / ceiling,
-      target: `>= ${0.95 * ceiling} msgs/s, no 429`,
-      pass: value >= 0.95 * ceiling && limited === 0,
-    };
-  } finally {
-    await stop(standIn.child);
-  }
-}
-
 /**
  * The compiled sender with a capped V8 heap (Node otherwise lets garbage grow to hundreds of MB
  * before collecting), glibc told not to keep freed request buffers, and one request in flight,
@@ -188,8 +162,7 @@ async function memory(
 export async function bench(): Promise<BenchRow[]> {
   const preload = path.join(tempDir('verdicts-bench-'), 'peak.mjs');
   writeFileSync(preload, PEAK_PRELOAD);
-  const rows = [await throughput(2, 12, preload), await throughput(10, 40, preload)];
-  if (process.env.BENCH_SEND_QUICK) return rows;
+  const rows: BenchRow[] = [];
   // The compiled bundle is what an installed `verdicts` runs; make sure it is current.
   execSync('npm run --silent build', { cwd: repoRoot, stdio: 'inherit' });
   const untuned = await memory(20_000, preload, {});
