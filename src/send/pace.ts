@@ -93,13 +93,18 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
   let queue: Promise<unknown> = Promise.resolve();
   const turn = async (signal?: AbortSignal): Promise<number> => {
     for (;;) {
-      const at = Math.max(slot + interval(), windowFloor(), heldUntil, clock.now());
+      const scheduled = slot + interval();
+      const at = Math.max(scheduled, windowFloor(), heldUntil, clock.now());
       // Timers may fire a millisecond early; a start is never before its slot.
       for (let t = clock.now(); t < at; t = clock.now()) await sleep(at - t, signal);
       signal?.throwIfAborted();
       // An answer or a 429 that arrived while we slept may have moved the hold past us.
       if (heldUntil <= clock.now()) {
-        slot = at;
+        // A late start (a busy machine, a slow caller) keeps the schedule where it was, so
+        // the next slots catch up as far as the window floor allows; a hold moves it, and so
+        // does falling a whole window behind (nothing to catch up: the sender was idle).
+        const behind = at - scheduled > windowMs;
+        slot = at === heldUntil || behind ? at : scheduled;
         const started = clock.now();
         starts.push(started);
         if (starts.length > 64) starts.splice(0, starts.length - 64);

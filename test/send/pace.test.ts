@@ -10,6 +10,7 @@ function fakeTime() {
     const p = pacer.take();
     let done = false;
     void p.then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(0);
     while (!done) await vi.advanceTimersByTimeAsync(1);
     return p;
   };
@@ -51,6 +52,19 @@ describe('pacer', () => {
     pacer.observe(second, { limit: 10, remaining: 0, resetMs: 1000 });
     const third = await m.takeAt(pacer);
     expect(third - second).toBe(Math.ceil(pacer.intervalMs));
+  });
+
+  it('a late start keeps the schedule: the next catch up, but never faster than the window allows', async () => {
+    const m = fakeTime();
+    const pacer = createPacer({ perSecond: 2, marginMs: 10 }, m.clock);
+    expect(await m.takeAt(pacer)).toBe(0);
+    // The sender was busy: its second start comes at 700 instead of 505.
+    await vi.advanceTimersByTimeAsync(700);
+    expect(await m.takeAt(pacer)).toBe(700);
+    // Back on the schedule (1010), not 700 + 505.
+    expect(await m.takeAt(pacer)).toBe(1010);
+    // But no two starts closer than window + margin: 700 + 1010, not the scheduled 1515.
+    expect(await m.takeAt(pacer)).toBe(1710);
   });
 
   it('a 429 waits retry-after and widens the margin', async () => {
