@@ -1,21 +1,14 @@
 // The CLI in a pipe whose reader goes away (`verdicts pairs | head`): the command ends quietly
 // with its normal exit code, no EPIPE stack trace. Real child processes: only they have a pipe.
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { childCwd, childEnv } from '../support/isolated-env.ts';
 import { binPath, dataDir, tempDir } from '../support/paths.ts';
 
 function runWithClosedStdout(args: string[]) {
-  const dir = tempDir('verdicts-pipe-');
   const child = spawn(process.execPath, [binPath, ...args], {
-    cwd: dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_PATH: path.join(dir, 'verdicts.db'),
-      ISSUES_DIR: path.join(dir, 'issues'),
-      OUTBOX_DIR: path.join(dir, 'outbox'),
-      HEALTH_FILE: path.join(dir, 'health.json'),
-    },
+    cwd: childCwd(),
+    env: childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // The reader hangs up before the command has written anything, as `head -0` would.
