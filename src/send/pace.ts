@@ -11,7 +11,7 @@
 // serialised and carried, by a process the machine may be starving):
 // - after an answer that says the window is full, the next start waits at least as long as
 //   the provider said its oldest request needs to leave (`ratelimit-reset`, when it is given
-//   finer than whole seconds): arrivals that bunched up push the schedule back at once;
+//   finer than whole seconds): arrivals that bunched up delay that start (not the schedule);
 // - a 429 waits `retry-after` and widens the margin, so one miss does not become a habit.
 import type { RateInfo } from './transport.ts';
 
@@ -74,6 +74,8 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
     starts.length >= limit ? starts[starts.length - limit]! + windowMs + marginMs : 0;
   let slot = Number.NEGATIVE_INFINITY;
   let heldUntil = 0;
+  // What one answer said about the next arrival only: it delays that start, not the schedule.
+  let nextNotBefore = 0;
   const holdUntil = (at: number) => {
     heldUntil = Math.max(heldUntil, at);
   };
@@ -94,7 +96,7 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
   const turn = async (signal?: AbortSignal): Promise<number> => {
     for (;;) {
       const scheduled = slot + interval();
-      const at = Math.max(scheduled, windowFloor(), heldUntil, clock.now());
+      const at = Math.max(scheduled, windowFloor(), nextNotBefore, heldUntil, clock.now());
       // Timers may fire a millisecond early; a start is never before its slot.
       for (let t = clock.now(); t < at; t = clock.now()) await sleep(at - t, signal);
       signal?.throwIfAborted();
@@ -104,6 +106,7 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
         // the next slots catch up as far as the window floor allows; a hold moves it, and so
         // does falling a whole window behind (nothing to catch up: the sender was idle).
         const behind = at - scheduled > windowMs;
+        nextNotBefore = 0;
         slot = at === heldUntil || behind ? at : scheduled;
         const started = clock.now();
         starts.push(started);
@@ -124,7 +127,7 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
       // The start was at or before this request's arrival, so the hold errs on the late side
       // only by how much sooner the next request arrives after its start than this one did.
       if (rate && rate.remaining <= 0 && rate.resetMs % 1000 !== 0) {
-        holdUntil(startedAt + rate.resetMs + marginMs / 2);
+        nextNotBefore = Math.max(nextNotBefore, startedAt + rate.resetMs + marginMs / 2);
       }
     },
     limited(retryAfterMs, rate) {
