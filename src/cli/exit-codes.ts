@@ -2,7 +2,7 @@
 // from "fix something". The README's table is this one; test/cli/exit-codes.test.ts has a
 // case per row.
 import { isVerdictsError } from '../errors.ts';
-import type { RunReport } from '../pipeline/run-report.ts';
+import type { RunReport } from '../pipeline/index.ts';
 
 export const EXIT = {
   /** Sent, or nothing to do (already sent, no new pairs, no active subscribers). */

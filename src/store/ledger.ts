@@ -269,4 +269,3 @@ export type AttemptStart =
   | { kind: 'started'; batch: Batch; skipped: number; first: boolean }
   | { kind: 'lost'; to: string }
   | { kind: 'taken'; status: BatchStatus };
-

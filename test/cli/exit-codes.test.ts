@@ -39,7 +39,7 @@ describe('exit-code table', () => {
   it('errors: a held lease is busy (4), a changed archive under a started send is resumable (3), other input 1, a bug 2', () => {
     expect(exitCodeForError(new VerdictsError('send', 'lease_held', 'x'))).toBe(EXIT.busy);
     expect(exitCodeForError(new VerdictsError('send', 'archive_changed', 'x'))).toBe(3);
-    expect(exitCodeForError(new VerdictsError('config', 'invalid', 'x'))).toBe(1);
+    expect(exitCodeForError(new VerdictsError('config', 'invalid_config', 'x'))).toBe(1);
     expect(exitCodeForError(new TypeError('undefined is not a function'))).toBe(2);
     expect(exitCodeForRun({ outcome: 'error', bug: true })).toBe(2);
   });
