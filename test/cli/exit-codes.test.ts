@@ -28,6 +28,7 @@ describe('exit-code table', () => {
     ['no-pairs', 0],
     ['no-subscribers', 0],
     ['busy', 0],
+    ['refused', 1],
     ['data-error', 1],
     ['error', 1],
     ['interrupted', 3],
