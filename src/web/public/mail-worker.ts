@@ -110,7 +110,7 @@ export function createMailWorker(opts: MailWorkerOptions): MailWorker {
       again = true;
       return;
     }
-    // setImmediate: the request that woke us finishes (and answers) before any mail work.
+    // setImmediate: never on the waking request's stack; its answer waits for none of this.
     running = new Promise<void>((resolve) => setImmediate(resolve))
       .then(drain)
       .catch((e: Error) => opts.logger.error('mail queue failed', { error: e.message }))
