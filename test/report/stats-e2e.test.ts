@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { reader, sendWorkspace, WEEK } from '../send/send-fixture.ts';
+import { BASE_URL, reader, sendWorkspace, WEEK } from '../send/send-fixture.ts';
 import { runCli } from '../support/cli.ts';
 import { tempDir } from '../support/paths.ts';
 import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
@@ -17,8 +17,8 @@ import {
 } from './serve-fixture.ts';
 
 const PUBLIC = 'https://verdicts.example.com';
-// The seed archive was built with the default PUBLIC_BASE_URL: its links point there.
-const BUILT_BASE = 'http://localhost:3000';
+// The seed archive's links point at the base URL the send fixture builds and sends it for.
+const BUILT_BASE = BASE_URL;
 const PAIR = 'smolvlm2-vs-code-llama-4';
 const startStandIn = useStandIn();
 const serve = useServe();
