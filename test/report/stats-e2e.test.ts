@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BASE_URL, reader, sendWorkspace, WEEK } from '../send/send-fixture.ts';
+import { reader, sendWorkspace, WEEK } from '../send/send-fixture.ts';
 import { runCli } from '../support/cli.ts';
 import { tempDir } from '../support/paths.ts';
 import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
@@ -17,8 +17,6 @@ import {
 } from './serve-fixture.ts';
 
 const PUBLIC = 'https://verdicts.example.com';
-// The seed archive's links point at the base URL the send fixture builds and sends it for.
-const BUILT_BASE = BASE_URL;
 const PAIR = 'smolvlm2-vs-code-llama-4';
 const startStandIn = useStandIn();
 const serve = useServe();
@@ -53,6 +51,8 @@ describe('verdicts stats', () => {
       const unsubscribe = /<([^>]+)>/.exec(d.headers?.['List-Unsubscribe'] ?? '')![1]!;
       return { id: d.id, to: d.to[0]!, html: d.html ?? '', unsubscribe };
     };
+    // The archive's links point at the base URL it was built for, whatever that is.
+    const BUILT_BASE = /(https?:\/\/[^/"]+)\/vote\//.exec(to(1).html)![1]!;
     const voteLink = (i: number, tool: string) =>
       new RegExp(`${BUILT_BASE}/vote/${WEEK}/${PAIR}/${tool}/[^"]+`).exec(to(i).html)![0];
     const panelLink = new RegExp(`${BUILT_BASE}/issues/${WEEK}/#${PAIR}`).exec(to(2).html)![0];
