@@ -36,7 +36,10 @@ describe('keys unique per send', () => {
     );
     expect(wrong).toEqual([]);
     expect(copies.size).toBe(2 * PER_LIST);
-    expect(standIn.stats()).toMatchObject({ duplicates: 0, byStatus: { '200': 6 } });
+    // Nothing refused as another send's key (409 invalid_idempotent_request); a request retried
+    // after a timeout under load is replayed, so count keys, not requests.
+    expect(standIn.stats().duplicates).toBe(0);
+    expect(standIn.stats().byStatus['409']).toBeUndefined();
     // Six batches, six different keys: none of the second database's was refused as a replay.
     const keys = new Set(standIn.deliveries().map((d) => d.idempotencyKey));
     expect(keys.size).toBe(6);
