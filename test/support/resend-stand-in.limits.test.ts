@@ -140,7 +140,7 @@ describe('resend stand-in: what the pacer sees', () => {
     expect(missing.headers.get('ratelimit-remaining')).toBe('2');
   });
 
-  it('counts a request when its headers arrive, not when its body is finally in', async () => {
+  it('counts a request from when its headers arrived, not from when its body was finally in', async () => {
     const { standIn } = await start({ rateLimit: 1, rateLimitPrecision: 'ms' });
     const { port } = new URL(standIn.url);
     const body = JSON.stringify(emails(1));
@@ -169,11 +169,15 @@ describe('resend stand-in: what the pacer sees', () => {
         req.write(body.slice(0, 10));
         setTimeout(() => req.end(body.slice(10)), slowMs);
       });
-    // The slow request arrives first; the quick one 150 ms later, inside the same second.
+    // The slow request arrives first and its body is in 600 ms later; the quick one comes
+    // 1.1 s after the slow one arrived: outside its window by arrival (inside it by body).
     const slow = post(600);
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 1100));
     const quick = post(0);
-    expect(await Promise.all([slow, quick])).toEqual([200, 429]);
+    expect(await Promise.all([slow, quick])).toEqual([200, 200]);
+    // And inside the same second by arrival: refused.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await post(0)).toBe(429);
   });
 
   it('can delay each arrival by a seeded random jitter', async () => {

@@ -47,21 +47,29 @@ export class RateLimiter {
     return String(Math.max(1, Math.ceil(ms / 1000)));
   }
 
-  /** Admits the request (counting it) or refuses it (not counted). */
-  take(): RateDecision {
+  /**
+   * Admits the request (counting it) or refuses it (not counted). `at` is when it arrived
+   * (default now): a request decided once its body is in still counts from its arrival, so
+   * arrivals may come in slightly out of order; the window is (at - window, at].
+   */
+  take(at: number = this.now()): RateDecision {
     if (!Number.isFinite(this.limit)) return { ok: true, headers: {} };
-    const t = this.now();
-    while (this.head < this.admitted.length && this.admitted[this.head]! <= t - this.windowMs) {
-      this.head++;
-    }
+    const t = at;
+    // Forget what no window can reach any more (decisions lag arrivals by a body at most).
+    const horizon = this.now() - 2 * this.windowMs;
+    while (this.head < this.admitted.length && this.admitted[this.head]! <= horizon) this.head++;
     if (this.head > 1024) {
       this.admitted.splice(0, this.head);
       this.head = 0;
     }
-    const inWindow = this.admitted.length - this.head;
+    const inWindow: number[] = [];
+    for (let k = this.head; k < this.admitted.length; k++) {
+      const a = this.admitted[k]!;
+      if (a > t - this.windowMs && a <= t) inWindow.push(a);
+    }
     const limit = String(this.limit);
-    if (inWindow >= this.limit) {
-      const retryAfterMs = this.admitted[this.head]! + this.windowMs - t;
+    if (inWindow.length >= this.limit) {
+      const retryAfterMs = inWindow[0]! + this.windowMs - t;
       const wait = this.fmt(retryAfterMs);
       const headers = {
         'ratelimit-limit': limit,
@@ -71,13 +79,16 @@ export class RateLimiter {
       };
       return { ok: false, headers, retryAfterMs };
     }
-    this.admitted.push(t);
-    const oldest = this.admitted[this.head]!;
+    // Sorted insert: usually at the end.
+    let k = this.admitted.length;
+    while (k > this.head && this.admitted[k - 1]! > t) k--;
+    this.admitted.splice(k, 0, t);
+    const oldest = inWindow[0] ?? t;
     return {
       ok: true,
       headers: {
         'ratelimit-limit': limit,
-        'ratelimit-remaining': String(this.limit - inWindow - 1),
+        'ratelimit-remaining': String(this.limit - inWindow.length - 1),
         'ratelimit-reset': this.fmt(oldest + this.windowMs - t),
       },
     };

@@ -14,9 +14,9 @@
  * /__stand-in/arrivals (no auth).
  * Order of checks: auth (401/403) → rate limit (429) → Idempotency-Key length (400) → fault →
  * JSON → idempotency replay/409 → validation (422) → record → 200.
- * The rate limit counts a request when it ARRIVES (its headers are in, before its body is
- * read, as a proxy in front of an API would), in a sliding window; `arrivalJitterMs` delays
- * each arrival by a random 0..n ms first, as a network path would. Every answer past auth
+ * The rate limit counts a request from when it ARRIVED (its headers were in), in a sliding
+ * window, decided once its body is in (an upload the client gave up on is never counted);
+ * `arrivalJitterMs` delays each arrival by a random 0..n ms first, as a network path would. Every answer past auth
  * carries `ratelimit-limit`, `ratelimit-remaining` and `ratelimit-reset`.
  * Fault kinds and options: faults.ts. Recording: recorder.ts.
  */
@@ -156,7 +156,10 @@ export const startResendStandIn = async (opts: StandInOptions = {}): Promise<Res
     };
     const refused = authError(headers.authorization, apiKey);
     if (refused) return reply(refused);
-    const rate = limiter.take();
+    // Counted from its arrival, decided with the body in: a client that timed out mid-upload
+    // and retried has not used up the window twice.
+    await body;
+    const rate = limiter.take(entry.at);
     rateHeaders = rate.headers;
     if (!rate.ok) {
       const n = rate.headers['ratelimit-limit'];
