@@ -4,10 +4,10 @@
 // batches. `verdicts send` and `verdicts run` both call this. Every expected outcome is a
 // value; a changed archive or a heap too small for the batches throws (nothing is sent).
 import { getHeapStatistics } from 'node:v8';
-import { type ArchivedEmail, personaliserOf } from '../archive/index.ts';
+import type { ArchivedEmail } from '../archive/index.ts';
 import { formatWeek, type Issue, type Week } from '../content/index.ts';
 import { isVerdictsError, VerdictsError } from '../errors.ts';
-import type { LintFinding } from '../render/index.ts';
+import { compileFiller, type LintFinding } from '../render/index.ts';
 import {
   type OutgoingEmail,
   type Progress,
@@ -66,11 +66,13 @@ export const describeHolder = (h: LeaseHolder) =>
   `${h.owner} (pid ${h.pid} on ${h.host}, lease until ${h.expiresAt.toISOString()})`;
 
 export function emailBuilder(email: JobSettings['email'], week: string, archived: ArchivedEmail) {
-  const personalise = personaliserOf(archived);
+  // Bodies stay as the archive's shared segments plus this reader's values: the transport
+  // encodes the segments once per issue, not once per reader.
+  const fill = compileFiller(archived, archived.issue);
   const { subject } = archived.meta;
   const tags = [{ name: 'issue', value: week }];
   return (r: { subscriberId: number; email: string; name: string | null }): OutgoingEmail => {
-    const p = personalise(r, email.links);
+    const p = fill(r, email.links);
     return {
       from: email.from,
       to: r.email,

@@ -4,6 +4,7 @@
 export * from './compile-mjml.ts';
 export * from './escape.ts';
 export * from './excerpt.ts';
+export * from './filled.ts';
 export * from './gate.ts';
 export * from './inbox-line.ts';
 export * from './lint.ts';

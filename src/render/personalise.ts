@@ -1,11 +1,13 @@
 // Render once, personalise many: the rendered (or archived) HTML and text are split at their
-// placeholders once; each recipient then costs two HMACs and two string joins. Values are
-// inserted between precomputed segments in one pass, so nothing a recipient or a data file
-// contains is ever scanned for placeholders.
+// placeholders once; each recipient then costs two HMACs and a few escaped values. The sender
+// keeps a recipient's body as those values between the shared segments (a Filled), so no
+// per-recipient copy of the whole email exists; previews and tests join it into a string.
+// Nothing a recipient or a data file contains is ever scanned for placeholders.
 import type { Issue } from '../content/index.ts';
 import { VerdictsError } from '../errors.ts';
 import { type LinkContext, listId, unsubscribeUrl, voteToken } from '../links.ts';
 import { asciiHtml, escapeHtml } from './escape.ts';
+import { type Filled, joinFilled } from './filled.ts';
 import { type PlaceholderKey, placeholderNonce, placeholderPattern } from './placeholders.ts';
 
 export type Recipient = { subscriberId: number; email: string; name?: string | null };
@@ -22,6 +24,14 @@ export type PersonalisedMessage = {
 };
 
 export type Personaliser = (recipient: Recipient, links: LinkContext) => PersonalisedMessage;
+
+/** One recipient's copy as values between the issue's shared segments. */
+export type FilledMessage = Omit<PersonalisedMessage, 'html' | 'text'> & {
+  html: Filled;
+  text: Filled;
+};
+
+export type Filler = (recipient: Recipient, links: LinkContext) => FilledMessage;
 
 type Split = { literals: string[]; keys: PlaceholderKey[] };
 type Values = Record<PlaceholderKey, string>;
@@ -56,20 +66,16 @@ function split(body: string, nonce: string, part: string): Split {
   return { literals, keys };
 }
 
-function join({ literals, keys }: Split, values: Values): string {
-  let out = literals[0]!;
-  for (let i = 0; i < keys.length; i++) out += values[keys[i]!] + literals[i + 1]!;
-  return out;
-}
+const fill = ({ literals, keys }: Split, values: Values): Filled => ({
+  literals,
+  values: keys.map((k) => values[k]),
+});
 
 /**
  * `rendered` is what renderIssue returned or what the archive holds (email.html, email.txt);
  * `issue` is the issue it was rendered from (issue.json), which fixes the placeholder nonce.
  */
-export function compilePersonaliser(
-  rendered: { html: string; text: string },
-  issue: Issue,
-): Personaliser {
+export function compileFiller(rendered: { html: string; text: string }, issue: Issue): Filler {
   const nonce = placeholderNonce(issue);
   const html = split(rendered.html, nonce, 'HTML');
   const text = split(rendered.text, nonce, 'text');
@@ -83,13 +89,13 @@ export function compilePersonaliser(
     const greeting = name === '' ? 'there' : name;
     const email = oneLine(recipient.email);
     return {
-      html: join(html, {
+      html: fill(html, {
         unsub: escapeHtml(unsub),
         vote,
         name: asciiHtml(escapeHtml(greeting)),
         email: asciiHtml(escapeHtml(email)),
       }),
-      text: join(text, { unsub, vote, name: greeting, email }),
+      text: fill(text, { unsub, vote, name: greeting, email }),
       headers: {
         'List-Id': list.id,
         'List-Unsubscribe': `<${unsub}>`,
@@ -97,5 +103,17 @@ export function compilePersonaliser(
       },
       unsubscribeUrl: unsub,
     };
+  };
+}
+
+/** The same, joined into whole strings: for previews, lint and tests, not for sending. */
+export function compilePersonaliser(
+  rendered: { html: string; text: string },
+  issue: Issue,
+): Personaliser {
+  const filler = compileFiller(rendered, issue);
+  return (recipient, links) => {
+    const m = filler(recipient, links);
+    return { ...m, html: joinFilled(m.html), text: joinFilled(m.text) };
   };
 }

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import { bodyString } from '../render/index.ts';
 import { err, ok, type Result } from '../result.ts';
 import {
   MAX_BATCH,
@@ -51,8 +52,8 @@ const payloadHash = (emails: OutgoingEmail[]) =>
         e.from,
         e.to,
         e.subject,
-        e.html,
-        e.text,
+        bodyString(e.html),
+        bodyString(e.text),
         e.replyTo ?? null,
         Object.entries(e.headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
         e.tags.map((t) => [t.name, t.value]),
@@ -70,8 +71,8 @@ export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
       from: email.from,
       to: email.to,
       subject: email.subject,
-      text: email.text,
-      html: email.html,
+      text: bodyString(email.text),
+      html: bodyString(email.html),
       ...(email.replyTo ? { replyTo: email.replyTo } : {}),
       messageId: `<${id}@${domain}>`,
       date: now(),

@@ -9,6 +9,7 @@
 // The caller's own abort (SIGINT) is not a failure of the provider: the promise rejects with
 // the signal's reason, as fetch does.
 import { Resend } from 'resend';
+import { bodyString } from '../render/index.ts';
 import { err, ok, type Result } from '../result.ts';
 import { rateInfoFrom } from './rate-headers.ts';
 import {
@@ -41,12 +42,12 @@ type SdkResponse<T> = {
 };
 
 /** SDK options for one email. Optional fields are left out rather than sent empty. */
-const toSdkEmail = (e: OutgoingEmail) => ({
+export const toSdkEmail = (e: OutgoingEmail) => ({
   from: e.from,
   to: e.to,
   subject: e.subject,
-  html: e.html,
-  text: e.text,
+  html: bodyString(e.html),
+  text: bodyString(e.text),
   ...(e.replyTo ? { replyTo: e.replyTo } : {}),
   ...(Object.keys(e.headers).length > 0 ? { headers: e.headers } : {}),
   ...(e.tags.length > 0 ? { tags: e.tags } : {}),

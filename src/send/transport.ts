@@ -1,14 +1,16 @@
 // The one interface every way of sending mail implements (Resend, the local outbox). The
 // sender depends on this, never on a provider. Expected failures are values, classified so
 // the sender knows whether to wait, retry, stop or fail loudly.
+import type { Body } from '../render/index.ts';
 import type { Result } from '../result.ts';
 
 export type OutgoingEmail = {
   from: string;
   to: string;
   subject: string;
-  html: string;
-  text: string;
+  /** A whole string, or (from the sender) the shared segments and this reader's values. */
+  html: Body;
+  text: Body;
   replyTo?: string;
   /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post. */
   headers: Record<string, string>;

@@ -1,0 +1,143 @@
+// The batch body the Resend transport builds from shared segments must be exactly what the
+// resend SDK itself sends for the same emails (resend.batch.send), headers included: a
+// capture server on 127.0.0.1 records both requests' raw bytes. This also pins the SDK detail
+// the transport relies on (post() lets a prebuilt `body` in options replace its own): if a
+// new SDK version drops it, the bodies differ here.
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Resend } from 'resend';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Issue } from '../../src/content/issue.ts';
+import { compileFiller, type Filler } from '../../src/render/personalise.ts';
+import { renderIssue } from '../../src/render/render-issue.ts';
+import { batchBody } from '../../src/send/resend-batch-body.ts';
+import { createResendTransport, toSdkEmail } from '../../src/send/resend-transport.ts';
+import type { OutgoingEmail } from '../../src/send/transport.ts';
+import { LINKS, RENDER_OPTS, seedIssue, sixPairIssue } from '../support/issue-fixtures.ts';
+import { outgoing } from './transport-suite.ts';
+
+type Captured = { method: string; url: string; headers: IncomingMessage['headers']; body: Buffer };
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((c) => c()));
+});
+
+/** Records every request and answers like Resend's batch endpoint (one id per email). */
+async function capture(): Promise<{ url: string; seen: Captured[] }> {
+  const seen: Captured[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      const n = (JSON.parse(body.toString('utf8')) as unknown[]).length;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: Array.from({ length: n }, (_, i) => ({ id: `id-${i}` })) }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  closers.push(() => new Promise<void>((r) => server.close(() => r())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+/** Sends the same batch through resend.batch.send and through the transport; returns both requests. */
+async function bothWays(emails: OutgoingEmail[], key = '2026-W48:0') {
+  const { url, seen } = await capture();
+  const sdk = await new Resend('re_parity', { baseUrl: url }).batch.send(emails.map(toSdkEmail), {
+    idempotencyKey: key,
+  });
+  expect(sdk.error).toBeNull();
+  const ours = await createResendTransport({ apiKey: 're_parity', baseUrl: url }).sendBatch(
+    emails,
+    { idempotencyKey: key },
+  );
+  expect(ours).toEqual({ ok: true, value: { ids: emails.map((_, i) => `id-${i}`) } });
+  expect(seen).toHaveLength(2);
+  return { sdk: seen[0]!, ours: seen[1]! };
+}
+
+const NAMES = [
+  null,
+  'Zoë “Quotes” — Ünïcode',
+  'Tab\there, back\\slash, "dq" and </script>',
+  'Emoji ☕🚀 and a line\r\nbreak',
+  'U+2028\u2028 and U+2029\u2029',
+];
+
+function readers(fill: Filler, week: string, n: number): OutgoingEmail[] {
+  return Array.from({ length: n }, (_, i) => {
+    const p = fill(
+      { subscriberId: i + 1, email: `reader${i}@example.com`, name: NAMES[i % NAMES.length]! },
+      LINKS,
+    );
+    return {
+      from: 'Weekly AI Tool Verdicts <news@verdicts.example>',
+      to: `reader${i}@example.com`,
+      subject: 'This week — “SmolVLM2” vs Code Llama 4',
+      html: p.html,
+      text: p.text,
+      replyTo: 'Editors <ed@verdicts.example>',
+      headers: { ...p.headers },
+      tags: [{ name: 'issue', value: week }],
+    };
+  });
+}
+
+let seed: Issue;
+let six: Issue;
+let seedFill: Filler;
+let sixFill: Filler;
+beforeAll(async () => {
+  seed = await seedIssue();
+  six = await sixPairIssue();
+  seedFill = compileFiller(await renderIssue(seed, RENDER_OPTS), seed);
+  sixFill = compileFiller(await renderIssue(six, RENDER_OPTS), six);
+});
+
+describe('Resend batch body: the bytes the SDK would send', () => {
+  it('a full batch of 100 seed-issue readers: same body bytes and the same headers', async () => {
+    const { sdk, ours } = await bothWays(readers(seedFill, seed.week, 100));
+    expect(ours.body.length).toBeGreaterThan(100 * 20_000);
+    expect(ours.body.equals(sdk.body)).toBe(true);
+    expect([ours.method, ours.url]).toEqual([sdk.method, sdk.url]);
+    expect(ours.headers).toEqual(sdk.headers);
+    expect(ours.headers).toMatchObject({
+      authorization: 'Bearer re_parity',
+      'idempotency-key': '2026-W48:0',
+      'x-batch-validation': 'strict',
+      'content-type': 'application/json',
+      'user-agent': expect.stringMatching(/^resend-node:6\.38\./),
+      'content-length': String(sdk.body.length),
+    });
+  });
+
+  it('the six-pair issue (many placeholders, curly quotes in the text part): same bytes', async () => {
+    const { sdk, ours } = await bothWays(readers(sixFill, six.week, 37), 'k6');
+    expect(ours.body.equals(sdk.body)).toBe(true);
+    expect(ours.headers).toEqual(sdk.headers);
+  });
+
+  it('plain-string emails with optional fields left out and hostile characters: same bytes', async () => {
+    const odd = (i: number, extra: Partial<OutgoingEmail>) => outgoing(i, extra);
+    const emails = [
+      odd(0, {}),
+      odd(1, { headers: {}, tags: [] }),
+      odd(2, { replyTo: 'ed@verdicts.example', subject: 'Café — “x” \\ \u0001 \u2028' }),
+      odd(3, { html: '<p>lone \ud800 surrogate, \u007f, \u0000 nul</p>', text: 'a\r\nb\tc"d' }),
+      odd(4, { html: '', text: '' }),
+    ];
+    const { sdk, ours } = await bothWays(emails, 'plain');
+    expect(ours.body.equals(sdk.body)).toBe(true);
+    expect(ours.headers).toEqual(sdk.headers);
+  });
+
+  it('is the same bytes every time it is built (a retry repeats the first payload)', async () => {
+    const emails = readers(sixFill, six.week, 100);
+    const a = Buffer.from(await batchBody(emails).arrayBuffer());
+    const b = Buffer.from(await batchBody(readers(sixFill, six.week, 100)).arrayBuffer());
+    expect(a.equals(b)).toBe(true);
+    expect(JSON.parse(a.toString('utf8'))).toHaveLength(100);
+  });
+});
