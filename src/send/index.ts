@@ -3,7 +3,6 @@
 // imports `resend`.
 export * from './backoff.ts';
 export * from './create-transport.ts';
-export * from './heap-need.ts';
 export * from './outbox-transport.ts';
 export * from './pace.ts';
 export * from './progress.ts';

@@ -8,10 +8,17 @@
 // retries with the same idempotency key, and Resend answers a repeat with the first result.
 // The caller's own abort (SIGINT) is not a failure of the provider: the promise rejects with
 // the signal's reason, as fetch does.
+//
+// Batches: the body is built as bytes from the issue's shared segments (resend-batch-body.ts),
+// not by the SDK's JSON.stringify of 100 whole emails, and posted by resend-batch-request.ts
+// with the SDK client's own key and User-Agent; test/send/resend-batch-body.test.ts pins that
+// the bytes and headers equal what `resend.batch.send` sends. Single emails go through the SDK.
 import { Resend } from 'resend';
 import { bodyString } from '../render/index.ts';
 import { err, ok, type Result } from '../result.ts';
 import { rateInfoFrom } from './rate-headers.ts';
+import { batchBody } from './resend-batch-body.ts';
+import { createBatchPoster, type SdkError, type SdkResponse } from './resend-batch-request.ts';
 import {
   MAX_BATCH,
   type OutgoingEmail,
@@ -34,13 +41,6 @@ export type ResendTransportOptions = {
   timeoutMs?: number;
 };
 
-type SdkError = { statusCode: number | null; name: string; message: string };
-type SdkResponse<T> = {
-  data: T | null;
-  error: SdkError | null;
-  headers: Record<string, string> | null;
-};
-
 /** SDK options for one email. Optional fields are left out rather than sent empty. */
 export const toSdkEmail = (e: OutgoingEmail) => ({
   from: e.from,
@@ -60,6 +60,11 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
     baseUrl: (opts.baseUrl ?? RESEND_API_URL).replace(/\/+$/, ''),
   });
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const postBatch = createBatchPoster({
+    baseUrl: resend.baseUrl,
+    apiKey: opts.apiKey,
+    userAgent: resend.userAgent,
+  });
 
   async function call<T>(
     signal: AbortSignal | undefined,
@@ -93,9 +98,8 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
         throw new Error(`sendBatch: ${emails.length} emails, at most ${MAX_BATCH} per batch`);
       }
       if (emails.length === 0) return ok({ ids: [] });
-      const res = await call(signal, (s) =>
-        resend.batch.send(emails.map(toSdkEmail), { idempotencyKey, signal: s }),
-      );
+      const body = batchBody(emails);
+      const res = await call(signal, (s) => postBatch(body, { idempotencyKey, signal: s }));
       if (!res.ok) return res;
       const ids = res.value.data.data.map((d) => d.id);
       if (ids.length !== emails.length) {
