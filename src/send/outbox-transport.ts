@@ -8,15 +8,18 @@
 // invalid_idempotent_request). Ids, Message-IDs and MIME boundaries derive from the key and
 // position, so with a fixed `now` the bytes are the same on every run.
 //
+// Each .eml is written from buffers (eml-parts.ts): the issue's segments are encoded once and
+// a reader adds only their own values, as the Resend batch body does.
+//
 // Layout: <dir>/<key>/<nnn>-<recipient>.eml, plus <dir>/<key>/.payload-sha256 written last:
 // a request interrupted half-way has no marker and is simply written again. Without a key
 // (a one-off sendOne) the folder is `single` and the file is named after the content hash.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type Mail from 'nodemailer/lib/mailer/index.js';
-import { bodyString } from '../render/index.ts';
+import { asFilled, type Body } from '../render/index.ts';
 import { err, ok, type Result } from '../result.ts';
+import { emlParts } from './eml-parts.ts';
 import {
   MAX_BATCH,
   type OutgoingEmail,
@@ -44,22 +47,42 @@ export function sanitiseSegment(raw: string, max = 80): string {
 /** `Ada <ada@example.com>` → `ada@example.com`. */
 const mailbox = (address: string) => (/<([^>]+)>/.exec(address)?.[1] ?? address).trim();
 
-/** Order-independent of how the caller built the objects: only what is sent counts. */
-const payloadHash = (emails: OutgoingEmail[]) =>
-  sha256(
-    JSON.stringify(
-      emails.map((e) => [
-        e.from,
-        e.to,
-        e.subject,
-        bodyString(e.html),
-        bodyString(e.text),
-        e.replyTo ?? null,
-        Object.entries(e.headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        e.tags.map((t) => [t.name, t.value]),
-      ]),
-    ),
-  );
+// Per literals array (shared by an issue's readers): each segment as it sits inside a JSON string.
+const jsonLiterals = new WeakMap<readonly string[], string[]>();
+const jsonInner = (s: string) => JSON.stringify(s).slice(1, -1);
+
+/** Streams a body into the hash exactly as JSON.stringify would write it, quotes included. */
+function hashBody(hash: Hash, body: Body): void {
+  const { literals, values } = asFilled(body);
+  let lits = jsonLiterals.get(literals);
+  if (!lits) {
+    lits = literals.map(jsonInner);
+    jsonLiterals.set(literals, lits);
+  }
+  hash.update(`"${lits[0]!}`);
+  for (let i = 0; i < values.length; i++) hash.update(jsonInner(values[i]!)).update(lits[i + 1]!);
+  hash.update('"');
+}
+
+/**
+ * sha256 of JSON.stringify(emails.map(e => [from, to, subject, html, text, replyTo, sorted
+ * headers, tags])), fed piece by piece so no reader's whole email is built for it: the same
+ * digest for a body given as one string or as segments, and as earlier versions wrote.
+ * Independent of how the caller built the objects: only what is sent counts.
+ */
+const payloadHash = (emails: OutgoingEmail[]) => {
+  const hash = createHash('sha256').update('[');
+  for (const [i, e] of emails.entries()) {
+    hash.update(`${i > 0 ? ',' : ''}[${JSON.stringify([e.from, e.to, e.subject]).slice(1, -1)},`);
+    hashBody(hash, e.html);
+    hash.update(',');
+    hashBody(hash, e.text);
+    const headers = Object.entries(e.headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const rest = [e.replyTo ?? null, headers, e.tags.map((t) => [t.name, t.value])];
+    hash.update(`,${JSON.stringify(rest).slice(1, -1)}]`);
+  }
+  return hash.update(']').digest('hex');
+};
 
 export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
   const now = opts.now ?? (() => new Date());
@@ -67,23 +90,20 @@ export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
   async function writeEml(file: string, email: OutgoingEmail, id: string): Promise<void> {
     const domain = mailbox(email.from).split('@')[1] ?? 'outbox.invalid';
     const tags = email.tags.map((t) => `${t.name}=${t.value}`).join(', ');
-    const mail: Mail.Options & { baseBoundary: string } = {
+    const parts = await emlParts({
       from: email.from,
       to: email.to,
       subject: email.subject,
-      text: bodyString(email.text),
-      html: bodyString(email.html),
+      text: email.text,
+      html: email.html,
       ...(email.replyTo ? { replyTo: email.replyTo } : {}),
       messageId: `<${id}@${domain}>`,
       date: now(),
       headers: { ...email.headers, 'X-Entity-Ref-ID': id, ...(tags ? { 'X-Tags': tags } : {}) },
       baseBoundary: id,
-    };
-    // Loaded on first use: a Resend send never needs it (~10 MB of the sender's memory).
-    const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
-    const bytes = await new MailComposer(mail).compile().build();
+    });
     const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, bytes);
+    await writeFile(tmp, parts);
     await rename(tmp, file);
   }
 
