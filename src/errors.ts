@@ -15,7 +15,6 @@ export type ErrorCodes = {
   archive: 'invalid_issue' | 'not_archived' | 'hash_mismatch' | 'week_frozen';
   store: 'db_open_failed' | 'db_too_new' | 'bad_csv' | 'csv_not_found';
   send:
-    | 'heap_too_small'
     | 'lease_held'
     | 'archive_changed'
     | 'test_bad_address'

@@ -2,21 +2,13 @@
 // sure the archive exists (week-archive.ts decides whether to build), freeze the recipient
 // list (that ledger row is what freezes the archive too), and run the sender over the open
 // batches. `verdicts send` and `verdicts run` both call this. Every expected outcome is a
-// value; a changed archive or a heap too small for the batches throws (nothing is sent).
-import { getHeapStatistics } from 'node:v8';
+// value; a changed archive throws (nothing is sent).
 import type { ArchivedEmail } from '../archive/index.ts';
 import { formatWeek, type Issue, type Week } from '../content/index.ts';
 import { isVerdictsError, VerdictsError } from '../errors.ts';
 import { compileFiller, type LintFinding } from '../render/index.ts';
+import { type OutgoingEmail, type Progress, type SendReport, sendBatches } from '../send/index.ts';
 import {
-  type OutgoingEmail,
-  type Progress,
-  type SendReport,
-  sendBatches,
-  sendHeapFit,
-} from '../send/index.ts';
-import {
-  BATCH_SIZE,
   type IssueSend,
   type LeaseHolder,
   type LedgerSummary,
@@ -86,34 +78,6 @@ export function emailBuilder(email: JobSettings['email'], week: string, archived
   };
 }
 
-/**
- * Refuse, before anything is frozen or sent, a send whose batches cannot fit in the heap Node
- * was given (NODE_OPTIONS=--max-old-space-size): it would run out mid-send. Warn when tight.
- */
-function checkHeap(
-  maxInFlight: number,
-  week: string,
-  email: { html: string; text: string },
-  say: (line: string) => void,
-): void {
-  const { needMb, limitMb, fit } = sendHeapFit({
-    htmlChars: email.html.length,
-    textChars: email.text.length,
-    batchSize: BATCH_SIZE,
-    maxInFlight,
-    limitMb: getHeapStatistics().heap_size_limit / 2 ** 20,
-  });
-  const what = `sending ${week} needs about ${needMb} MB of heap with SEND_MAX_IN_FLIGHT=${maxInFlight}, and this process has ${limitMb} MB`;
-  if (fit === 'too_small') {
-    throw new VerdictsError(
-      'send',
-      'heap_too_small',
-      `${what}: raise --max-old-space-size in NODE_OPTIONS or lower SEND_MAX_IN_FLIGHT. This run sent nothing.`,
-    );
-  }
-  if (fit === 'tight') say(`${week}: warning: ${what}; it may run out of memory (a rerun resumes)`);
-}
-
 export async function sendWeek(
   p: Pipeline,
   w: Week,
@@ -170,7 +134,6 @@ export async function sendWeek(
       for (const f of verdict.accepted)
         opts.say(`${week}: accepted [${f.rule}] ${f.id}: ${f.message}`);
     }
-    checkHeap(p.settings.sender.maxInFlight, week, archived, opts.say);
     if (!ledger.isFrozen(week) && subscribers.countByStatus().active === 0) {
       return { status: 'no-subscribers', week, ...sent };
     }
