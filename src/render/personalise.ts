@@ -8,7 +8,12 @@ import { VerdictsError } from '../errors.ts';
 import { type LinkContext, listId, unsubscribeUrl, voteToken } from '../links.ts';
 import { asciiHtml, escapeHtml } from './escape.ts';
 import { type Filled, joinFilled } from './filled.ts';
-import { type PlaceholderKey, placeholderNonce, placeholderPattern } from './placeholders.ts';
+import {
+  PLACEHOLDER_KEYS,
+  type PlaceholderKey,
+  placeholderNonce,
+  placeholderPattern,
+} from './placeholders.ts';
 
 export type Recipient = { subscriberId: number; email: string; name?: string | null };
 
@@ -33,7 +38,7 @@ export type FilledMessage = Omit<PersonalisedMessage, 'html' | 'text'> & {
 
 export type Filler = (recipient: Recipient, links: LinkContext) => FilledMessage;
 
-type Split = { literals: string[]; keys: PlaceholderKey[] };
+type Split = { literals: string[]; slots: number[] };
 type Values = Record<PlaceholderKey, string>;
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -63,12 +68,14 @@ function split(body: string, nonce: string, part: string): Split {
       `the ${part} part has no unsubscribe placeholder for this issue; it was rendered from other data or a template dropped the link`,
     );
   }
-  return { literals, keys };
+  // Gap i takes value slots[i], in PLACEHOLDER_KEYS order (fill below builds values so).
+  return { literals, slots: keys.map((k) => PLACEHOLDER_KEYS.indexOf(k)) };
 }
 
-const fill = ({ literals, keys }: Split, values: Values): Filled => ({
+const fill = ({ literals, slots }: Split, v: Values): Filled => ({
   literals,
-  values: keys.map((k) => values[k]),
+  slots,
+  values: PLACEHOLDER_KEYS.map((k) => v[k]),
 });
 
 /**

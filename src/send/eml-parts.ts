@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import { asFilled, type Body } from '../render/index.ts';
+import { asFilled, type Body, eachPiece } from '../render/index.ts';
 
 type Nodemailer = {
   MailComposer: typeof import('nodemailer/lib/mail-composer/index.js');
@@ -36,14 +36,20 @@ const qpPiece = (qp: Nodemailer['qp'], s: string, soft: boolean): Buffer =>
 const encodedLiterals = new WeakMap<readonly string[], Buffer[]>();
 
 function qpBody(qp: Nodemailer['qp'], body: Body): Buffer[] {
-  const { literals, values } = asFilled(body);
+  const filled = asFilled(body);
+  const { literals } = filled;
   let lits = encodedLiterals.get(literals);
   if (!lits) {
     lits = literals.map((l, i) => qpPiece(qp, l, i < literals.length - 1));
     encodedLiterals.set(literals, lits);
   }
-  const out = [lits[0]!];
-  for (let i = 0; i < values.length; i++) out.push(qpPiece(qp, values[i]!, true), lits[i + 1]!);
+  const out: Buffer[] = [];
+  eachPiece(
+    filled,
+    lits,
+    (v) => qpPiece(qp, v, true),
+    (b) => out.push(b),
+  );
   return out;
 }
 

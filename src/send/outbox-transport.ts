@@ -17,7 +17,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { asFilled, type Body } from '../render/index.ts';
+import { asFilled, type Body, eachPiece } from '../render/index.ts';
 import { err, ok, type Result } from '../result.ts';
 import { emlParts } from './eml-parts.ts';
 import {
@@ -53,14 +53,14 @@ const jsonInner = (s: string) => JSON.stringify(s).slice(1, -1);
 
 /** Streams a body into the hash exactly as JSON.stringify would write it, quotes included. */
 function hashBody(hash: Hash, body: Body): void {
-  const { literals, values } = asFilled(body);
-  let lits = jsonLiterals.get(literals);
+  const filled = asFilled(body);
+  let lits = jsonLiterals.get(filled.literals);
   if (!lits) {
-    lits = literals.map(jsonInner);
-    jsonLiterals.set(literals, lits);
+    lits = filled.literals.map(jsonInner);
+    jsonLiterals.set(filled.literals, lits);
   }
-  hash.update(`"${lits[0]!}`);
-  for (let i = 0; i < values.length; i++) hash.update(jsonInner(values[i]!)).update(lits[i + 1]!);
+  hash.update('"');
+  eachPiece(filled, lits, jsonInner, (s) => hash.update(s));
   hash.update('"');
 }
 

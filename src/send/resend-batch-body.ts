@@ -6,7 +6,7 @@
 // exists as a string or a buffer.
 // JSON escaping works character by character, so escaping the pieces equals escaping their
 // concatenation; the segments split at ASCII placeholders, so no surrogate pair is cut.
-import { asFilled, type Filled } from '../render/index.ts';
+import { asFilled, eachPiece, type Filled } from '../render/index.ts';
 import type { OutgoingEmail } from './transport.ts';
 
 /** The body as chunks in order; `length` is the Content-Length. */
@@ -29,11 +29,25 @@ function literalBuffers(literals: readonly string[]): Buffer[] {
   return buffers;
 }
 
-function pushFilled(parts: Buffer[], { literals, values }: Filled): void {
-  const lits = literalBuffers(literals);
-  parts.push(lits[0]!);
-  for (let i = 0; i < values.length; i++)
-    parts.push(Buffer.from(jsonInner(values[i]!)), lits[i + 1]!);
+const jsonBytes = (s: string) => Buffer.from(jsonInner(s));
+
+function pushFilled(parts: Buffer[], body: Filled): void {
+  eachPiece(body, literalBuffers(body.literals), jsonBytes, (b) => parts.push(b));
+}
+
+// The fields between html and text are the same for every reader of an issue (the sender
+// passes the same subject and tags): encoded once while they repeat.
+let lastMid: { key: readonly unknown[]; bytes: Buffer } | null = null;
+
+function midBytes(e: OutgoingEmail): Buffer {
+  const key = [e.replyTo, e.subject, e.tags] as const;
+  if (lastMid?.key.every((k, i) => k === key[i])) return lastMid.bytes;
+  const mid = [];
+  if (e.replyTo) mid.push(member('reply_to', e.replyTo));
+  mid.push(member('subject', e.subject));
+  if (e.tags.length > 0) mid.push(member('tags', e.tags));
+  lastMid = { key, bytes: Buffer.from(`",${mid.join(',')},"text":"`) };
+  return lastMid.bytes;
 }
 
 /** One email object, in parseEmailToApiOptions' key order: from, headers, html, reply_to, subject, tags, text, to. */
@@ -42,11 +56,7 @@ function pushEmail(parts: Buffer[], e: OutgoingEmail, first: boolean): void {
   if (Object.keys(e.headers).length > 0) head.push(member('headers', e.headers));
   parts.push(Buffer.from(`${first ? '[' : ','}{${head.join(',')},"html":"`));
   pushFilled(parts, asFilled(e.html));
-  const mid = [];
-  if (e.replyTo) mid.push(member('reply_to', e.replyTo));
-  mid.push(member('subject', e.subject));
-  if (e.tags.length > 0) mid.push(member('tags', e.tags));
-  parts.push(Buffer.from(`",${mid.join(',')},"text":"`));
+  parts.push(midBytes(e));
   pushFilled(parts, asFilled(e.text));
   parts.push(Buffer.from(`",${member('to', e.to)}}`));
 }
