@@ -22,9 +22,9 @@ export function joinFilled({ literals, slots, values }: Filled): string {
   return out;
 }
 
-/** Each piece in order, with every distinct value transformed once (e.g. encoded to bytes). */
+/** Each piece in order: `literal` holds the literals already encoded, and every distinct value is transformed once (e.g. to bytes). */
 export function eachPiece<L, V>(
-  { literals, slots, values }: Filled,
+  { slots, values }: Filled,
   literal: readonly L[],
   value: (v: string) => V,
   emit: (piece: L | V) => void,
