@@ -58,8 +58,17 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-const stats = async (url: string): Promise<Stats> =>
-  (await fetch(`${url}/__stand-in/stats`)).json() as Promise<Stats>;
+/** The stand-in's counts; retried, since a stand-in busy parsing a 10 MB body can drop a keep-alive poll. */
+async function stats(url: string): Promise<Stats> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await (await fetch(`${url}/__stand-in/stats`)).json()) as Stats;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
+}
 
 type SendRun = {
   code: number | null;
@@ -156,6 +165,10 @@ export async function bench(): Promise<BenchRow[]> {
     const small = await memory(20_000, preload, {}, issue.pairs);
     const large = await memory(200_000, preload, {}, issue.pairs);
     const growth = large.kb / small.kb;
+    // Each pair of rows as it is measured: a long run that fails later still shows these.
+    process.stderr.write(
+      `bench: ${issue.name}: ${mb(small.kb)} MB at 20k, ${mb(large.kb)} MB at 200k\n`,
+    );
     const target = `<= ${issue.targetMb} MB`;
     const label = (n: string, run: { rate: number }) =>
       `send peak RSS, ${n} subscribers, ${issue.name}, Node defaults (${Math.round(run.rate)} msgs/s)`;
