@@ -15,10 +15,15 @@ const LEASE_SECONDS = 2;
 
 describe('fault: a sender paused past its lease', () => {
   it('SIGSTOP past LEASE_SECONDS, a second sender takes over, SIGCONT: the first exits 3 naming the new holder; every reader once', async () => {
+    // Every answer takes 300 ms and one request is in flight, so the SIGSTOP that follows a
+    // request's arrival finds the sender waiting on HTTP: a process stopped inside a SQLite
+    // write would hold the database lock, and no second sender could take over (that is
+    // SQLite's rule, not the lease's; this test is about the lease).
     const { standIn } = await start({
       rateLimit: RATE,
       rateLimitPrecision: 'ms',
       recordBodies: false,
+      faults: () => ({ kind: 'slow', ms: 300 }),
     });
     const ws = await sendWorkspace({ subscribers: READERS });
     const env = ws.env({
@@ -26,10 +31,13 @@ describe('fault: a sender paused past its lease', () => {
       RESEND_BASE_URL: standIn.url,
       RESEND_RATE_LIMIT: String(RATE),
       LEASE_SECONDS: String(LEASE_SECONDS),
+      SEND_MAX_IN_FLIGHT: '1',
     });
     const first = spawnSend(ws.args(), env);
     try {
       await requestsReached(standIn, 3);
+      // Mid-way through that request's 300 ms answer: the sender is waiting on HTTP.
+      await new Promise((r) => setTimeout(r, 100));
       first.child.kill('SIGSTOP');
       // Its last renewal was at most a third of the lease before the stop: now it has expired.
       await new Promise((r) => setTimeout(r, LEASE_SECONDS * 1000 + 700));
