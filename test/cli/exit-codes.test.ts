@@ -17,7 +17,8 @@ import { createLeases } from '../../src/store/leases.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { sendWorkspace, WEEK } from '../send/send-fixture.ts';
 import { runCli } from '../support/cli.ts';
-import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
+import { useStandIn } from '../support/stand-in-fixture.ts';
+import { halfSentWeek } from './half-sent.ts';
 
 const start = useStandIn();
 
@@ -61,17 +62,7 @@ describe('exit codes of real runs', () => {
   });
 
   it('run: a half-sent week whose archive was tampered with is 3 (outcome=incomplete), nothing more sent', async () => {
-    const { standIn } = await start({
-      faults: ({ requestNo }) => (requestNo === 2 ? 'quota' : null),
-    });
-    const ws = await sendWorkspace({ subscribers: 250 });
-    const env = ws.env({
-      RESEND_API_KEY: KEY,
-      RESEND_BASE_URL: standIn.url,
-      SEND_MAX_IN_FLIGHT: '1',
-    });
-    const stopped = await runCli(ws.args(), { env });
-    expect(stopped.code).toBe(3);
+    const { ws, env, standIn } = await halfSentWeek(start);
     writeFileSync(path.join(ws.issuesDir, WEEK, 'email.html'), '<p>tampered</p>');
     const args = ws.args();
     args[0] = 'run';

@@ -12,6 +12,7 @@ import { reader, sendWorkspace, WEEK } from '../send/send-fixture.ts';
 import { runCli } from '../support/cli.ts';
 import { dataDir } from '../support/paths.ts';
 import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
+import { halfSentWeek } from './half-sent.ts';
 
 const start = useStandIn();
 
@@ -248,17 +249,7 @@ describe('verdicts send: outcomes', () => {
   });
 
   it('refuses to resume when the archive changed after the send started', async () => {
-    const { standIn } = await start({
-      faults: ({ requestNo }) => (requestNo === 2 ? 'quota' : null),
-    });
-    const ws = await sendWorkspace({ subscribers: 250 });
-    const env = ws.env({
-      RESEND_API_KEY: KEY,
-      RESEND_BASE_URL: standIn.url,
-      SEND_MAX_IN_FLIGHT: '1',
-    });
-    const first = await runCli(ws.args(), { env });
-    expect(first.code).toBe(3);
+    const { ws, env, standIn } = await halfSentWeek(start);
     editArchive(ws.issuesDir, 'email.html', (t) => t.replace('</body>', '<p>edited</p></body>'));
     const resumed = await runCli(ws.args(), { env });
     expect(resumed.code).toBe(3);
