@@ -1,6 +1,8 @@
 // One exit-code table for `send`, `run` and `schedule`, so a script can tell "retry later"
 // from "fix something". The README's table is this one; test/cli/exit-codes.test.ts has a
 // case per row.
+
+import { isDatabaseBusy } from '../db-busy.ts';
 import { isVerdictsError } from '../errors.ts';
 import type { RunReport } from '../pipeline/index.ts';
 
@@ -13,7 +15,8 @@ export const EXIT = {
   bug: 2,
   /**
    * Incomplete and resumable: interrupted, the provider stopped the run, failed or uncertain
-   * batches, the lease lost to another sender, or an archive that no longer matches its
+   * batches, the lease lost to another sender, the database kept locked by another process
+   * midway, or an archive that no longer matches its
    * started send. Read the lines above, then run the same command again.
    */
   incomplete: 3,
@@ -25,6 +28,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The code for an error that reached the CLI's top level. */
 export function exitCodeForError(e: unknown): ExitCode {
+  // Another process kept the database locked past the wait: stopped midway, resumable.
+  if (isDatabaseBusy(e)) return EXIT.incomplete;
   if (!isVerdictsError(e)) return EXIT.bug;
   if (e.code === 'lease_held') return EXIT.busy;
   // The send has started and stays resumable once the archive is restored from git.

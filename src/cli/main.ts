@@ -2,6 +2,7 @@
 // place that decides an exit status; bin.js hands it to the process.
 import { Command, CommanderError } from 'commander';
 import { loadDotEnv } from '../config.ts';
+import { DATABASE_BUSY_MESSAGE, isDatabaseBusy } from '../db-busy.ts';
 import { isVerdictsError } from '../errors.ts';
 import type { CliIo, RegisterCommand } from './context.ts';
 import { EXIT, exitCodeForError } from './exit-codes.ts';
@@ -82,6 +83,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     if (isVerdictsError(e)) {
       io.stderr(`${e.message}\n${e.details.map((d) => `  ${d}\n`).join('')}`);
+    } else if (isDatabaseBusy(e)) {
+      // Not a bug here: the ledger keeps what was done, and the same command resumes it.
+      io.stderr(
+        `[verdicts] [store] stopped: ${DATABASE_BUSY_MESSAGE}; run the same command again once it is free\n`,
+      );
     } else {
       io.stderr(`[verdicts] unexpected error: ${(e as Error).stack ?? String(e)}\n`);
     }

@@ -5,6 +5,7 @@
 // value; a changed archive throws (nothing is sent).
 import type { ArchivedEmail } from '../archive/index.ts';
 import { formatWeek, type Issue, type Week } from '../content/index.ts';
+import { DATABASE_BUSY_MESSAGE } from '../db-busy.ts';
 import { isVerdictsError, VerdictsError } from '../errors.ts';
 import { compileFiller, type LintFinding } from '../render/index.ts';
 import { type OutgoingEmail, type Progress, type SendReport, sendBatches } from '../send/index.ts';
@@ -45,7 +46,8 @@ export type SendWeekResult =
   | ({ status: 'no-subscribers'; week: string } & Sent)
   | { status: 'already-sent'; week: string; send: IssueSend; summary: LedgerSummary }
   /** Another sender holds the week's lease: it is sending, this run did not. */
-  | { status: 'busy'; week: string; message: string; heldBy: LeaseHolder }
+  /** `heldBy: null`: the database itself stayed locked, so the holder could not be read. */
+  | { status: 'busy'; week: string; message: string; heldBy: LeaseHolder | null }
   /** The gate refused the issue: lint findings nobody accepted. Nothing frozen or sent. */
   | ({ status: 'refused'; week: string; open: LintFinding[]; unused: string[] } & Sent)
   /** The archive was built for another PUBLIC_BASE_URL. Nothing frozen or sent. */
@@ -54,8 +56,10 @@ export type SendWeekResult =
 
 export const sendLeaseName = (week: string) => `send:${week}`;
 
-export const describeHolder = (h: LeaseHolder) =>
-  `${h.owner} (pid ${h.pid} on ${h.host}, lease until ${h.expiresAt.toISOString()})`;
+export const describeHolder = (h: LeaseHolder | null) =>
+  h
+    ? `${h.owner} (pid ${h.pid} on ${h.host}, lease until ${h.expiresAt.toISOString()})`
+    : `another process: ${DATABASE_BUSY_MESSAGE}`;
 
 export function emailBuilder(email: JobSettings['email'], week: string, archived: ArchivedEmail) {
   // Bodies stay as the archive's shared segments plus this reader's values: the transport
@@ -101,7 +105,8 @@ export async function sendWeek(
   }
   const lost = new AbortController();
   const renew = setInterval(() => {
-    if (!leases.renew(name, owner, { ttlMs, now: p.now() }).ok) {
+    const renewed = leases.renew(name, owner, { ttlMs, now: p.now() });
+    if (!renewed.ok && renewed.error === 'lost') {
       const to = leases.holder(name)?.owner ?? 'nobody (released)';
       lost.abort(new Error(`lost the lease to ${to}; stopping (a re-run resumes the rest)`));
     }

@@ -199,10 +199,14 @@ export function createRunner(deps: RunnerDeps): Runner {
     await catchUp();
   }
 
-  function standBy(heldBy?: LeaseHolder): void {
+  /** `null`: the database stayed locked, so who holds the schedule could not be read. */
+  function standBy(heldBy?: LeaseHolder | null): void {
     state = 'standby';
     log.warn('runner.standby', {
-      heldBy: heldBy && `${heldBy.host}:${heldBy.pid}`,
+      heldBy:
+        heldBy === null
+          ? 'unknown (the database stayed locked)'
+          : heldBy && `${heldBy.host}:${heldBy.pid}`,
       until: heldBy?.expiresAt.toISOString(),
     });
     background(health());

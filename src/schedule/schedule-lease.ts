@@ -8,7 +8,7 @@ export const SCHEDULE_LEASE = 'schedule';
 export type ScheduleLease = {
   readonly owner: string;
   /** Take the lease if it is free, lapsed, ours, or held by a dead process on this host. */
-  tryAcquire(): { ok: true } | { ok: false; heldBy: LeaseHolder };
+  tryAcquire(): { ok: true } | { ok: false; heldBy: LeaseHolder | null };
   /** Renew every ttl/3 while held; `onLost` when another runner has taken it meanwhile. */
   keepAlive(onLost: () => void): void;
   release(): void;
@@ -32,7 +32,7 @@ export function createScheduleLease(leases: Leases, ttlMs: number): ScheduleLeas
       timer = setInterval(
         () => {
           const renewed = leases.renew(SCHEDULE_LEASE, owner, { ttlMs, now: new Date() });
-          if (!renewed.ok) {
+          if (!renewed.ok && renewed.error === 'lost') {
             stopTimer();
             onLost();
           }

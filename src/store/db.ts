@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { BUSY_WAIT_SECONDS } from '../db-busy.ts';
 import { VerdictsError } from '../errors.ts';
 import { MIGRATIONS } from './migrations.ts';
 
@@ -24,7 +25,7 @@ export function openDatabase(file: string): Db {
     );
   }
   db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 10000');
+  db.pragma(`busy_timeout = ${BUSY_WAIT_SECONDS * 1000}`);
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   // better-sqlite3 builds SQLite with a 16 MiB page cache; freezing a 200,000-reader send fills

@@ -4,6 +4,7 @@
 // block a restart until its TTL runs out.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { isDatabaseBusy } from '../db-busy.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Db } from './db.ts';
 
@@ -84,23 +85,39 @@ export function createLeases(db: Db) {
   );
 
   return {
-    acquire(name: string, opts: AcquireOptions): Result<Lease, { heldBy: LeaseHolder }> {
-      return take.immediate(name, opts);
+    /**
+     * `heldBy: null`: the database itself stayed locked (another process paused or stuck
+     * inside a write), so who holds the lease cannot even be read. Busy all the same.
+     */
+    acquire(name: string, opts: AcquireOptions): Result<Lease, { heldBy: LeaseHolder | null }> {
+      try {
+        return take.immediate(name, opts);
+      } catch (e) {
+        if (isDatabaseBusy(e)) return err({ heldBy: null });
+        throw e;
+      }
     },
 
     /**
-     * Push the expiry on. Fails only when someone else has taken the lease (after ours
-     * expired): the caller must stop. A lapsed lease nobody took is still ours to renew.
+     * Push the expiry on. `lost`: someone else has taken the lease (after ours expired), and
+     * the caller must stop. `locked`: the database stayed locked; try again later. A lapsed
+     * lease nobody took is still ours to renew.
      */
     renew(
       name: string,
       owner: string,
       opts: { ttlMs: number; now: Date },
-    ): Result<{ expiresAt: Date }, 'lost'> {
+    ): Result<{ expiresAt: Date }, 'lost' | 'locked'> {
       const expiresAt = opts.now.getTime() + opts.ttlMs;
-      return extend.run(expiresAt, name, owner).changes === 1
-        ? ok({ expiresAt: new Date(expiresAt) })
-        : err('lost');
+      try {
+        return extend.run(expiresAt, name, owner).changes === 1
+          ? ok({ expiresAt: new Date(expiresAt) })
+          : err('lost');
+      } catch (e) {
+        // Not renewed this time; the next renewal (a third of the TTL on) tries again.
+        if (isDatabaseBusy(e)) return err('locked');
+        throw e;
+      }
     },
 
     /** True when we held it; releasing someone else's lease does nothing. */

@@ -18,7 +18,7 @@ export async function bench(): Promise<BenchRow[]> {
   const f = await startPreviewFixture({ archive: false });
   const sse = openSse(f.url('/events'));
   const fragments = async () => {
-    const res = await fetch(f.url(`/weeks/${DRAFT_WEEK}/fragments`), { cache: 'no-store' });
+    const res = await fetch(f.url(`/weeks/${DRAFT_WEEK}/fragments`));
     return ((await res.json()) as { panel: string }).panel;
   };
   try {

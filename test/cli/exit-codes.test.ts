@@ -43,6 +43,9 @@ describe('exit-code table', () => {
     expect(exitCodeForError(new VerdictsError('send', 'archive_changed', 'x'))).toBe(3);
     expect(exitCodeForError(new VerdictsError('config', 'invalid_config', 'x'))).toBe(1);
     expect(exitCodeForError(new TypeError('undefined is not a function'))).toBe(2);
+    // The database kept locked by another process midway: stopped, resumable; not a bug.
+    const locked = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    expect(exitCodeForError(locked)).toBe(EXIT.incomplete);
     expect(exitCodeForRun({ outcome: 'error', bug: true })).toBe(2);
   });
 });
