@@ -144,12 +144,14 @@ export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
   return {
     name: 'outbox',
 
-    async sendBatch(emails, { idempotencyKey, signal }) {
+    async sendBatch(emails, { idempotencyKey, signal, beforeWrite, onWrite }) {
       signal?.throwIfAborted();
       if (emails.length > MAX_BATCH) {
         throw new Error(`sendBatch: ${emails.length} emails, at most ${MAX_BATCH} per batch`);
       }
       if (emails.length === 0) return ok({ ids: [] });
+      await beforeWrite?.();
+      onWrite?.();
       return keyed(idempotencyKey, emails);
     },
 

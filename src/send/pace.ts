@@ -5,22 +5,31 @@
 //
 // Starts are spaced evenly ((window + margin) / limit), on a fixed schedule so a late timer
 // does not cost throughput, and no start comes sooner than window + margin after the start
-// `limit` places before it: what the provider counts, so catching up never overruns it. Two
-// things keep
-// arrivals inside the window although a start is not an arrival (the body still has to be
-// serialised and carried, by a process the machine may be starving):
+// `limit` places before it: what the provider counts, so catching up never overruns it.
+// A start is not an arrival, so three things keep the two close:
+// - a ticket is handed out `leadMs` before its slot: the caller records the attempt and builds
+//   the body in that time, and the transport waits for the slot (`until`) only to write it, so
+//   none of that varying work lies between slot and arrival;
+// - the transport says when the bytes really went out (`wrote`: after a TCP or TLS handshake,
+//   say), and that time is what later starts are spaced from;
 // - after an answer that says the window is full, the next start waits at least as long as
 //   the provider said its oldest request needs to leave (`ratelimit-reset`, when it is given
-//   finer than whole seconds): arrivals that bunched up delay that start (not the schedule);
-// - a 429 waits `retry-after` and widens the margin, so one miss does not become a habit.
+//   finer than whole seconds).
+// A 429 did not count against the window: its retry takes the freed moment at once, ahead of
+// the queue (`retake`), so one miss costs milliseconds, not a slot; the margin widens so the
+// same jitter does not miss again.
 import type { RateInfo } from './transport.ts';
 
 /** Slack per window before anything is learned: the spacing is (window + margin) / limit. */
 export const PACE_MARGIN_MS = 12;
+/** How long before its slot a ticket is handed out, for the work before the write. */
+export const PACE_LEAD_MS = 40;
 /** A 429 widens the margin by at least this much, up to MAX_MARGIN_MS. */
 const MARGIN_STEP_MS = 8;
 const MAX_MARGIN_MS = 100;
 const DEFAULT_WINDOW_MS = 1000;
+/** Starts remembered: enough for any limit the window can hold at these rates. */
+const KEPT_STARTS = 64;
 
 export type Clock = { now: () => number };
 
@@ -41,13 +50,24 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** One request's place: its slot when handed out, then when its bytes went out. */
+export type Ticket = { at: number };
+
 export type Pacer = {
-  /** Wait for the next start slot; rejects when the signal aborts. Returns the start time. */
-  take(signal?: AbortSignal): Promise<number>;
-  /** The answer to the request started at `startedAt` carried these rate-limit headers. */
-  observe(startedAt: number, rate: RateInfo | undefined): void;
-  /** The request was refused with a 429: nothing starts for `retryAfterMs`; widen the margin. */
-  limited(retryAfterMs: number, rate: RateInfo | undefined): void;
+  /** Wait for the next slot (resolving up to `leadMs` before it); rejects when the signal aborts. */
+  take(signal?: AbortSignal): Promise<Ticket>;
+  /** Resolves at the ticket's slot (later if a 429 or the window says so). Not abortable: the attempt is recorded by then. */
+  until(ticket: Ticket): Promise<void>;
+  /** The request's bytes went out at `at`: later starts are spaced from that. */
+  wrote(ticket: Ticket, at: number): void;
+  /** The ticket was not used (nothing to send): it counts for nothing. */
+  unused(ticket: Ticket): void;
+  /** The answer to this ticket's request carried these rate-limit headers. */
+  observe(ticket: Ticket, rate: RateInfo | undefined): void;
+  /** The request was refused with a 429: it did not count; nothing starts for `retryAfterMs`. */
+  limited(ticket: Ticket, retryAfterMs: number, rate: RateInfo | undefined): void;
+  /** A slot for the refused request's retry, ahead of the queue, as soon as the window allows. */
+  retake(signal?: AbortSignal): Promise<Ticket>;
   /** No slot starts before `at`. */
   holdUntil(at: number): void;
   readonly intervalMs: number;
@@ -60,6 +80,7 @@ export type PacerOptions = {
   /** Requests per second until the provider says otherwise (RESEND_RATE_LIMIT). */
   perSecond: number;
   marginMs?: number;
+  leadMs?: number;
 };
 
 export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }): Pacer {
@@ -67,11 +88,23 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
   let limit = Math.max(1, Math.round(opts.perSecond));
   let windowMs = (DEFAULT_WINDOW_MS * limit) / opts.perSecond;
   let marginMs = opts.marginMs ?? PACE_MARGIN_MS;
+  const leadMs = opts.leadMs ?? PACE_LEAD_MS;
   const interval = () => (windowMs + marginMs) / limit;
-  // Actual start times, newest last: the sliding window the provider counts, as we can see it.
-  const starts: number[] = [];
-  const windowFloor = () =>
-    starts.length >= limit ? starts[starts.length - limit]! + windowMs + marginMs : 0;
+  // What the provider counts, as we can see it: the tickets of requests started, oldest first.
+  const counted: Ticket[] = [];
+  const count = (t: Ticket) => {
+    let k = counted.length;
+    while (k > 0 && counted[k - 1]!.at > t.at) k--;
+    counted.splice(k, 0, t);
+    if (counted.length > KEPT_STARTS) counted.splice(0, counted.length - KEPT_STARTS);
+  };
+  const uncount = (t: Ticket) => {
+    const k = counted.indexOf(t);
+    if (k >= 0) counted.splice(k, 1);
+  };
+  /** The earliest start the window allows after the `upTo` first counted tickets. */
+  const floor = (upTo = counted.length) =>
+    upTo >= limit ? counted[upTo - limit]!.at + windowMs + marginMs : 0;
   let slot = Number.NEGATIVE_INFINITY;
   let heldUntil = 0;
   // What one answer said about the next arrival only: it delays that start, not the schedule.
@@ -90,30 +123,37 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
       windowMs = rate.resetMs;
     }
   };
-
-  // Takers queue, so each slot is computed from the start before it.
-  let queue: Promise<unknown> = Promise.resolve();
-  const turn = async (signal?: AbortSignal): Promise<number> => {
+  /** Sleep until `earliest()` minus the lead has come; re-read after each wake. */
+  const waitFor = async (earliest: () => number, signal?: AbortSignal): Promise<number> => {
     for (;;) {
-      const scheduled = slot + interval();
-      const at = Math.max(scheduled, windowFloor(), nextNotBefore, heldUntil, clock.now());
-      // Timers may fire a millisecond early; a start is never before its slot.
-      for (let t = clock.now(); t < at; t = clock.now()) await sleep(at - t, signal);
-      signal?.throwIfAborted();
-      // An answer or a 429 that arrived while we slept may have moved the hold past us.
-      if (heldUntil <= clock.now()) {
-        // A late start (a busy machine, a slow caller) keeps the schedule where it was, so
-        // the next slots catch up as far as the window floor allows; a hold moves it, and so
-        // does falling a whole window behind (nothing to catch up: the sender was idle).
-        const behind = at - scheduled > windowMs;
-        nextNotBefore = 0;
-        slot = at === heldUntil || behind ? at : scheduled;
-        const started = clock.now();
-        starts.push(started);
-        if (starts.length > 64) starts.splice(0, starts.length - 64);
-        return started;
+      const at = earliest();
+      // Timers may fire a millisecond early; a start is never before its slot's lead.
+      const t = clock.now();
+      if (t >= at - leadMs) {
+        signal?.throwIfAborted();
+        return at;
       }
+      await sleep(at - leadMs - t, signal);
     }
+  };
+
+  // Takers queue, so each slot is computed from the slot before it.
+  let queue: Promise<unknown> = Promise.resolve();
+  const turn = async (signal?: AbortSignal): Promise<Ticket> => {
+    const scheduled = slot + interval();
+    const at = await waitFor(
+      () => Math.max(scheduled, floor(), nextNotBefore, heldUntil, clock.now()),
+      signal,
+    );
+    // A late start (a busy machine, a slow caller) keeps the schedule where it was, so the
+    // next slots catch up as far as the window floor allows; a hold moves it, and so does
+    // falling a whole window behind (nothing to catch up: the sender was idle).
+    const behind = at - scheduled > windowMs;
+    nextNotBefore = 0;
+    slot = at === heldUntil || behind ? at : scheduled;
+    const ticket = { at };
+    count(ticket);
+    return ticket;
   };
   return {
     take(signal) {
@@ -121,22 +161,50 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
       queue = mine.catch(() => undefined);
       return mine;
     },
-    observe(startedAt, rate) {
-      learn(rate);
-      // A full window, reported finely: the next arrival must come after its oldest leaves.
-      // The start was at or before this request's arrival, so the hold errs on the late side
-      // only by how much sooner the next request arrives after its start than this one did.
-      if (rate && rate.remaining <= 0 && rate.resetMs % 1000 !== 0) {
-        nextNotBefore = Math.max(nextNotBefore, startedAt + rate.resetMs + marginMs / 2);
+    async until(ticket) {
+      for (;;) {
+        const k = counted.indexOf(ticket);
+        const at = Math.max(ticket.at, heldUntil, k >= 0 ? floor(k) : 0);
+        const t = clock.now();
+        if (t >= at) return;
+        await sleep(at - t);
       }
     },
-    limited(retryAfterMs, rate) {
+    wrote(ticket, at) {
+      uncount(ticket);
+      ticket.at = at;
+      count(ticket);
+    },
+    unused: uncount,
+    observe(ticket, rate) {
       learn(rate);
+      // A full window, reported finely: the next arrival must come after its oldest leaves.
+      if (rate && rate.remaining <= 0 && rate.resetMs % 1000 !== 0) {
+        nextNotBefore = Math.max(nextNotBefore, ticket.at + rate.resetMs + marginMs / 2);
+      }
+    },
+    limited(ticket, retryAfterMs, rate) {
+      learn(rate);
+      uncount(ticket);
       // Told finely, retry-after is how early the request arrived: widen by that much (within
       // reason), so the same jitter does not miss again.
       const early = rate && rate.resetMs % 1000 !== 0 ? retryAfterMs : 0;
       marginMs = Math.min(MAX_MARGIN_MS, marginMs + Math.max(MARGIN_STEP_MS, early / 2));
-      holdUntil(clock.now() + retryAfterMs);
+      holdUntil(clock.now() + retryAfterMs + marginMs / 2);
+    },
+    async retake(signal) {
+      // Spaced from what has started by now; a ticket already out for a later slot is
+      // spaced from this one in its own `until`.
+      const started = () => {
+        const t = clock.now();
+        let k = counted.length;
+        while (k > 0 && counted[k - 1]!.at > t) k--;
+        return k;
+      };
+      const at = await waitFor(() => Math.max(floor(started()), heldUntil, clock.now()), signal);
+      const ticket = { at };
+      count(ticket);
+      return ticket;
     },
     holdUntil,
     get intervalMs() {

@@ -72,7 +72,7 @@ export function createBatchPoster(endpoint: BatchEndpoint) {
 
   return (
     body: BatchBody,
-    opts: { idempotencyKey: string; signal: AbortSignal },
+    opts: { idempotencyKey: string; signal: AbortSignal; onWrite?: () => void },
   ): Promise<SdkResponse<BatchAnswer>> =>
     new Promise((resolve) => {
       let settled = false;
@@ -99,6 +99,14 @@ export function createBatchPoster(endpoint: BatchEndpoint) {
         res.on('close', () => settle(UNREACHABLE));
       });
       req.on('error', () => settle(UNREACHABLE));
+      // The bytes go out once the socket is connected (a reused keep-alive one already is).
+      const { onWrite } = opts;
+      if (onWrite) {
+        req.once('socket', (socket) => {
+          if (!socket.connecting) return onWrite();
+          socket.once(secure ? 'secureConnect' : 'connect', onWrite);
+        });
+      }
       req.cork();
       for (const chunk of body.chunks) req.write(chunk);
       req.end();

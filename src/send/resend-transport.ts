@@ -93,13 +93,18 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
   return {
     name: 'resend',
 
-    async sendBatch(emails, { idempotencyKey, signal }) {
+    async sendBatch(emails, { idempotencyKey, signal, beforeWrite, onWrite }) {
       if (emails.length > MAX_BATCH) {
         throw new Error(`sendBatch: ${emails.length} emails, at most ${MAX_BATCH} per batch`);
       }
       if (emails.length === 0) return ok({ ids: [] });
+      // Built before the slot, so the work of building lies before it, not between it and
+      // the request's arrival.
       const body = batchBody(emails);
-      const res = await call(signal, (s) => postBatch(body, { idempotencyKey, signal: s }));
+      await beforeWrite?.();
+      const res = await call(signal, (s) =>
+        postBatch(body, { idempotencyKey, signal: s, ...(onWrite ? { onWrite } : {}) }),
+      );
       if (!res.ok) return res;
       const ids = res.value.data.data.map((d) => d.id);
       if (ids.length !== emails.length) {

@@ -142,14 +142,20 @@ export async function sendBatches(
   };
 
   const runBatch = async (batchNo: number): Promise<void> => {
-    let startedAt = await pacer.take(halt);
+    // The ticket comes a little before its slot: the attempt is recorded and the body built
+    // in that time, and the transport writes it at the slot.
+    let ticket = await pacer.take(halt);
     const first = ledger.startAttempt(week, batchNo, date(), deps.lease);
-    if (first.kind !== 'started') return lost(batchNo, first);
+    if (first.kind !== 'started') {
+      pacer.unused(ticket);
+      return lost(batchNo, first);
+    }
     let { batch } = first;
     report.run.skipped += first.skipped;
     done += first.skipped;
     const recipients = ledger.queuedRecipients(week, batchNo);
     if (recipients.length === 0) {
+      pacer.unused(ticket);
       ledger.markSubmitted(week, batchNo, [], [], date());
       progress.update(done);
       return;
@@ -162,9 +168,14 @@ export async function sendBatches(
       report.run.requests++;
       // No abort signal: a request once started is finished (the transport's own timeout
       // bounds it), so a stop never leaves an answer unrecorded that could have been.
-      const res = await deps.transport.sendBatch(emails, { idempotencyKey });
+      const slot = ticket;
+      const res = await deps.transport.sendBatch(emails, {
+        idempotencyKey,
+        beforeWrite: () => pacer.until(slot),
+        onWrite: () => pacer.wrote(slot, now()),
+      });
       if (res.ok) {
-        pacer.observe(startedAt, res.value.rate);
+        pacer.observe(ticket, res.value.rate);
         const { ids } = res.value;
         ledger.markSubmitted(week, batchNo, recipients, ids, date());
         report.run.sent += recipients.length;
@@ -173,8 +184,8 @@ export async function sendBatches(
         return;
       }
       const f = res.error;
-      if (f.kind === 'rate_limited') pacer.limited(f.retryAfterMs, f.rate);
-      else pacer.observe(startedAt, f.rate);
+      if (f.kind === 'rate_limited') pacer.limited(ticket, f.retryAfterMs, f.rate);
+      else pacer.observe(ticket, f.rate);
       if (f.kind === 'quota') {
         return stop(
           'quota',
@@ -200,13 +211,18 @@ export async function sendBatches(
         }
         await sleep(backoffMs(retries, s.backoff, deps.random), halt);
       }
-      startedAt = await pacer.take(halt);
+      // A 429 did not count: its retry takes the moment the window frees, ahead of the queue.
+      ticket = f.kind === 'rate_limited' ? await pacer.retake(halt) : await pacer.take(halt);
       if (!insideWindow(batch.firstAttemptAt)) {
+        pacer.unused(ticket);
         ledger.markUncertain(week, batchNo, 'idempotency window closed while retrying');
         return holdBack(batchNo, 'its idempotency window closed while retrying');
       }
       const again = ledger.startAttempt(week, batchNo, date(), deps.lease);
-      if (again.kind !== 'started') return lost(batchNo, again);
+      if (again.kind !== 'started') {
+        pacer.unused(ticket);
+        return lost(batchNo, again);
+      }
       ({ batch } = again);
     }
   };

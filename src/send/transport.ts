@@ -34,12 +34,21 @@ export type TransportFailure =
 
 export type SendOptions = { idempotencyKey?: string; signal?: AbortSignal };
 
+/** For batches: the sender's pacer meets the transport where the bytes go out. */
+export type BatchOptions = SendOptions & {
+  idempotencyKey: string;
+  /** Awaited once the request is ready, just before it is written (the pacer's slot). */
+  beforeWrite?: () => Promise<void>;
+  /** Called when the request's bytes go out (after any TCP or TLS handshake). */
+  onWrite?: () => void;
+};
+
 export interface Transport {
   readonly name: 'resend' | 'outbox';
   /** Up to 100 emails in one request; ids come back in order. */
   sendBatch(
     emails: OutgoingEmail[],
-    opts: SendOptions & { idempotencyKey: string },
+    opts: BatchOptions,
   ): Promise<Result<{ ids: string[]; rate?: RateInfo }, TransportFailure>>;
   sendOne(
     email: OutgoingEmail,

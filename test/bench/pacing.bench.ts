@@ -6,7 +6,7 @@
 // last), against the ceiling (rate × 100 msgs/s). Target: ≥ 0.97× and at most one 429 a row.
 // An info row first: the same send with no rate limit at all, i.e. what this machine can push
 // through sender and stand-in right now; a row whose ceiling is near it cannot reach 0.97×.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { sendWorkspace } from '../send/send-fixture.ts';
@@ -121,6 +121,8 @@ async function row(rate: number, batches: number, loaded: boolean): Promise<Benc
 }
 
 export async function bench(): Promise<BenchRow[]> {
+  // The compiled bundle is what an installed `verdicts` runs; make sure it is current.
+  execSync('npm run --silent build', { cwd: repoRoot, stdio: 'inherit' });
   const rows: BenchRow[] = [];
   for (const loaded of [false, true]) {
     rows.push(await capacity(loaded));

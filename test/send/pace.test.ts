@@ -6,15 +6,20 @@ import { createPacer, PACE_MARGIN_MS } from '../../src/send/pace.ts';
 /** Fake timers and Date: a take() resolves exactly when its slot comes, however loaded the machine. */
 function fakeTime() {
   vi.useFakeTimers({ now: 0 });
-  const takeAt = async (pacer: ReturnType<typeof createPacer>) => {
-    const p = pacer.take();
+  /** Advance the fake clock until `p` settles. */
+  const settle = async <T>(p: Promise<T>): Promise<T> => {
     let done = false;
-    void p.then(() => (done = true));
+    void p.then(
+      () => (done = true),
+      () => (done = true),
+    );
     await vi.advanceTimersByTimeAsync(0);
     while (!done) await vi.advanceTimersByTimeAsync(1);
     return p;
   };
-  return { clock: { now: () => Date.now() }, takeAt };
+  /** The time a ticket comes (and is written at, with no lead). */
+  const takeAt = async (pacer: ReturnType<typeof createPacer>) => (await settle(pacer.take())).at;
+  return { clock: { now: () => Date.now() }, takeAt, settle };
 }
 afterEach(() => {
   vi.useRealTimers();
@@ -31,33 +36,33 @@ describe('pacer', () => {
   it('learns the limit and the window from the headers of an answer', () => {
     const pacer = createPacer({ perSecond: 2 });
     // The team's limit was raised to 10; the only request in its window reports the whole window.
-    pacer.observe(0, { limit: 10, remaining: 9, resetMs: 1000 });
+    pacer.observe({ at: 0 }, { limit: 10, remaining: 9, resetMs: 1000 });
     expect(pacer.limit).toBe(10);
     expect(pacer.windowMs).toBe(1000);
     expect(pacer.intervalMs).toBeCloseTo((1000 + PACE_MARGIN_MS) / 10);
-    pacer.observe(0, { limit: 10, remaining: 9, resetMs: 2000 });
+    pacer.observe({ at: 0 }, { limit: 10, remaining: 9, resetMs: 2000 });
     expect(pacer.windowMs).toBe(2000);
   });
 
   it('a full window reported finely holds the next start until the oldest request leaves it', async () => {
     const m = fakeTime();
-    const pacer = createPacer({ perSecond: 10, marginMs: 10 }, m.clock);
+    const pacer = createPacer({ perSecond: 10, marginMs: 10, leadMs: 0 }, m.clock);
     const first = await m.takeAt(pacer);
     // Arrivals bunched up: the provider says its oldest counted request leaves in 180 ms,
     // later than the 101 ms the spacing alone would wait.
-    pacer.observe(first, { limit: 10, remaining: 0, resetMs: 180 });
+    pacer.observe({ at: first }, { limit: 10, remaining: 0, resetMs: 180 });
     const second = await m.takeAt(pacer);
     expect(second - first).toBeGreaterThanOrEqual(180 + 5);
     // Whole seconds say nothing finer than the spacing: no hold. And the hold delayed that one
     // start, not the schedule: the next is back on it (first + two intervals).
-    pacer.observe(second, { limit: 10, remaining: 0, resetMs: 1000 });
+    pacer.observe({ at: second }, { limit: 10, remaining: 0, resetMs: 1000 });
     const third = await m.takeAt(pacer);
     expect(third).toBe(first + 2 * pacer.intervalMs);
   });
 
   it('a late start keeps the schedule: the next catch up, but never faster than the window allows', async () => {
     const m = fakeTime();
-    const pacer = createPacer({ perSecond: 2, marginMs: 10 }, m.clock);
+    const pacer = createPacer({ perSecond: 2, marginMs: 10, leadMs: 0 }, m.clock);
     expect(await m.takeAt(pacer)).toBe(0);
     // The sender was busy: its second start comes at 700 instead of 505.
     await vi.advanceTimersByTimeAsync(700);
@@ -68,15 +73,59 @@ describe('pacer', () => {
     expect(await m.takeAt(pacer)).toBe(1710);
   });
 
-  it('a 429 waits retry-after and widens the margin', async () => {
+  it('a ticket comes leadMs before its slot, and until() resolves at the slot', async () => {
     const m = fakeTime();
-    const pacer = createPacer({ perSecond: 10 }, m.clock);
+    const pacer = createPacer({ perSecond: 2, marginMs: 10, leadMs: 40 }, m.clock);
+    await m.takeAt(pacer);
+    const second = await m.settle(pacer.take());
+    expect(second.at).toBe(505);
+    expect(Date.now()).toBe(465);
+    await m.settle(pacer.until(second));
+    expect(Date.now()).toBe(505);
+  });
+
+  it('spaces later starts from when the bytes went out, not from the slot', async () => {
+    const m = fakeTime();
+    const pacer = createPacer({ perSecond: 2, marginMs: 10, leadMs: 0 }, m.clock);
+    const first = await m.settle(pacer.take());
+    // The first request waited 30 ms for its connection: it arrived then.
+    pacer.wrote(first, 30);
+    expect(await m.takeAt(pacer)).toBe(505);
+    // Two starts per window + margin: 30 + 1010, not the scheduled 1010.
+    expect(await m.takeAt(pacer)).toBe(1040);
+  });
+
+  it('a 429 did not count: its retry takes the freed moment ahead of the queue, and the margin widens', async () => {
+    const m = fakeTime();
+    const pacer = createPacer({ perSecond: 2, marginMs: 10, leadMs: 0 }, m.clock);
     const before = pacer.marginMs;
-    const first = await m.takeAt(pacer);
-    pacer.limited(300, { limit: 10, remaining: 0, resetMs: 300 });
+    await m.takeAt(pacer); // 0
+    await m.takeAt(pacer); // 505
+    const third = await m.settle(pacer.take()); // 1010
+    expect(third.at).toBe(1010);
+    // Refused: it arrived 3 ms before the first left the window.
+    pacer.limited(third, 3, { limit: 2, remaining: 0, resetMs: 3 });
     expect(pacer.marginMs).toBeGreaterThan(before);
-    const retry = await m.takeAt(pacer);
-    expect(retry - first).toBeGreaterThanOrEqual(300);
+    const queued = pacer.take(); // the next batch, on the schedule at 1515
+    const retry = await m.settle(pacer.retake());
+    // The refused request did not count: the retry goes as soon as the first has left (0 +
+    // window + margin), long before the queued slot.
+    expect(retry.at).toBeGreaterThanOrEqual(1013);
+    expect(retry.at).toBeLessThan(1100);
+    const next = await m.settle(queued);
+    // And the queued one keeps two-per-window from the retry's predecessor (505 + 1000 + margin).
+    expect(next.at).toBeGreaterThanOrEqual(505 + 1000 + pacer.marginMs);
+    await m.settle(pacer.until(next));
+    expect(Date.now()).toBeGreaterThanOrEqual(505 + 1000 + pacer.marginMs);
+  });
+
+  it('an unused ticket counts for nothing', async () => {
+    const m = fakeTime();
+    const pacer = createPacer({ perSecond: 1, marginMs: 10, leadMs: 0 }, m.clock);
+    const first = await m.settle(pacer.take());
+    pacer.unused(first);
+    // The schedule moves on (1010), but the window holds nobody: a retake may go at once.
+    expect((await m.settle(pacer.retake())).at).toBe(0);
   });
 
   it('a wait is cut short by its abort signal', async () => {

@@ -26,7 +26,10 @@ function scripted(script: (call: number, key: string) => Answer = () => 'ok') {
   let maxInFlight = 0;
   const transport: Transport = {
     name: 'outbox',
-    async sendBatch(emails, { idempotencyKey }) {
+    async sendBatch(emails, { idempotencyKey, beforeWrite, onWrite }) {
+      // As the real transports do: the body is ready, the pacer's slot comes, the bytes go.
+      await beforeWrite?.();
+      onWrite?.();
       const n = calls.push({
         key: idempotencyKey,
         payload: JSON.stringify(emails),
@@ -274,16 +277,16 @@ describe('sender', () => {
 describe('pace and backoff', () => {
   it('slots are evenly spaced at (1000 + margin) / rate and a hold pushes them back', async () => {
     let now = 0;
-    const pacer = createPacer({ perSecond: 10, marginMs: 20 }, { now: () => now });
+    const pacer = createPacer({ perSecond: 10, marginMs: 20, leadMs: 0 }, { now: () => now });
     expect(pacer.intervalMs).toBe(102);
-    expect(await pacer.take()).toBe(0);
+    expect((await pacer.take()).at).toBe(0);
     const second = pacer.take();
     now = 102;
-    expect(await second).toBe(102);
+    expect((await second).at).toBe(102);
     pacer.holdUntil(1000);
     const third = pacer.take();
     now = 1000;
-    expect(await third).toBe(1000);
+    expect((await third).at).toBe(1000);
   });
 
   it('backoff doubles from the base, is capped, and is jittered within [step/2, step]', () => {

@@ -54,6 +54,26 @@ export function describeTransport(name: string, setup: () => Promise<TransportUn
       expect(got[1]).toMatchObject({ html: '<p>Hello reader 1</p>', text: 'Hello reader 1' });
     });
 
+    it('writes a batch only once beforeWrite resolves, then says so through onWrite', async () => {
+      const { transport, delivered } = await setup();
+      let release!: () => void;
+      const slot = new Promise<void>((r) => (release = r));
+      let wrote = 0;
+      const sending = transport.sendBatch([outgoing(0)], {
+        idempotencyKey: '2026-W35:slot',
+        beforeWrite: () => slot,
+        onWrite: () => wrote++,
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await delivered()).toEqual([]);
+      expect(wrote).toBe(0);
+      release();
+      const res = await sending;
+      expect(res.ok).toBe(true);
+      expect(wrote).toBe(1);
+      expect((await delivered()).map((d) => d.to)).toEqual(['reader0@example.com']);
+    });
+
     it('the same idempotency key and payload twice: delivered once, same ids', async () => {
       const { transport, delivered } = await setup();
       const emails = [outgoing(0), outgoing(1)];
