@@ -27,6 +27,8 @@ export const PACE_LEAD_MS = 40;
 /** A 429 widens the margin by at least this much, up to MAX_MARGIN_MS. */
 const MARGIN_STEP_MS = 8;
 const MAX_MARGIN_MS = 100;
+/** Kept above the largest squeeze seen (see `squeezed`). */
+const SQUEEZE_SLACK_MS = 4;
 const DEFAULT_WINDOW_MS = 1000;
 /** Starts remembered: enough for any limit the window can hold at these rates. */
 const KEPT_STARTS = 64;
@@ -123,6 +125,20 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
       windowMs = rate.resetMs;
     }
   };
+  // Told finely, an answer also says how far apart the provider saw this request and the
+  // oldest it still counts (window - reset). When that is closer than we sent them, arrivals
+  // jitter by the difference (a busy machine, a busy network): the margin must cover it
+  // before it costs a 429.
+  const squeezed = (ticket: Ticket, rate: RateInfo | undefined) => {
+    if (!rate || rate.resetMs % 1000 === 0 || rate.remaining >= rate.limit - 1) return;
+    const k = counted.indexOf(ticket);
+    const oldest = k - (rate.limit - 1 - rate.remaining);
+    if (k < 0 || oldest < 0) return;
+    const squeeze = ticket.at - counted[oldest]!.at - (windowMs - rate.resetMs);
+    if (squeeze + SQUEEZE_SLACK_MS > marginMs) {
+      marginMs = Math.min(MAX_MARGIN_MS, squeeze + SQUEEZE_SLACK_MS);
+    }
+  };
   /** Sleep until `earliest()` minus the lead has come; re-read after each wake. */
   const waitFor = async (earliest: () => number, signal?: AbortSignal): Promise<number> => {
     for (;;) {
@@ -178,6 +194,7 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
     unused: uncount,
     observe(ticket, rate) {
       learn(rate);
+      squeezed(ticket, rate);
       // A full window, reported finely: the next arrival must come after its oldest leaves.
       if (rate && rate.remaining <= 0 && rate.resetMs % 1000 !== 0) {
         nextNotBefore = Math.max(nextNotBefore, ticket.at + rate.resetMs + marginMs / 2);

@@ -119,6 +119,20 @@ describe('pacer', () => {
     expect(Date.now()).toBeGreaterThanOrEqual(505 + 1000 + pacer.marginMs);
   });
 
+  it('widens the margin when an answer says the provider saw two requests closer than they were sent', async () => {
+    const m = fakeTime();
+    const pacer = createPacer({ perSecond: 2, marginMs: 10, leadMs: 0 }, m.clock);
+    const first = await m.settle(pacer.take()); // 0
+    const second = await m.settle(pacer.take()); // 505
+    // Sent 505 ms apart, seen 480 apart (reset 520 of a 1000 ms window): a 25 ms squeeze.
+    pacer.observe(second, { limit: 2, remaining: 0, resetMs: 520 });
+    expect(pacer.marginMs).toBeGreaterThanOrEqual(25);
+    // Seen as far apart as sent: nothing to learn, the margin stays.
+    const before = pacer.marginMs;
+    pacer.observe(first, { limit: 2, remaining: 1, resetMs: 1000 });
+    expect(pacer.marginMs).toBe(before);
+  });
+
   it('an unused ticket counts for nothing', async () => {
     const m = fakeTime();
     const pacer = createPacer({ perSecond: 1, marginMs: 10, leadMs: 0 }, m.clock);
