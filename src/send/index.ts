@@ -10,5 +10,6 @@ export * from './real-send-guard.ts';
 export * from './resend-transport.ts';
 export * from './resend-webhooks.ts';
 export * from './sender.ts';
+export * from './sender-types.ts';
 export * from './summary.ts';
 export * from './transport.ts';

@@ -7,66 +7,20 @@
 // holding one batch's payload (≤100 emails), never the whole list. With a lease, every attempt
 // first confirms this sender still holds it: one that was paused past its lease (SIGSTOP, a
 // suspended VM) stops taking work instead of sending for a week another sender now owns.
-import {
-  type AttemptStart,
-  batchKey,
-  type FrozenRecipient,
-  type Ledger,
-  type LedgerSummary,
-  type SendLease,
-} from '../store/index.ts';
-import { type BackoffSettings, backoffMs } from './backoff.ts';
+import { type AttemptStart, batchKey } from '../store/index.ts';
+import { backoffMs } from './backoff.ts';
 import { createPacer, sleep } from './pace.ts';
-import type { Progress } from './progress.ts';
-import type { OutgoingEmail, Transport, TransportFailure } from './transport.ts';
-
-export type SenderSettings = {
-  ratePerSecond: number;
-  /** A batch first attempted longer ago than this is uncertain: its key may be forgotten. */
-  idempotencyWindowMs: number;
-  maxInFlight: number;
-  backoff: BackoffSettings;
-  /** Retryable failures of one batch in one run before the run stops (resumable). */
-  maxRetries: number;
-  resendUncertain: boolean;
-};
-
-export type StopReason = 'aborted' | 'quota' | 'provider_unavailable' | 'auth' | 'lease_lost';
-
-export type SendReport = {
-  week: string;
-  /** Prefix of this send's idempotency keys (and outbox folders). */
-  sendId: string;
-  summary: LedgerSummary;
-  run: { sent: number; skipped: number; requests: number; elapsedMs: number };
-  stopped: { reason: StopReason; message: string } | null;
-  /** Batches the provider refused in this run, with its error. */
-  failed: { batchNo: number; error: string }[];
-  /** Batches held back as uncertain in this run. */
-  uncertain: number[];
-  /** Every recipient is submitted or skipped: the issue is sent. */
-  complete: boolean;
-};
-
-export type SenderDeps = {
-  ledger: Ledger;
-  transport: Transport;
-  buildEmail: (recipient: FrozenRecipient) => OutgoingEmail;
-  /** Stop taking new batches (SIGTERM); in-flight requests still finish. */
-  signal: AbortSignal;
-  /** The week's lease this sender holds; checked before every attempt. */
-  lease?: SendLease;
-  progress: Progress;
-  now?: () => number;
-  random?: () => number;
-};
+import {
+  describeFailure,
+  type SenderDeps,
+  type SenderSettings,
+  type SendReport,
+  type StopReason,
+} from './sender-types.ts';
 
 /** Consecutive 429s one batch tolerates: beyond this something else is using the team's limit. */
 const MAX_RATE_LIMITED = 30;
 const AUTH_ERRORS = new Set(['invalid_api_key', 'missing_api_key', 'restricted_api_key']);
-
-export const describeFailure = (f: TransportFailure) =>
-  `${f.name}${'status' in f && f.status ? ` (${f.status})` : ''}: ${f.message}`;
 
 export async function sendBatches(
   week: string,

@@ -1,6 +1,6 @@
 // The lines an operator reads at the end of a send: one summary line (sent, skipped, failed,
 // uncertain, elapsed, rate) and, when the run did not finish, why and what to do next.
-import type { SendReport } from './sender.ts';
+import type { SendReport } from './sender-types.ts';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
