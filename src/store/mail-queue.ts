@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Db } from './db.ts';
 
 /** What the email is; the worker composes each kind from the subscriber's current row. */
-export const MailKind = z.enum(['confirm']);
+export const MailKind = z.enum(['confirm', 'welcome']);
 export type MailKind = z.infer<typeof MailKind>;
 
 export const MailStatus = z.enum(['queued', 'sending', 'sent', 'skipped', 'failed']);

@@ -1,5 +1,6 @@
-// The welcome email: one per confirmed reader however often they confirm, through the same
-// transport as every other mail (the outbox here, the Resend stand-in below), with nothing
+// The welcome email: one per confirmed reader however often they confirm, through the mail
+// queue and the same transport as every other mail (the outbox here, the Resend stand-in
+// below), never in the confirm page's answer time, with nothing
 // the visitor typed in it, the palette, the footer and a working unsubscribe link.
 import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -103,6 +104,35 @@ describe('the welcome email', () => {
     expect((await off.outbox()).length).toBe(1); // just the confirmation
   });
 
+  it('the confirm answer never waits for the provider: the welcome leaves after it, from the queue', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const welcomeAsked: string[] = [];
+    const s = await start({
+      transport: (config) => {
+        const outbox = createTransport(config);
+        return {
+          ...outbox,
+          name: outbox.name,
+          sendBatch: outbox.sendBatch.bind(outbox),
+          async sendOne(email, o) {
+            if (email.subject.startsWith('Welcome')) {
+              welcomeAsked.push(email.to);
+              await gate; // a provider that has not answered yet
+            }
+            return outbox.sendOne(email, o);
+          },
+        };
+      },
+    });
+    const { res } = await signUp(s, ADA);
+    expect(res.status).toBe(200); // answered while the welcome is still with the provider
+    // The send had started and cannot have finished: the gate is still shut.
+    await expect.poll(() => welcomeAsked).toEqual([ADA]);
+    release();
+    expect(await welcomes(s, ADA)).toHaveLength(1);
+  });
+
   it('a welcome template that does not compile leaves the confirmation done and the claim free', async () => {
     const templatesDir = path.join(tempDir('verdicts-welcome-tpl-'), 'templates');
     cpSync(path.join(repoRoot, 'templates'), templatesDir, { recursive: true });
@@ -113,6 +143,7 @@ describe('the welcome email', () => {
     const s = await start({ overrides: { templatesDir } });
     const { res } = await signUp(s, ADA);
     expect(res.status).toBe(200);
+    await s.mailSent(); // the welcome is composed by the mail queue, after the answer
     expect(s.subscribers.getByEmail(ADA)).toMatchObject({ status: 'active', welcomedAt: null });
     expect(s.logs.some((l) => l.includes('welcome email not rendered'))).toBe(true);
     expect(await welcomes(s, ADA)).toHaveLength(0);
@@ -136,12 +167,14 @@ describe('the welcome email', () => {
 
     // The provider refuses the first welcome: the reader is subscribed, the claim is given back.
     expect((await s.post(path, {})).status).toBe(200);
+    await s.mailSent();
     expect(s.subscribers.getByEmail(ADA)).toMatchObject({ status: 'active', welcomedAt: null });
     expect(s.logs.some((l) => l.includes('welcome email not sent'))).toBe(true);
 
     refuse = false;
     const [a, b] = await Promise.all([s.post(path, {}), s.post(path, {})]);
     expect([a.status, b.status]).toEqual([200, 200]);
+    await s.mailSent();
     const sent = standIn.deliveries().filter((d) => d.subject.startsWith('Welcome'));
     expect(sent).toHaveLength(1);
     const id = s.subscribers.getByEmail(ADA)!.id;
@@ -158,6 +191,7 @@ describe('the welcome email', () => {
     s.clock.now = new Date(s.clock.now.getTime() + 48 * 3600_000);
     await s.subscribe(ADA); // active: no new confirmation, and the old link still works
     expect((await s.post(path, {})).status).toBe(200);
+    await s.mailSent();
     expect(standIn.deliveries().filter((d) => d.subject.startsWith('Welcome'))).toHaveLength(1);
     expect(sent[0]!.headers?.['List-Unsubscribe']).toBe(
       `<${unsubscribeUrl({ baseUrl: s.url, secret: SECRET }, id)}>`,

@@ -9,15 +9,23 @@ import {
   type Events,
   type Ledger,
   type ListHygiene,
+  type MailKind,
   type MailQueue,
+  type QueuedMail,
   type Store,
   type Subscribers,
   type Suppressions,
   type Votes,
 } from '../../store/index.ts';
 import { composeConfirmation } from './confirm-mail.ts';
-import { createMailWorker, type MailWorker, type MailWorkerSettings } from './mail-worker.ts';
+import {
+  type Composed,
+  createMailWorker,
+  type MailWorker,
+  type MailWorkerSettings,
+} from './mail-worker.ts';
 import { createSite } from './site.ts';
+import { composeWelcome } from './welcome.ts';
 
 export type PublicLimits = MailWorkerSettings & {
   /** POST /subscribe (and resubscribe) requests per client IP per window. */
@@ -73,7 +81,7 @@ export type PublicDepsBase = {
   subscribers: Subscribers;
   events: Events;
   votes: Votes;
-  /** The site's own outgoing mail (confirmations): durable, and what the caps count. */
+  /** The site's own outgoing mail (confirmations, welcomes): durable, and what the caps count. */
   mailQueue: MailQueue;
   /** Addresses never to mail (suppression list, forgotten readers). */
   suppressions: Suppressions;
@@ -127,7 +135,12 @@ export function publicDeps(
       ...limits,
     },
   };
-  const compose = composeConfirmation(base, createSite(base));
+  const site = createSite(base);
+  const composers: Record<MailKind, (mail: QueuedMail) => Promise<Composed>> = {
+    confirm: composeConfirmation(base, site),
+    welcome: composeWelcome(base, site),
+  };
+  const compose = (mail: QueuedMail) => composers[mail.kind](mail);
   return {
     ...base,
     mail:

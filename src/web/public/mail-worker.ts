@@ -6,8 +6,14 @@ import type { Logger } from '../../log.ts';
 import { backoffMs, type OutgoingEmail, type Transport } from '../../send/index.ts';
 import type { MailKind, MailQueue, QueuedMail } from '../../store/index.ts';
 
-/** What to send for one queued row, or why there is nothing to send any more. */
-export type Composed = { email: OutgoingEmail } | { skip: string };
+/**
+ * What to send for one queued row, or why there is nothing to send any more. `idempotencyKey`
+ * (default `mail-<row id>`) and `onGiveUp` (the email will not be sent: refused, or out of
+ * attempts) are the kind's own.
+ */
+export type Composed =
+  | { email: OutgoingEmail; idempotencyKey?: string; onGiveUp?: () => void }
+  | { skip: string };
 
 export type MailWorkerSettings = {
   /** How often the queue is looked at without a wake(). */
@@ -39,7 +45,7 @@ export type MailWorker = {
   stop(): Promise<void>;
 };
 
-const LABEL: Record<MailKind, string> = { confirm: 'confirmation' };
+const LABEL: Record<MailKind, string> = { confirm: 'confirmation', welcome: 'welcome' };
 
 export function createMailWorker(opts: MailWorkerOptions): MailWorker {
   let running: Promise<void> | undefined;
@@ -57,9 +63,10 @@ export function createMailWorker(opts: MailWorkerOptions): MailWorker {
       opts.logger.info(`${label} email skipped`, { ...fields, reason: composed.skip });
       return;
     }
+    const idempotencyKey = composed.idempotencyKey ?? `mail-${mail.id}`;
     const sent = await opts
       .transport()
-      .sendOne(composed.email, { idempotencyKey: `mail-${mail.id}`, signal: abort.signal });
+      .sendOne(composed.email, { idempotencyKey, signal: abort.signal });
     const now = opts.now();
     if (sent.ok) {
       opts.queue.sent(mail.id, sent.value.id, now);
@@ -71,6 +78,7 @@ export function createMailWorker(opts: MailWorkerOptions): MailWorker {
     if (stopped) return opts.queue.retryAt(mail.id, now, `${why} (stopped)`);
     if (f.kind === 'rejected' || mail.attempts >= opts.maxAttempts) {
       opts.queue.failed(mail.id, why, now);
+      composed.onGiveUp?.();
       opts.logger.error(`${label} email not sent`, { ...fields, failure: f.kind, reason: f.name });
       return;
     }

@@ -1,8 +1,10 @@
-// The welcome email, sent when a confirmation activates a reader. Once per reader, ever: the
-// claim (welcomed_at) is taken in one statement before sending, so two confirmations racing
-// send one welcome, and it is given back only when the transport refused, so a later
-// confirmation can try again. The idempotency key covers a transport retry. Kept to one
-// call so a durable mail queue can carry it later.
+// The welcome email, queued when a confirmation activates a reader and sent by the mail queue
+// after the answer, like the confirmation: a slow or failing provider never shows in the
+// confirm page's timing, and a crash between the two loses nothing. Once per reader, ever: the
+// claim (welcomed_at) and the queue row are written in one transaction, so two confirmations
+// racing queue one welcome; the claim is given back when the email will not be sent (a broken
+// template, the provider refused it, out of attempts), so a later confirmation can try again.
+// The idempotency key is the reader's (`welcome-<id>`), so a retry is never a second welcome.
 import { homeUrl, unsubscribeUrl } from '../../links.ts';
 import {
   loadTemplates,
@@ -10,61 +12,65 @@ import {
   type RenderedWelcome,
   renderWelcome,
 } from '../../render/index.ts';
-import type { Subscriber } from '../../store/index.ts';
-import type { PublicDeps } from './deps.ts';
+import { mailboxKey, type QueuedMail, type Subscriber } from '../../store/index.ts';
+import type { PublicDeps, PublicDepsBase } from './deps.ts';
+import type { Composed } from './mail-worker.ts';
 import type { Site } from './site.ts';
 import { linkContext } from './subscription.ts';
 
-export type WelcomeOutcome = 'sent' | 'off' | 'already' | 'render_failed' | 'send_failed';
+export type WelcomeOutcome = 'queued' | 'off' | 'already';
 
-export async function sendWelcome(
-  deps: PublicDeps,
-  site: Site,
-  subscriber: Subscriber,
-): Promise<WelcomeOutcome> {
+export function queueWelcome(deps: PublicDeps, subscriber: Subscriber): WelcomeOutcome {
   if (!deps.config.WELCOME_EMAIL) return 'off';
-  const claimedAt = deps.now();
-  if (!deps.subscribers.claimWelcome(subscriber.id, claimedAt)) return 'already';
-  const links = linkContext(deps);
-  let rendered: RenderedWelcome;
-  try {
-    rendered = await renderWelcome(await loadTemplates(deps.templatesDir), {
-      brand: site.brand,
-      homeUrl: homeUrl(links),
-      postalAddress: deps.config.POSTAL_ADDRESS,
-    });
-  } catch (e) {
-    // A broken template must not undo the confirmation the reader just made.
-    deps.subscribers.releaseWelcome(subscriber.id, claimedAt);
-    deps.logger.error('welcome email not rendered', {
-      subscriberId: subscriber.id,
-      reason: (e as Error).message,
-    });
-    return 'render_failed';
-  }
-  const mail = personaliseWelcome(rendered, unsubscribeUrl(links, subscriber.id));
-  const sent = await deps.transport.sendOne(
-    {
-      from: deps.config.FROM_EMAIL,
-      to: subscriber.email,
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-      ...(deps.config.REPLY_TO ? { replyTo: deps.config.REPLY_TO } : {}),
-      headers: mail.headers,
-      tags: [{ name: 'kind', value: 'welcome' }],
-    },
-    { idempotencyKey: `welcome-${subscriber.id}` },
-  );
-  if (!sent.ok) {
-    deps.subscribers.releaseWelcome(subscriber.id, claimedAt);
-    deps.logger.error('welcome email not sent', {
-      subscriberId: subscriber.id,
-      failure: sent.error.kind,
-      reason: sent.error.name,
-    });
-    return 'send_failed';
-  }
-  deps.logger.info('welcome email sent', { subscriberId: subscriber.id });
-  return 'sent';
+  const at = deps.now();
+  const queued = deps.db
+    .transaction(() => {
+      if (!deps.subscribers.claimWelcome(subscriber.id, at)) return false;
+      deps.mailQueue.enqueue('welcome', subscriber.id, mailboxKey(subscriber.email), at);
+      return true;
+    })
+    .immediate();
+  if (!queued) return 'already';
+  deps.mail.wake();
+  return 'queued';
+}
+
+/** The queue's composer for `welcome` rows, from the subscriber's row as it is when sent. */
+export function composeWelcome(deps: PublicDepsBase, site: Site) {
+  return async (mail: QueuedMail): Promise<Composed> => {
+    const s = deps.subscribers.getById(mail.subscriberId);
+    if (!s) return { skip: 'subscriber removed' };
+    if (s.status !== 'active') return { skip: `no longer subscribed (${s.status})` };
+    // The claim was taken when the row was queued, at the row's own time.
+    const giveBack = () => deps.subscribers.releaseWelcome(s.id, new Date(mail.createdAt));
+    let rendered: RenderedWelcome;
+    try {
+      rendered = await renderWelcome(await loadTemplates(deps.templatesDir), {
+        brand: site.brand,
+        homeUrl: homeUrl(linkContext(deps)),
+        postalAddress: deps.config.POSTAL_ADDRESS,
+      });
+    } catch (e) {
+      // A broken template must not undo the confirmation the reader made, nor block the queue.
+      giveBack();
+      const reason = (e as Error).message;
+      deps.logger.error('welcome email not rendered', { subscriberId: s.id, reason });
+      return { skip: `welcome template failed: ${reason}` };
+    }
+    const body = personaliseWelcome(rendered, unsubscribeUrl(linkContext(deps), s.id));
+    return {
+      email: {
+        from: deps.config.FROM_EMAIL,
+        to: s.email,
+        subject: body.subject,
+        html: body.html,
+        text: body.text,
+        ...(deps.config.REPLY_TO ? { replyTo: deps.config.REPLY_TO } : {}),
+        headers: body.headers,
+        tags: [{ name: 'kind', value: 'welcome' }],
+      },
+      idempotencyKey: `welcome-${s.id}`,
+      onGiveUp: giveBack,
+    };
+  };
 }

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { routes } from '../../../links.ts';
 import type { PublicContext } from '../context.ts';
 import { checkConfirm, confirm } from '../subscription.ts';
-import { sendWelcome } from '../welcome.ts';
+import { queueWelcome } from '../welcome.ts';
 import { linkProblem } from './link-problems.ts';
 
 export function confirmRoutes(ctx: PublicContext): Hono {
@@ -38,8 +38,8 @@ export function confirmRoutes(ctx: PublicContext): Hono {
     const done = confirm(deps, c.req.param('token'));
     if (!done.ok) return linkProblem(site, c, done.error);
     deps.logger.info('subscriber confirmed', { subscriberId: done.value.id });
-    // Once per reader however often they confirm; a failed send is logged, not shown.
-    await sendWelcome(deps, site, done.value);
+    // Once per reader however often they confirm; sent after the answer, by the mail queue.
+    queueWelcome(deps, done.value);
     return subscribed(c);
   });
 
