@@ -143,7 +143,7 @@ describe('verdicts preview in a browser', () => {
     // Break it: the error names file, line and field on the page; fixing it recovers.
     writeFileSync(toolFile, good.replace(/^entryPrice: Free$/m, 'entryPrice: [1, 2]'));
     const problem = page.locator('#pv-problems .pv-problem').first();
-    await problem.waitFor({ timeout: 5000 });
+    await problem.waitFor({ timeout: 15_000 });
     await expect(problem.locator('.pv-file').textContent()).resolves.toBe(
       'data/tools/smolvlm2.yaml',
     );
@@ -154,7 +154,7 @@ describe('verdicts preview in a browser', () => {
     );
     await shot(page, '06-data-error');
     writeFileSync(toolFile, good);
-    await page.locator('#pv-email').waitFor({ timeout: 5000 });
+    await page.locator('#pv-email').waitFor({ timeout: 15_000 });
     expect(await page.locator('#pv-problems').count()).toBe(0);
     await page.frameLocator('#pv-email').locator(`text=${TAGLINE}`).waitFor();
     expect(await page.evaluate('window.__sameDocument')).toBe(true);

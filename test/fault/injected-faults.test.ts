@@ -38,7 +38,7 @@ describe('fault: injected provider faults', () => {
     });
     const runs: string[] = [];
     let last = { code: -1 as number | null, stdout: '', stderr: '' };
-    for (let i = 0; i < 25 && last.code !== 0; i++) {
+    for (let i = 0; i < 40 && last.code !== 0; i++) {
       last = await spawnSend(ws.args(), env).done;
       runs.push(`${last.code}: ${last.stderr.split('\n')[0]}`);
       // Every stop names its reason; an unexpected error (exit 2) is a bug, never a fault.
@@ -59,5 +59,5 @@ describe('fault: injected provider faults', () => {
       db.prepare("SELECT COUNT(*) AS n FROM send_batches WHERE status <> 'submitted'").get(),
     ).toEqual({ n: 0 });
     ws.close();
-  }, 150_000);
+  }, 300_000);
 });

@@ -150,7 +150,7 @@ describe('node-cron timer across daylight saving (fake timers)', () => {
     // The machine sleeps through 09:00: the wall clock jumps, the timer fires late.
     vi.setSystemTime(new Date('2026-11-30T10:10:00Z'));
     await vi.advanceTimersByTimeAsync(3_600_000);
-    await vi.waitFor(() => expect(calls).toHaveLength(1), { timeout: 2000, interval: 5 });
+    await vi.waitFor(() => expect(calls).toHaveLength(1), { timeout: 10_000, interval: 5 });
     expect(calls[0]!.slot).toBe('2026-11-30T09:00:00.000Z');
     expect(out.text()).toContain('warn slot.missed slot=2026-11-30T09:00:00.000Z');
     expect(out.text()).toContain('catch_up.run slot=2026-11-30T09:00:00.000Z');

@@ -129,8 +129,8 @@ describe('schedule runner', () => {
 
     // The active runner stops: the standby takes over, sees the week sent, sends nothing.
     await active.runner.stop();
-    await expect.poll(() => standby.runner.state, { timeout: 2000, interval: 10 }).toBe('active');
-    await expect.poll(() => standby.out.text(), { timeout: 2000 }).toContain('lease.taken_over');
+    await expect.poll(() => standby.runner.state, { timeout: 10_000, interval: 10 }).toBe('active');
+    await expect.poll(() => standby.out.text(), { timeout: 10_000 }).toContain('lease.taken_over');
     expect(standIn.deliveries()).toHaveLength(120);
   });
 
@@ -150,13 +150,13 @@ describe('schedule runner', () => {
       db.prepare(
         `UPDATE leases SET owner = 'thief', pid = ?, expires_at = ? WHERE name = 'schedule'`,
       ).run(process.pid, Date.now() + 60_000);
-      await expect.poll(() => runner.state, { timeout: 3000, interval: 20 }).toBe('standby');
+      await expect.poll(() => runner.state, { timeout: 10_000, interval: 20 }).toBe('standby');
       expect(out.text()).toContain('error lease.lost');
       expect(runner.task.getStatus()).toBe('stopped');
       expect(await runner.fire(new Date('2026-11-30T09:00:00Z'))).toBeNull();
 
       db.prepare(`DELETE FROM leases WHERE name = 'schedule'`).run();
-      await expect.poll(() => runner.state, { timeout: 3000, interval: 20 }).toBe('active');
+      await expect.poll(() => runner.state, { timeout: 10_000, interval: 20 }).toBe('active');
       expect(runner.task.getStatus()).toBe('idle');
     } finally {
       db.close();

@@ -307,7 +307,7 @@ describe('preview: live reload', () => {
         f.read('data/tools/smolvlm2.yaml').replace(/^tagline: .*$/m, 'tagline: Live edit'),
       );
       // Arrives at all (within the wait); how fast is shown in the browser test.
-      const change = await sse.next('change', from, 5000);
+      const change = await sse.next('change', from, 10_000);
       expect(JSON.parse(change.data)).toMatchObject({
         version: 1,
         files: ['data/tools/smolvlm2.yaml'],

@@ -34,7 +34,7 @@ export function openSse(url: string) {
   return {
     events,
     /** The first event named `name` after index `from`. */
-    async next(name: string, from = 0, timeoutMs = 5000): Promise<SseEvent> {
+    async next(name: string, from = 0, timeoutMs = 10_000): Promise<SseEvent> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const hit = events.slice(from).find((e) => e.event === name);
