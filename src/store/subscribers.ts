@@ -111,6 +111,9 @@ export function createSubscribers(db: Db) {
   const counts = db.prepare<[], { status: SubscriberStatus; n: number }>(
     'SELECT status, COUNT(*) AS n FROM subscribers WHERE forgotten_at IS NULL GROUP BY status',
   );
+  const updateName = db.prepare<[string | null, string, number], Row>(
+    'UPDATE subscribers SET name = ?, updated_at = ? WHERE id = ? RETURNING *',
+  );
   const confirmSent = db.prepare<[string, string, number]>(
     'UPDATE subscribers SET confirm_sent_at = ?, updated_at = ? WHERE id = ?',
   );
@@ -158,6 +161,12 @@ export function createSubscribers(db: Db) {
      * Setting the status a row already has changes nothing. Policy (may a complaint be
      * re-activated?) belongs to the caller. Undefined when there is no such subscriber.
      */
+    /** The name as the reader gave it (cleaned as every name is), or none. */
+    setName(id: number, name: string | null, now: Date): Subscriber | undefined {
+      const row = updateName.get(cleanName(name), now.toISOString(), id);
+      return row && toSubscriber(row);
+    },
+
     setStatus(id: number, status: SubscriberStatus, now: Date): Subscriber | undefined {
       const row = updateStatus.get({ id, status, now: now.toISOString() });
       return row ? toSubscriber(row) : getById(id);

@@ -62,13 +62,16 @@ describe('the public site in a browser', () => {
 
     // Confirm from the email: the page asks, the button confirms.
     await page.goto(s.url + (await s.confirmPath(ADA)));
-    await expect(page.getByText('Ada <b>Lovelace</b>', { exact: false }).count()).resolves.toBe(1);
+    // The name comes back in an editable field (as text, not markup): the mailbox owner's to keep.
+    const nameField = page.getByLabel('Your name, for the greeting');
+    await expect(nameField.inputValue()).resolves.toBe('Ada <b>Lovelace</b>');
     await shot(page, '03-confirm');
     expect(s.subscribers.getByEmail(ADA)?.status).toBe('pending');
+    await nameField.fill('Ada Lovelace');
     await page.getByRole('button', { name: 'Yes, subscribe me' }).click();
     await page.getByRole('heading', { name: 'You are subscribed' }).waitFor();
     await shot(page, '04-subscribed');
-    expect(s.subscribers.getByEmail(ADA)?.status).toBe('active');
+    expect(s.subscribers.getByEmail(ADA)).toMatchObject({ status: 'active', name: 'Ada Lovelace' });
 
     // The weekly send puts the issue in the outbox, with vote and unsubscribe links.
     const sent = await s.sendWeek();

@@ -132,6 +132,28 @@ describe('subscribe and confirm (double opt-in)', () => {
     expect(other.ok && s.subscribers.getById(other.value.id)?.status).toBe('pending');
   });
 
+  it('greets the reader by the name the confirm page submitted, not by what the form stored', async () => {
+    const s = await start();
+    const planted = 'Your account is locked, verify at https://evil.example/login';
+    await s.subscribe(ADA, planted); // anyone can type this for ADA's address
+    const path = await s.confirmPath(ADA);
+    const page = await (await s.get(path)).text();
+    // The mailbox owner sees the name in an editable field, before anything is kept.
+    expect(page).toMatch(/<input type="text" name="name"[^>]*value="Your account is locked/);
+    expect((await s.post(path, { name: '  Ada \u0007 Lovelace ' })).status).toBe(200);
+    expect(s.subscribers.getByEmail(ADA)).toMatchObject({
+      status: 'active',
+      name: 'Ada Lovelace',
+    });
+    // Cleared on the page (or a page without the field): no name at all.
+    await s.subscribe('bob@example.com', planted);
+    await s.post(await s.confirmPath('bob@example.com'), {});
+    expect(s.subscribers.getByEmail('bob@example.com')).toMatchObject({
+      status: 'active',
+      name: null,
+    });
+  });
+
   it('refuses invalid addresses with the form again, and stores nothing for the honeypot', async () => {
     const s = await start();
     const bad = await s.subscribe('not-an-address');

@@ -94,12 +94,23 @@ export function checkConfirm(deps: PublicDeps, token: string): Result<Subscriber
   return ok(s);
 }
 
-export function confirm(deps: PublicDeps, token: string): Result<Subscriber, LinkProblem> {
+/**
+ * Activate the reader. `name` is what the mailbox owner submitted on the confirm page: it
+ * replaces what the subscribe form stored, which anyone could have typed for this address
+ * (and the weekly issue greets the reader by it).
+ */
+export function confirm(
+  deps: PublicDeps,
+  token: string,
+  name: string | null,
+): Result<Subscriber, LinkProblem> {
   return deps.db
     .transaction((): Result<Subscriber, LinkProblem> => {
       const check = checkConfirm(deps, token);
       if (!check.ok || check.value.status === 'active') return check;
-      return ok(deps.subscribers.setStatus(check.value.id, 'active', deps.now())!);
+      const now = deps.now();
+      deps.subscribers.setName(check.value.id, name, now);
+      return ok(deps.subscribers.setStatus(check.value.id, 'active', now)!);
     })
     .immediate();
 }

@@ -35,7 +35,10 @@ export function confirmRoutes(ctx: PublicContext): Hono {
   });
 
   app.post('/confirm/:token', ctx.csrf, async (c) => {
-    const done = confirm(deps, c.req.param('token'));
+    // The greeting's name comes from this form, filled in by whoever holds the mailbox.
+    const body = await c.req.parseBody();
+    const name = typeof body['name'] === 'string' ? body['name'] : null;
+    const done = confirm(deps, c.req.param('token'), name);
     if (!done.ok) return linkProblem(site, c, done.error);
     deps.logger.info('subscriber confirmed', { subscriberId: done.value.id });
     // Once per reader however often they confirm; sent after the answer, by the mail queue.
