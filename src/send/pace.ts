@@ -94,6 +94,7 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
   const interval = () => (windowMs + marginMs) / limit;
   // What the provider counts, as we can see it: the tickets of requests started, oldest first.
   const counted: Ticket[] = [];
+  const written = new WeakSet<Ticket>();
   const count = (t: Ticket) => {
     let k = counted.length;
     while (k > 0 && counted[k - 1]!.at > t.at) k--;
@@ -129,13 +130,18 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
   // oldest it still counts (window - reset). When that is closer than we sent them, arrivals
   // jitter by the difference (a busy machine, a busy network): the margin must cover it
   // before it costs a 429.
+  // Only requests whose bytes went out count here: a ticket still waiting for its slot has
+  // not arrived anywhere. A squeeze past the largest margin is a miscount (answers overtaking
+  // each other after a stall), not jitter, and is left to the 429 it would cause.
   const squeezed = (ticket: Ticket, rate: RateInfo | undefined) => {
     if (!rate || rate.resetMs % 1000 === 0 || rate.remaining >= rate.limit - 1) return;
-    const k = counted.indexOf(ticket);
-    const oldest = k - (rate.limit - 1 - rate.remaining);
-    if (k < 0 || oldest < 0) return;
-    const squeeze = ticket.at - counted[oldest]!.at - (windowMs - rate.resetMs);
-    if (squeeze + SQUEEZE_SLACK_MS > marginMs) {
+    if (!written.has(ticket)) return;
+    let before = rate.limit - 1 - rate.remaining;
+    let k = counted.indexOf(ticket);
+    while (k > 0 && before > 0) if (written.has(counted[--k]!)) before--;
+    if (before > 0 || k < 0) return;
+    const squeeze = ticket.at - counted[k]!.at - (windowMs - rate.resetMs);
+    if (squeeze + SQUEEZE_SLACK_MS > marginMs && squeeze <= MAX_MARGIN_MS) {
       marginMs = Math.min(MAX_MARGIN_MS, squeeze + SQUEEZE_SLACK_MS);
     }
   };
@@ -190,6 +196,7 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
       uncount(ticket);
       ticket.at = at;
       count(ticket);
+      written.add(ticket);
     },
     unused: uncount,
     observe(ticket, rate) {

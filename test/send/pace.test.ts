@@ -124,9 +124,19 @@ describe('pacer', () => {
     const pacer = createPacer({ perSecond: 2, marginMs: 10, leadMs: 0 }, m.clock);
     const first = await m.settle(pacer.take()); // 0
     const second = await m.settle(pacer.take()); // 505
+    pacer.wrote(first, 0);
+    // Before its bytes went out, an answer's arithmetic is not about this request.
+    pacer.observe(second, { limit: 2, remaining: 0, resetMs: 520 });
+    expect(pacer.marginMs).toBe(10);
+    pacer.wrote(second, 505);
     // Sent 505 ms apart, seen 480 apart (reset 520 of a 1000 ms window): a 25 ms squeeze.
     pacer.observe(second, { limit: 2, remaining: 0, resetMs: 520 });
     expect(pacer.marginMs).toBeGreaterThanOrEqual(25);
+    // Far beyond any margin: a miscount, not jitter; nothing learned.
+    const third = await m.settle(pacer.take());
+    pacer.wrote(third, third.at);
+    pacer.observe(third, { limit: 2, remaining: 0, resetMs: 999 }); // "seen 1 ms apart"
+    expect(pacer.marginMs).toBeLessThan(40);
     // Seen as far apart as sent: nothing to learn, the margin stays.
     const before = pacer.marginMs;
     pacer.observe(first, { limit: 2, remaining: 1, resetMs: 1000 });
