@@ -76,8 +76,12 @@ export function createLedger(db: Db) {
     `UPDATE send_batches SET status = 'submitting', last_attempt_at = @at, attempts = attempts + 1
      WHERE week = @week AND batch_no = @batchNo AND status IN ('submitting', 'failed')`,
   );
+  // INDEXED BY: left to itself the planner walks the primary key (week, subscriber_id) for
+  // its order and filters on batch_no, reading every row of the send for each batch (O(n²)
+  // over a send: 48 ms a batch at 200,000 readers). The batch index finds the ≤100 rows.
   const queued = db.prepare<[string, number], FrozenRecipient>(
-    `SELECT subscriber_id AS subscriberId, email, name FROM send_recipients
+    `SELECT subscriber_id AS subscriberId, email, name
+     FROM send_recipients INDEXED BY send_recipients_batch
      WHERE week = ? AND batch_no = ? AND status = 'queued' ORDER BY subscriber_id`,
   );
   const recipientSent = db.prepare<[string, string, number]>(
