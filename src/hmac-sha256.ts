@@ -123,8 +123,17 @@ export function hmacSha256(key: string | Uint8Array): HmacSha256 {
   const h = new Int32Array(8);
   let scratch = Buffer.alloc(256);
   return (message) => {
-    if (message.length * 3 > scratch.length) scratch = Buffer.alloc(message.length * 3);
-    const n = scratch.write(message, 0, 'utf8');
+    let n = message.length;
+    if (n * 3 > scratch.length) scratch = Buffer.alloc(n * 3);
+    // ASCII (every token's message) is copied as it is; anything else goes through UTF-8.
+    for (let i = 0; i < n; i++) {
+      const c = message.charCodeAt(i);
+      if (c > 0x7f) {
+        n = scratch.write(message, 0, 'utf8');
+        break;
+      }
+      scratch[i] = c;
+    }
     const digest = Buffer.allocUnsafe(32);
     h.set(inner);
     finish(h, scratch, n, 64, digest);

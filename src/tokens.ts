@@ -29,7 +29,7 @@ let signer: { secret: string; sign: HmacSha256 } | undefined;
 
 function fastMac(secret: string, c: TokenClaims): string {
   if (signer?.secret !== secret) signer = { secret, sign: hmacSha256(secret) };
-  return signer.sign(message(c)).subarray(0, 16).toString('base64url');
+  return signer.sign(message(c)).toString('base64url', 0, 16);
 }
 
 export function signToken(secret: string, claims: TokenClaims): string {
