@@ -1,5 +1,5 @@
-// POST /emails/batch with a prebuilt body, over node:http(s): the body's buffers go to the
-// socket as they are (corked into one writev), with the headers the resend SDK sets
+// POST /emails/batch with a laid-out body, over node:http(s): the body is copied into a few
+// reused 64 KB blocks as the socket drains them, with the headers the resend SDK sets
 // (Authorization, User-Agent and Content-Type from the SDK's own client, Idempotency-Key,
 // x-batch-validation: strict), and the answer is read as the SDK's fetchRequest reads it, so
 // classifyResendError sees the same { data, error, headers } values either way.
@@ -69,6 +69,7 @@ export function createBatchPoster(endpoint: BatchEndpoint) {
   // Keep-alive sockets are unref'd while idle, so they never hold the process open.
   const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   const request = secure ? https.request : http.request;
+  const blocks = blockPool(BLOCK_BYTES, 8);
 
   return (
     body: BatchBody,
@@ -99,9 +100,41 @@ export function createBatchPoster(endpoint: BatchEndpoint) {
         res.on('close', () => settle(UNREACHABLE));
       });
       req.on('error', () => settle(UNREACHABLE));
-      req.cork();
-      for (const chunk of body.chunks) req.write(chunk);
-      req.end();
-      req.uncork();
+      // The body goes out a block at a time as the socket takes it; a block is reused once
+      // its write is done. Nothing of the body is held after its last byte is written.
+      let rest: BatchBody | null = body;
+      const pump = (): void => {
+        while (rest && !settled) {
+          const block = blocks.take();
+          const n = rest.fill(block);
+          if (n === 0) {
+            blocks.give(block);
+            rest = null;
+            req.end();
+            return;
+          }
+          const chunk = n === block.length ? block : block.subarray(0, n);
+          if (!req.write(chunk, () => blocks.give(block))) {
+            req.once('drain', pump);
+            return;
+          }
+        }
+        rest = null;
+      };
+      pump();
     });
+}
+
+/** Bytes a body is written in: large enough that a 9.6 MB body is ~150 writes. */
+export const BLOCK_BYTES = 64 * 1024;
+
+/** Blocks whose writes are done, for the next request to fill; a handful at most stay spare. */
+function blockPool(size: number, spareMax: number) {
+  const spare: Buffer[] = [];
+  return {
+    take: (): Buffer => spare.pop() ?? Buffer.allocUnsafeSlow(size),
+    give: (b: Buffer): void => {
+      if (spare.length < spareMax) spare.push(b);
+    },
+  };
 }

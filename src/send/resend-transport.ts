@@ -17,7 +17,7 @@ import { Resend } from 'resend';
 import { bodyString } from '../render/index.ts';
 import { err, ok, type Result } from '../result.ts';
 import { rateInfoFrom } from './rate-headers.ts';
-import { batchBody } from './resend-batch-body.ts';
+import { type BatchBody, batchBody } from './resend-batch-body.ts';
 import { createBatchPoster, type SdkError, type SdkResponse } from './resend-batch-request.ts';
 import {
   MAX_BATCH,
@@ -90,6 +90,23 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
     return err({ ...classifyResendError(error, res.headers), ...withRate });
   }
 
+  async function post(
+    body: BatchBody,
+    count: number,
+    idempotencyKey: string,
+    signal: AbortSignal | undefined,
+  ): Promise<Result<{ ids: string[]; rate?: RateInfo }, TransportFailure>> {
+    const res = await call(signal, (s) => postBatch(body, { idempotencyKey, signal: s }));
+    if (!res.ok) return res;
+    const ids = res.value.data.data.map((d) => d.id);
+    if (ids.length !== count) {
+      // Strict validation is all or nothing, so this is Resend misbehaving: stop loudly.
+      const message = `Resend returned ${ids.length} ids for ${count} emails`;
+      return err({ kind: 'rejected', status: 200, name: 'unexpected_response', message });
+    }
+    return ok({ ids, ...(res.value.rate ? { rate: res.value.rate } : {}) });
+  }
+
   return {
     name: 'resend',
 
@@ -98,16 +115,9 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
         throw new Error(`sendBatch: ${emails.length} emails, at most ${MAX_BATCH} per batch`);
       }
       if (emails.length === 0) return ok({ ids: [] });
-      const body = batchBody(emails);
-      const res = await call(signal, (s) => postBatch(body, { idempotencyKey, signal: s }));
-      if (!res.ok) return res;
-      const ids = res.value.data.data.map((d) => d.id);
-      if (ids.length !== emails.length) {
-        // Strict validation is all or nothing, so this is Resend misbehaving: stop loudly.
-        const message = `Resend returned ${ids.length} ids for ${emails.length} emails`;
-        return err({ kind: 'rejected', status: 200, name: 'unexpected_response', message });
-      }
-      return ok({ ids, ...(res.value.rate ? { rate: res.value.rate } : {}) });
+      // Laid out now and not awaited here: the emails are not kept while the request is out
+      // (only the body's pieces until written), so a batch in flight holds little but a socket.
+      return post(batchBody(emails), emails.length, idempotencyKey, signal);
     },
 
     async sendOne(email, sendOpts: SendOptions = {}) {

@@ -154,15 +154,17 @@ export async function sendBatches(
       progress.update(done);
       return;
     }
-    const emails = recipients.map(deps.buildEmail);
     const idempotencyKey = batchKey(sendId, batchNo);
     let retries = 0;
     let limited = 0;
     for (;;) {
       report.run.requests++;
       // No abort signal: a request once started is finished (the transport's own timeout
-      // bounds it), so a stop never leaves an answer unrecorded that could have been.
-      const res = await deps.transport.sendBatch(emails, { idempotencyKey });
+      // bounds it), so a stop never leaves an answer unrecorded that could have been. The
+      // emails are built per attempt, byte-identical, and not kept while the request is out.
+      const res = await deps.transport.sendBatch(recipients.map(deps.buildEmail), {
+        idempotencyKey,
+      });
       if (res.ok) {
         pacer.observe(startedAt, res.value.rate);
         const { ids } = res.value;

@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Issue } from '../../src/content/issue.ts';
 import { compileFiller, type Filler } from '../../src/render/personalise.ts';
 import { renderIssue } from '../../src/render/render-issue.ts';
-import { batchBody } from '../../src/send/resend-batch-body.ts';
+import { batchBody, bodyBytes } from '../../src/send/resend-batch-body.ts';
 import { createBatchPoster } from '../../src/send/resend-batch-request.ts';
 import { createResendTransport, toSdkEmail } from '../../src/send/resend-transport.ts';
 import type { OutgoingEmail } from '../../src/send/transport.ts';
@@ -186,10 +186,29 @@ describe('Resend batch body: the bytes the SDK would send', () => {
 
   it('is the same bytes every time it is built (a retry repeats the first payload)', async () => {
     const emails = readers(sixFill, six.week, 100);
-    const a = Buffer.concat(batchBody(emails).chunks);
-    const b = Buffer.concat(batchBody(readers(sixFill, six.week, 100)).chunks);
+    const a = bodyBytes(batchBody(emails));
+    const b = bodyBytes(batchBody(readers(sixFill, six.week, 100)));
     expect(a.length).toBe(batchBody(emails).length);
     expect(a.equals(b)).toBe(true);
     expect(JSON.parse(a.toString('utf8'))).toHaveLength(100);
+  });
+
+  it('gives the same bytes whatever the blocks it is filled into, multi-byte characters split across them', () => {
+    const emails = [
+      ...readers(seedFill, seed.week, 7),
+      outgoing(8, { subject: 'Café ☕🚀 “x”', text: `${'é'.repeat(5000)}☕🚀`, html: ' ' }),
+    ];
+    const whole = bodyBytes(batchBody(emails));
+    expect(JSON.parse(whole.toString('utf8'))).toHaveLength(8);
+    for (const size of [1, 2, 3, 7, 100, 4096, 65_536]) {
+      const body = batchBody(emails);
+      const parts: Buffer[] = [];
+      const block = Buffer.alloc(size);
+      for (let n = body.fill(block); n > 0; n = body.fill(block)) {
+        parts.push(Buffer.from(block.subarray(0, n)));
+      }
+      expect(Buffer.concat(parts).equals(whole), `blocks of ${size}`).toBe(true);
+      expect(body.fill(block), 'nothing after the end').toBe(0);
+    }
   });
 });
