@@ -141,6 +141,19 @@ export async function sendBatches(
     stop('lease_lost', message);
   };
 
+  /**
+   * Starts one request for a batch, its emails built from the frozen rows (byte-identical on
+   * every attempt). A plain function, so that neither rows nor emails stay reachable from
+   * runBatch's suspended frame while the request is out, only the subscriber ids: what a batch
+   * in flight keeps alive is what survives each young-generation collection.
+   */
+  const request = (batchNo: number, idempotencyKey: string) => {
+    const rows = ledger.queuedRecipients(week, batchNo);
+    const ids = rows.map((r) => r.subscriberId);
+    if (rows.length === 0) return { ids, answer: null };
+    return { ids, answer: deps.transport.sendBatch(rows.map(deps.buildEmail), { idempotencyKey }) };
+  };
+
   const runBatch = async (batchNo: number): Promise<void> => {
     let startedAt = await pacer.take(halt);
     const first = ledger.startAttempt(week, batchNo, date(), deps.lease);
@@ -148,29 +161,26 @@ export async function sendBatches(
     let { batch } = first;
     report.run.skipped += first.skipped;
     done += first.skipped;
-    const recipients = ledger.queuedRecipients(week, batchNo);
-    if (recipients.length === 0) {
-      ledger.markSubmitted(week, batchNo, [], [], date());
-      progress.update(done);
-      return;
-    }
     const idempotencyKey = batchKey(sendId, batchNo);
     let retries = 0;
     let limited = 0;
     for (;;) {
-      report.run.requests++;
       // No abort signal: a request once started is finished (the transport's own timeout
-      // bounds it), so a stop never leaves an answer unrecorded that could have been. The
-      // emails are built per attempt, byte-identical, and not kept while the request is out.
-      const res = await deps.transport.sendBatch(recipients.map(deps.buildEmail), {
-        idempotencyKey,
-      });
+      // bounds it), so a stop never leaves an answer unrecorded that could have been.
+      const { ids: subscriberIds, answer } = request(batchNo, idempotencyKey);
+      if (!answer) {
+        // Everyone in it left before its first attempt (a retry has the same rows).
+        ledger.markSubmitted(week, batchNo, [], [], date());
+        progress.update(done);
+        return;
+      }
+      report.run.requests++;
+      const res = await answer;
       if (res.ok) {
         pacer.observe(startedAt, res.value.rate);
-        const { ids } = res.value;
-        ledger.markSubmitted(week, batchNo, recipients, ids, date());
-        report.run.sent += recipients.length;
-        done += recipients.length;
+        ledger.markSubmitted(week, batchNo, subscriberIds, res.value.ids, date());
+        report.run.sent += subscriberIds.length;
+        done += subscriberIds.length;
         progress.update(done);
         return;
       }

@@ -166,12 +166,12 @@ export function createLedger(db: Db) {
     (
       week: string,
       batchNo: number,
-      recipients: readonly FrozenRecipient[],
+      subscriberIds: readonly number[],
       ids: readonly string[],
       now: Date,
     ) => {
-      recipients.forEach((r, i) => {
-        recipientSent.run(ids[i] ?? '', week, r.subscriberId);
+      subscriberIds.forEach((id, i) => {
+        recipientSent.run(ids[i] ?? '', week, id);
       });
       setBatch.run('submitted', now.toISOString(), null, week, batchNo);
     },
@@ -228,15 +228,15 @@ export function createLedger(db: Db) {
     queuedRecipients: (week: string, batchNo: number): FrozenRecipient[] =>
       queued.all(week, batchNo),
 
-    /** ids are in the order of `recipients` (the provider answers in request order). */
+    /** Message ids in the order of `subscriberIds` (the provider answers in request order). */
     markSubmitted(
       week: string,
       batchNo: number,
-      recipients: readonly FrozenRecipient[],
+      subscriberIds: readonly number[],
       ids: readonly string[],
       now: Date,
     ): void {
-      submitTx.immediate(week, batchNo, recipients, ids, now);
+      submitTx.immediate(week, batchNo, subscriberIds, ids, now);
     },
 
     markFailed(week: string, batchNo: number, error: string): void {
