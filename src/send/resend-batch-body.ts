@@ -2,24 +2,19 @@
 // emails: `JSON.stringify` of its snake_case mapping (parseEmailToApiOptions, keys in its
 // order, undefined fields left out), UTF-8.
 //
-// Built in two steps. batchBody() lays the body out as pieces: the issue's shared segments,
-// JSON-escaped and encoded once per issue, and between them each reader's few values, encoded
-// once each into one small arena per body; that gives the Content-Length. fill() then copies
-// the pieces into the block a request is writing, so a request holds a block of bytes at a
-// time, never a whole body (a six-pair batch is 9.6 MB), and the socket gets a few large
+// Laid out once (body-pieces.ts): the issue's shared segments, JSON-escaped and encoded once
+// per issue, and between them each reader's few values, each written once per email; then
+// copied out a 64 KB block at a time as the request writes it. So a request holds one block
+// of bytes, never a whole body (a six-pair batch is 9.6 MB), and the socket gets a few large
 // writes instead of thousands of small ones (6,500 chunks a six-pair batch cost more CPU in
 // node's stream code than copying their bytes does).
 // JSON escaping works character by character, so escaping the pieces equals escaping their
 // concatenation; the segments split at ASCII placeholders, so no surrogate pair is cut.
 import { asFilled, type Filled } from '../render/index.ts';
+import { type BlockBody, BodyPieces } from './body-pieces.ts';
 import type { OutgoingEmail } from './transport.ts';
 
-export type BatchBody = {
-  /** The Content-Length. */
-  readonly length: number;
-  /** Copies the next bytes of the body into `block` from its start; how many (0: no more). */
-  fill(block: Buffer): number;
-};
+export type BatchBody = BlockBody;
 
 /** Characters JSON.stringify writes otherwise than as themselves (surrogates: lone ones). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters JSON escapes are the point
@@ -28,7 +23,7 @@ const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 const jsonInner = (s: string) => (ESCAPED.test(s) ? JSON.stringify(s).slice(1, -1) : s);
 const member = (key: string, value: unknown) => `${JSON.stringify(key)}:${JSON.stringify(value)}`;
 
-/** Bytes as a plain view: every piece is one kind of object, and Buffer's methods are not needed. */
+/** Bytes as a plain view: Buffer's methods are not needed. */
 const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
 const bytesOf = (s: string) => view(Buffer.from(s));
 
@@ -43,62 +38,6 @@ function literalBytes(literals: readonly string[]): Uint8Array[] {
     encoded.set(literals, bytes);
   }
   return bytes;
-}
-
-const ARENA_BYTES = 64 * 1024;
-/** Arenas of bodies already copied out, for the next bodies (a few are in use at once). */
-const spareArenas: Buffer[] = [];
-
-/**
- * One body's own values (the readers'), JSON-escaped UTF-8 in an arena the body gives back
- * once copied out. A value an email repeats (its link in the HTML, the text and a header, its
- * address in both parts and `to`) is written once: the pieces are views.
- */
-class Values {
-  private arenas = [spareArenas.pop() ?? Buffer.allocUnsafeSlow(ARENA_BYTES)];
-  private used = 0;
-  private readonly seen: string[] = [];
-  private readonly views: Uint8Array[] = [];
-
-  /** The next email starts: what the last one repeated is not looked up any more. */
-  nextEmail(): void {
-    this.seen.length = 0;
-    this.views.length = 0;
-  }
-
-  json(s: string): Uint8Array {
-    for (let i = 0; i < this.seen.length; i++) if (this.seen[i] === s) return this.views[i]!;
-    const bytes = this.raw(jsonInner(s));
-    this.seen.push(s);
-    this.views.push(bytes);
-    return bytes;
-  }
-
-  /** `s` as it is (already JSON). */
-  raw(s: string): Uint8Array {
-    let arena = this.arenas[this.arenas.length - 1]!;
-    if (this.used + s.length * 3 > arena.length) {
-      arena = Buffer.allocUnsafeSlow(Math.max(ARENA_BYTES, s.length * 3));
-      this.arenas.push(arena);
-      this.used = 0;
-    }
-    const start = this.used;
-    this.used += arena.write(s, start);
-    return new Uint8Array(arena.buffer, arena.byteOffset + start, this.used - start);
-  }
-
-  release(): void {
-    for (const a of this.arenas)
-      if (a.length === ARENA_BYTES && spareArenas.length < 8) spareArenas.push(a);
-    this.arenas = [];
-  }
-}
-
-/** literals[0], value, literals[1], … */
-function layFilled(out: Uint8Array[], values: Values, { literals, slots, values: vs }: Filled) {
-  const lits = literalBytes(literals);
-  out.push(lits[0]!);
-  for (let i = 0; i < slots.length; i++) out.push(values.json(vs[slots[i]!]!), lits[i + 1]!);
 }
 
 /** Per header name: the JSON before its value, and the value's own while it repeats email after email (List-Id, List-Unsubscribe-Post). */
@@ -119,25 +58,6 @@ function partsOf(key: string): HeaderParts {
     headerParts.set(key, parts);
   }
   return parts;
-}
-
-/** The headers member, if there are headers; whether there were. */
-function layHeaders(out: Uint8Array[], values: Values, headers: Record<string, string>): boolean {
-  const keys = Object.keys(headers);
-  for (let i = 0; i < keys.length; i++) {
-    const parts = partsOf(keys[i]!);
-    const value = headers[keys[i]!]!;
-    out.push(i === 0 ? parts.first : parts.later);
-    if (parts.value === value) {
-      parts.json ??= bytesOf(JSON.stringify(value));
-      out.push(parts.json);
-    } else {
-      parts.value = value;
-      parts.json = null;
-      out.push(values.raw(JSON.stringify(value)));
-    }
-  }
-  return keys.length > 0;
 }
 
 // The fields between html and text are the same for every reader of an issue (the sender
@@ -170,72 +90,66 @@ const HTML = bytesOf(',"html":"');
 const TO = bytesOf('","to":"');
 const END = bytesOf('"}');
 
+/** literals[0], value, literals[1], … */
+function layFilled(out: BodyPieces, { literals, slots, values }: Filled): void {
+  const lits = literalBytes(literals);
+  out.segment(lits[0]!, lits, 0);
+  for (let i = 0; i < slots.length; i++) {
+    out.value(values[slots[i]!]!, jsonInner);
+    out.segment(lits[i + 1]!, lits, i + 1);
+  }
+}
+
+/** The headers member, if there are headers; whether there were. */
+function layHeaders(out: BodyPieces, headers: Record<string, string>): boolean {
+  const keys = Object.keys(headers);
+  for (let i = 0; i < keys.length; i++) {
+    const parts = partsOf(keys[i]!);
+    const value = headers[keys[i]!]!;
+    out.segment(i === 0 ? parts.first : parts.later);
+    if (parts.value === value) {
+      parts.json ??= bytesOf(JSON.stringify(value));
+      out.segment(parts.json);
+    } else {
+      parts.value = value;
+      parts.json = null;
+      out.text(JSON.stringify(value));
+    }
+  }
+  return keys.length > 0;
+}
+
 /** One email object, in parseEmailToApiOptions' key order: from, headers, html, reply_to, subject, tags, text, to. */
-function layEmail(out: Uint8Array[], values: Values, e: OutgoingEmail, first: boolean): void {
-  values.nextEmail();
-  out.push(openBytes(e.from, first));
-  out.push(layHeaders(out, values, e.headers) ? HTML_AFTER_HEADERS : HTML);
-  layFilled(out, values, asFilled(e.html));
-  out.push(midBytes(e));
-  layFilled(out, values, asFilled(e.text));
-  out.push(TO, values.json(e.to), END);
+function layEmail(out: BodyPieces, e: OutgoingEmail, first: boolean): void {
+  out.nextPart();
+  out.segment(openBytes(e.from, first));
+  out.segment(layHeaders(out, e.headers) ? HTML_AFTER_HEADERS : HTML);
+  layFilled(out, asFilled(e.html));
+  out.segment(midBytes(e));
+  layFilled(out, asFilled(e.text));
+  out.segment(TO);
+  out.value(e.to, jsonInner);
+  out.segment(END);
 }
 
 const EMPTY = bytesOf('[]');
 const CLOSE = bytesOf(']');
 
 export function batchBody(emails: readonly OutgoingEmail[]): BatchBody {
-  if (emails.length === 0) return { length: EMPTY.length, fill: filler([EMPTY], null) };
-  const pieces: Uint8Array[] = [];
-  const values = new Values();
-  for (let i = 0; i < emails.length; i++) layEmail(pieces, values, emails[i]!, i === 0);
-  pieces.push(CLOSE);
-  let length = 0;
-  for (let i = 0; i < pieces.length; i++) length += pieces[i]!.length;
-  return { length, fill: filler(pieces, values) };
-}
-
-function filler(pieces: Uint8Array[], values: Values | null): BatchBody['fill'] {
-  let next = 0;
-  let at = 0; // bytes of pieces[next] already given
-  return (block) => {
-    const room = block.length;
-    let off = 0;
-    let i = next;
-    const end = pieces.length;
-    while (i < end && off < room) {
-      const p = pieces[i]!;
-      if (at === 0 && p.length <= room - off) {
-        block.set(p, off);
-        off += p.length;
-        i++;
-        continue;
-      }
-      const n = Math.min(p.length - at, room - off);
-      block.set(p.subarray(at, at + n), off);
-      off += n;
-      at += n;
-      if (at === p.length) {
-        i++;
-        at = 0;
-      }
-    }
-    next = i;
-    if (i === end && end > 0) {
-      // All given: the readers' values can go, and their arena to the next body.
-      pieces.length = 0;
-      next = 0;
-      values?.release();
-    }
-    return off;
-  };
+  const out = new BodyPieces();
+  if (emails.length === 0) out.segment(EMPTY);
+  for (let i = 0; i < emails.length; i++) layEmail(out, emails[i]!, i === 0);
+  if (emails.length > 0) out.segment(CLOSE);
+  return out.finish();
 }
 
 /** The whole body in one buffer: for tests and comparisons, not for sending. */
 export function bodyBytes(body: BatchBody): Buffer {
-  const out = Buffer.allocUnsafe(body.length);
-  let off = 0;
-  for (let n = body.fill(out); n > 0; n = body.fill(out.subarray(off))) off += n;
-  if (off !== body.length) throw new Error(`batch body: ${off} bytes, ${body.length} announced`);
+  const parts: Buffer[] = [];
+  for (let b = body.next(); b !== null; b = body.next()) parts.push(Buffer.from(b));
+  const out = Buffer.concat(parts);
+  if (out.length !== body.length) {
+    throw new Error(`batch body: ${out.length} bytes, ${body.length} announced`);
+  }
   return out;
 }

@@ -1,5 +1,5 @@
-// POST /emails/batch with a laid-out body, over node:http(s): the body is copied into a few
-// reused 64 KB blocks as the socket drains them, with the headers the resend SDK sets
+// POST /emails/batch with a laid-out body, over node:http(s): the body is copied out a 64 KB
+// block at a time as the socket takes them, with the headers the resend SDK sets
 // (Authorization, User-Agent and Content-Type from the SDK's own client, Idempotency-Key,
 // x-batch-validation: strict), and the answer is read as the SDK's fetchRequest reads it, so
 // classifyResendError sees the same { data, error, headers } values either way.
@@ -69,7 +69,6 @@ export function createBatchPoster(endpoint: BatchEndpoint) {
   // Keep-alive sockets are unref'd while idle, so they never hold the process open.
   const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   const request = secure ? https.request : http.request;
-  const blocks = blockPool(BLOCK_BYTES, 8);
 
   return (
     body: BatchBody,
@@ -100,41 +99,19 @@ export function createBatchPoster(endpoint: BatchEndpoint) {
         res.on('close', () => settle(UNREACHABLE));
       });
       req.on('error', () => settle(UNREACHABLE));
-      // The body goes out a block at a time as the socket takes it; a block is reused once
-      // its write is done. Nothing of the body is held after its last byte is written.
+      // The body goes out a block at a time, the next one copied when the last one's write is
+      // done (the body reuses its block); nothing of it is held after its last byte.
       let rest: BatchBody | null = body;
-      const pump = (): void => {
-        while (rest && !settled) {
-          const block = blocks.take();
-          const n = rest.fill(block);
-          if (n === 0) {
-            blocks.give(block);
-            rest = null;
-            req.end();
-            return;
-          }
-          const chunk = n === block.length ? block : block.subarray(0, n);
-          if (!req.write(chunk, () => blocks.give(block))) {
-            req.once('drain', pump);
-            return;
-          }
+      const pump = (error?: Error | null): void => {
+        if (error || settled || !rest) return;
+        const block = rest.next();
+        if (block) {
+          req.write(block, pump);
+        } else {
+          rest = null;
+          req.end();
         }
-        rest = null;
       };
       pump();
     });
-}
-
-/** Bytes a body is written in: large enough that a 9.6 MB body is ~150 writes. */
-export const BLOCK_BYTES = 64 * 1024;
-
-/** Blocks whose writes are done, for the next request to fill; a handful at most stay spare. */
-function blockPool(size: number, spareMax: number) {
-  const spare: Buffer[] = [];
-  return {
-    take: (): Buffer => spare.pop() ?? Buffer.allocUnsafeSlow(size),
-    give: (b: Buffer): void => {
-      if (spare.length < spareMax) spare.push(b);
-    },
-  };
 }
