@@ -33,6 +33,18 @@ export const unsubscribeUrl = (ctx: LinkContext, subscriberId: number, week?: st
   routes.unsubscribe(unsubscribeToken(ctx, subscriberId)) +
   (week === undefined ? '' : `?issue=${week}`);
 
+/** unsubscribeUrl for one site and issue, its fixed parts joined once: the sender's per-reader path. */
+export function unsubscribeUrls(ctx: LinkContext, week: string) {
+  const prefix = base(ctx) + routes.unsubscribe('');
+  const suffix = `?issue=${week}`;
+  return {
+    prefix,
+    suffix,
+    /** The token alone: a URL is prefix + token + suffix. */
+    token: (subscriberId: number) => unsubscribeToken(ctx, subscriberId),
+  };
+}
+
 /**
  * One vote token per reader per issue (subject `<subscriberId>:<week>`), shared by every vote
  * link in that issue: the server checks the pair belongs to that week and the tool to the pair.

@@ -61,24 +61,22 @@ export const describeHolder = (h: LeaseHolder | null) =>
     ? `${h.owner} (pid ${h.pid} on ${h.host}, lease until ${h.expiresAt.toISOString()})`
     : `another process: ${DATABASE_BUSY_MESSAGE}`;
 
-export function emailBuilder(email: JobSettings['email'], week: string, archived: ArchivedEmail) {
+export function emailBuilder(
+  email: JobSettings['email'],
+  week: string,
+  archived: Pick<ArchivedEmail, 'html' | 'text' | 'issue'> & { meta: { subject: string } },
+) {
   // Bodies stay as the archive's shared segments plus this reader's values: the transport
   // encodes the segments once per issue, not once per reader.
   const fill = compileFiller(archived, archived.issue);
   const { subject } = archived.meta;
+  const { from, replyTo, links } = email;
   const tags = [{ name: 'issue', value: week }];
   return (r: { subscriberId: number; email: string; name: string | null }): OutgoingEmail => {
-    const p = fill(r, email.links);
-    return {
-      from: email.from,
-      to: r.email,
-      subject,
-      html: p.html,
-      text: p.text,
-      ...(email.replyTo ? { replyTo: email.replyTo } : {}),
-      headers: { ...p.headers },
-      tags,
-    };
+    const { html, text, headers } = fill(r, links);
+    const e: OutgoingEmail = { from, to: r.email, subject, html, text, headers, tags };
+    if (replyTo) e.replyTo = replyTo;
+    return e;
   };
 }
 

@@ -15,3 +15,9 @@ export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAP
  */
 export const asciiHtml = (s: string) =>
   s.replace(/[\u0080-\u{10ffff}]/gu, (c) => `&#${c.codePointAt(0)};`);
+
+const NEEDS_ASCII_HTML = /[&<>"'\u0080-\uffff]/;
+
+/** asciiHtml(escapeHtml(s)), with one test for the usual value that needs neither. */
+export const asciiEscapeHtml = (s: string) =>
+  NEEDS_ASCII_HTML.test(s) ? asciiHtml(escapeHtml(s)) : s;

@@ -5,8 +5,8 @@
 // Nothing a recipient or a data file contains is ever scanned for placeholders.
 import type { Issue } from '../content/index.ts';
 import { VerdictsError } from '../errors.ts';
-import { type LinkContext, listId, unsubscribeUrl, voteToken } from '../links.ts';
-import { asciiHtml, escapeHtml } from './escape.ts';
+import { type LinkContext, listId, unsubscribeUrls, voteToken } from '../links.ts';
+import { asciiEscapeHtml, escapeHtml } from './escape.ts';
 import { type Filled, joinFilled } from './filled.ts';
 import {
   PLACEHOLDER_KEYS,
@@ -39,9 +39,8 @@ export type FilledMessage = Omit<PersonalisedMessage, 'html' | 'text'> & {
 export type Filler = (recipient: Recipient, links: LinkContext) => FilledMessage;
 
 type Split = { literals: string[]; slots: number[] };
-type Values = Record<PlaceholderKey, string>;
 
-const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+const oneLine = (s: string) => (/\s/.test(s) ? s.replace(/\s+/g, ' ').trim() : s);
 
 /**
  * A fresh sequential copy. Strings built by regexp replaces and splits can be two-byte or
@@ -72,11 +71,26 @@ function split(body: string, nonce: string, part: string): Split {
   return { literals, slots: keys.map((k) => PLACEHOLDER_KEYS.indexOf(k)) };
 }
 
-const fill = ({ literals, slots }: Split, v: Values): Filled => ({
-  literals,
-  slots,
-  values: PLACEHOLDER_KEYS.map((k) => v[k]),
-});
+// The values of a Filled are in PLACEHOLDER_KEYS order; the filler below lists them so.
+const ORDER: readonly ['unsub', 'vote', 'name', 'email'] = PLACEHOLDER_KEYS;
+void ORDER;
+
+/** What every reader of one site shares: the List-Id and the unsubscribe URL around its token. */
+function siteParts(links: LinkContext, week: string) {
+  const urls = unsubscribeUrls(links, week);
+  return {
+    baseUrl: links.baseUrl,
+    secret: links.secret,
+    listId: listId(links),
+    urls,
+    // HTML escaping works character by character and a token needs none; a site whose URL
+    // needs none either (any usual one) has one string for both parts.
+    html:
+      escapeHtml(urls.prefix) === urls.prefix && escapeHtml(urls.suffix) === urls.suffix
+        ? null
+        : { prefix: escapeHtml(urls.prefix), suffix: escapeHtml(urls.suffix) },
+  };
+}
 
 /**
  * `rendered` is what renderIssue returned or what the archive holds (email.html, email.txt);
@@ -87,24 +101,31 @@ export function compileFiller(rendered: { html: string; text: string }, issue: I
   const html = split(rendered.html, nonce, 'HTML');
   const text = split(rendered.text, nonce, 'text');
   const week = issue.week;
-  let list: { baseUrl: string; id: string } | undefined;
+  let site: ReturnType<typeof siteParts> | undefined;
   return (recipient, links) => {
-    if (list?.baseUrl !== links.baseUrl) list = { baseUrl: links.baseUrl, id: listId(links) };
-    const unsub = unsubscribeUrl(links, recipient.subscriberId, week);
+    if (site?.baseUrl !== links.baseUrl || site.secret !== links.secret) {
+      site = siteParts(links, week);
+    }
+    const token = site.urls.token(recipient.subscriberId);
+    const unsub = site.urls.prefix + token + site.urls.suffix;
     const vote = voteToken(links, recipient.subscriberId, week);
     const name = recipient.name ? oneLine(recipient.name) : '';
     const greeting = name === '' ? 'there' : name;
     const email = oneLine(recipient.email);
     return {
-      html: fill(html, {
-        unsub: escapeHtml(unsub),
-        vote,
-        name: asciiHtml(escapeHtml(greeting)),
-        email: asciiHtml(escapeHtml(email)),
-      }),
-      text: fill(text, { unsub, vote, name: greeting, email }),
+      html: {
+        literals: html.literals,
+        slots: html.slots,
+        values: [
+          site.html ? site.html.prefix + token + site.html.suffix : unsub,
+          vote,
+          asciiEscapeHtml(greeting),
+          asciiEscapeHtml(email),
+        ],
+      },
+      text: { literals: text.literals, slots: text.slots, values: [unsub, vote, greeting, email] },
       headers: {
-        'List-Id': list.id,
+        'List-Id': site.listId,
         'List-Unsubscribe': `<${unsub}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       },

@@ -1,5 +1,5 @@
-// POST /emails/batch with a prebuilt body, over node:http(s): the body's buffers go to the
-// socket as they are (corked into one writev), with the headers the resend SDK sets
+// POST /emails/batch with a laid-out body, over node:http(s): the body is copied out a 64 KB
+// block at a time as the socket takes them, with the headers the resend SDK sets
 // (Authorization, User-Agent and Content-Type from the SDK's own client, Idempotency-Key,
 // x-batch-validation: strict), and the answer is read as the SDK's fetchRequest reads it, so
 // classifyResendError sees the same { data, error, headers } values either way.
@@ -107,9 +107,19 @@ export function createBatchPoster(endpoint: BatchEndpoint) {
           socket.once(secure ? 'secureConnect' : 'connect', onWrite);
         });
       }
-      req.cork();
-      for (const chunk of body.chunks) req.write(chunk);
-      req.end();
-      req.uncork();
+      // The body goes out a block at a time, the next one copied when the last one's write is
+      // done (the body reuses its block); nothing of it is held after its last byte.
+      let rest: BatchBody | null = body;
+      const pump = (error?: Error | null): void => {
+        if (error || settled || !rest) return;
+        const block = rest.next();
+        if (block) {
+          req.write(block, pump);
+        } else {
+          rest = null;
+          req.end();
+        }
+      };
+      pump();
     });
 }

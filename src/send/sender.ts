@@ -17,6 +17,7 @@ import {
   type SendReport,
   type StopReason,
 } from './sender-types.ts';
+import type { BatchOptions } from './transport.ts';
 
 /** Consecutive 429s one batch tolerates: beyond this something else is using the team's limit. */
 const MAX_RATE_LIMITED = 30;
@@ -95,6 +96,24 @@ export async function sendBatches(
     stop('lease_lost', message);
   };
 
+  /**
+   * Starts one request for a batch, its emails built from the frozen rows (byte-identical on
+   * every attempt). A plain function, so that neither rows nor emails stay reachable from
+   * runBatch's suspended frame while the request is out, only the subscriber ids: what a batch
+   * in flight keeps alive is what survives each young-generation collection.
+   */
+  const request = (
+    batchNo: number,
+    idempotencyKey: string,
+    slot: Pick<BatchOptions, 'beforeWrite' | 'onWrite'>,
+  ) => {
+    const rows = ledger.queuedRecipients(week, batchNo);
+    const ids = rows.map((r) => r.subscriberId);
+    if (rows.length === 0) return { ids, answer: null };
+    const emails = rows.map(deps.buildEmail);
+    return { ids, answer: deps.transport.sendBatch(emails, { idempotencyKey, ...slot }) };
+  };
+
   const runBatch = async (batchNo: number): Promise<void> => {
     // The ticket comes a little before its slot: the attempt is recorded and the body built
     // in that time, and the transport writes it at the slot.
@@ -107,33 +126,31 @@ export async function sendBatches(
     let { batch } = first;
     report.run.skipped += first.skipped;
     done += first.skipped;
-    const recipients = ledger.queuedRecipients(week, batchNo);
-    if (recipients.length === 0) {
-      pacer.unused(ticket);
-      ledger.markSubmitted(week, batchNo, [], [], date());
-      progress.update(done);
-      return;
-    }
-    const emails = recipients.map(deps.buildEmail);
     const idempotencyKey = batchKey(sendId, batchNo);
     let retries = 0;
     let limited = 0;
     for (;;) {
-      report.run.requests++;
       // No abort signal: a request once started is finished (the transport's own timeout
       // bounds it), so a stop never leaves an answer unrecorded that could have been.
       const slot = ticket;
-      const res = await deps.transport.sendBatch(emails, {
-        idempotencyKey,
+      const { ids: subscriberIds, answer } = request(batchNo, idempotencyKey, {
         beforeWrite: () => pacer.until(slot),
         onWrite: () => pacer.wrote(slot, now()),
       });
+      if (!answer) {
+        // Everyone in it left before its first attempt (a retry has the same rows).
+        pacer.unused(slot);
+        ledger.markSubmitted(week, batchNo, [], [], date());
+        progress.update(done);
+        return;
+      }
+      report.run.requests++;
+      const res = await answer;
       if (res.ok) {
         pacer.observe(ticket, res.value.rate);
-        const { ids } = res.value;
-        ledger.markSubmitted(week, batchNo, recipients, ids, date());
-        report.run.sent += recipients.length;
-        done += recipients.length;
+        ledger.markSubmitted(week, batchNo, subscriberIds, res.value.ids, date());
+        report.run.sent += subscriberIds.length;
+        done += subscriberIds.length;
         progress.update(done);
         return;
       }

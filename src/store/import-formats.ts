@@ -4,7 +4,8 @@
 // test fixtures (test/fixtures/imports/README.md); a status word we do not know refuses the
 // row instead of guessing "active", because a wrong guess mails someone who opted out.
 import { tz } from '@date-fns/tz';
-import { isValid, parseISO } from 'date-fns';
+import { isValid } from 'date-fns/isValid';
+import { parseISO } from 'date-fns/parseISO';
 import { err, ok, type Result } from '../result.ts';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from './subscribers.ts';
 

@@ -76,8 +76,12 @@ export function createLedger(db: Db) {
     `UPDATE send_batches SET status = 'submitting', last_attempt_at = @at, attempts = attempts + 1
      WHERE week = @week AND batch_no = @batchNo AND status IN ('submitting', 'failed')`,
   );
+  // INDEXED BY: left to itself the planner walks the primary key (week, subscriber_id) for
+  // its order and filters on batch_no, reading every row of the send for each batch (O(n²)
+  // over a send: 48 ms a batch at 200,000 readers). The batch index finds the ≤100 rows.
   const queued = db.prepare<[string, number], FrozenRecipient>(
-    `SELECT subscriber_id AS subscriberId, email, name FROM send_recipients
+    `SELECT subscriber_id AS subscriberId, email, name
+     FROM send_recipients INDEXED BY send_recipients_batch
      WHERE week = ? AND batch_no = ? AND status = 'queued' ORDER BY subscriber_id`,
   );
   const recipientSent = db.prepare<[string, string, number]>(
@@ -162,12 +166,12 @@ export function createLedger(db: Db) {
     (
       week: string,
       batchNo: number,
-      recipients: readonly FrozenRecipient[],
+      subscriberIds: readonly number[],
       ids: readonly string[],
       now: Date,
     ) => {
-      recipients.forEach((r, i) => {
-        recipientSent.run(ids[i] ?? '', week, r.subscriberId);
+      subscriberIds.forEach((id, i) => {
+        recipientSent.run(ids[i] ?? '', week, id);
       });
       setBatch.run('submitted', now.toISOString(), null, week, batchNo);
     },
@@ -224,15 +228,15 @@ export function createLedger(db: Db) {
     queuedRecipients: (week: string, batchNo: number): FrozenRecipient[] =>
       queued.all(week, batchNo),
 
-    /** ids are in the order of `recipients` (the provider answers in request order). */
+    /** Message ids in the order of `subscriberIds` (the provider answers in request order). */
     markSubmitted(
       week: string,
       batchNo: number,
-      recipients: readonly FrozenRecipient[],
+      subscriberIds: readonly number[],
       ids: readonly string[],
       now: Date,
     ): void {
-      submitTx.immediate(week, batchNo, recipients, ids, now);
+      submitTx.immediate(week, batchNo, subscriberIds, ids, now);
     },
 
     markFailed(week: string, batchNo: number, error: string): void {

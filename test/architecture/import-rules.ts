@@ -25,6 +25,9 @@ export const SIDEWAYS = new Set(['send->store']);
 /** Packages only one folder may import. */
 export const ONLY_IN: Record<string, string> = { resend: 'send', 'better-sqlite3': 'store' };
 
+/** Packages imported a function at a time: their index loads everything (date-fns: 18 MB more in `verdicts send`). */
+export const NO_INDEX = new Set(['date-fns']);
+
 export type Violation = { file: string; line: number; spec: string; why: string };
 
 /** `content/week.ts` -> `content`; `web/public/routes/x.ts` -> `web/public`; top files -> null. */
@@ -62,6 +65,7 @@ export function checkImports(files: ReadonlyMap<string, string>): Violation[] {
           : spec.split('/')[0]!;
         const owner = ONLY_IN[pkg];
         if (owner && from !== owner) bad(`only src/${owner}/ imports ${pkg}`);
+        if (NO_INDEX.has(spec)) bad(`import ${pkg} one function at a time (${pkg}/name)`);
         continue;
       }
       const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));

@@ -57,6 +57,13 @@ describe('the import check itself', () => {
     expect(check('pipeline/x.ts', "import { a } from '../store/index.ts';")).toEqual([]);
   });
 
+  it("names date-fns's index, which loads every function", () => {
+    expect(check('store/x.ts', "import { isValid } from 'date-fns';")).toEqual([
+      "src/store/x.ts:1: 'date-fns': import date-fns one function at a time (date-fns/name)",
+    ]);
+    expect(check('store/x.ts', "import { isValid } from 'date-fns/isValid';")).toEqual([]);
+  });
+
   it('names resend or better-sqlite3 outside their folders, and sideways imports', () => {
     expect(check('pipeline/x.ts', "import { Resend } from 'resend';")).toHaveLength(1);
     expect(check('send/x.ts', "import { Resend } from 'resend';")).toEqual([]);

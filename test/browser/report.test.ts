@@ -33,7 +33,7 @@ function sent(db: Db, week: string) {
     ledger.markSubmitted(
       week,
       b.batchNo,
-      rs,
+      rs.map((r) => r.subscriberId),
       rs.map((r) => `${week}-${r.subscriberId}`),
       at(2),
     );

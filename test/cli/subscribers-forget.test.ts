@@ -48,7 +48,7 @@ function seed(file: string, opts: { finish: boolean }) {
     ledger.markSubmitted(
       WEEK,
       0,
-      recipients,
+      recipients.map((r) => r.subscriberId),
       recipients.map((r) => `msg-${r.subscriberId}`),
       at(12),
     );

@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Issue } from '../../src/content/issue.ts';
 import { compileFiller, type Filler } from '../../src/render/personalise.ts';
 import { renderIssue } from '../../src/render/render-issue.ts';
-import { batchBody } from '../../src/send/resend-batch-body.ts';
+import { batchBody, bodyBytes } from '../../src/send/resend-batch-body.ts';
 import { createBatchPoster } from '../../src/send/resend-batch-request.ts';
 import { createResendTransport, toSdkEmail } from '../../src/send/resend-transport.ts';
 import type { OutgoingEmail } from '../../src/send/transport.ts';
@@ -186,10 +186,19 @@ describe('Resend batch body: the bytes the SDK would send', () => {
 
   it('is the same bytes every time it is built (a retry repeats the first payload)', async () => {
     const emails = readers(sixFill, six.week, 100);
-    const a = Buffer.concat(batchBody(emails).chunks);
-    const b = Buffer.concat(batchBody(readers(sixFill, six.week, 100)).chunks);
+    const a = bodyBytes(batchBody(emails));
+    const b = bodyBytes(batchBody(readers(sixFill, six.week, 100)));
     expect(a.length).toBe(batchBody(emails).length);
     expect(a.equals(b)).toBe(true);
     expect(JSON.parse(a.toString('utf8'))).toHaveLength(100);
+  });
+
+  it('bodies laid out side by side keep their own bytes, and a huge value still fits', () => {
+    const emails = readers(sixFill, six.week, 100);
+    const long = outgoing(1, { to: `${'x'.repeat(200_000)}@example.com`, subject: 'Café ☕🚀' });
+    const expected = [bodyBytes(batchBody(emails)), bodyBytes(batchBody([long]))];
+    const both = [batchBody(emails), batchBody([long])];
+    expect(both.map((b, i) => bodyBytes(b).equals(expected[i]!))).toEqual([true, true]);
+    expect(JSON.parse(expected[1]!.toString('utf8'))[0].to).toBe(long.to);
   });
 });

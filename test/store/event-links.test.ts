@@ -34,7 +34,13 @@ function send(db: Db, week: string, submit = true): () => void {
     ledger.startAttempt(week, b.batchNo, at(1));
     const rs = ledger.queuedRecipients(week, b.batchNo);
     const ids = rs.map((r) => idOf(week, r.subscriberId));
-    ledger.markSubmitted(week, b.batchNo, rs, ids, at(2));
+    ledger.markSubmitted(
+      week,
+      b.batchNo,
+      rs.map((r) => r.subscriberId),
+      ids,
+      at(2),
+    );
   }
   ledger.finishIfComplete(week, at(3));
   return () => {};

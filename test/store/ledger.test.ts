@@ -117,7 +117,7 @@ describe('ledger: batch states', () => {
       ledger.markSubmitted(
         W,
         b,
-        rs,
+        rs.map((r) => r.subscriberId),
         rs.map((r) => `id-${r.subscriberId}`),
         at(2),
       );

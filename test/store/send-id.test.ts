@@ -77,7 +77,13 @@ describe('ledger: attempts only under the lease', () => {
 
     // The new holder submitted batch 0 meanwhile: without a lease check it is "taken".
     const rs = ledger.queuedRecipients(W, 0);
-    ledger.markSubmitted(W, 0, rs, rs.map(String), at(7));
+    ledger.markSubmitted(
+      W,
+      0,
+      rs.map((r) => r.subscriberId),
+      rs.map(String),
+      at(7),
+    );
     expect(ledger.startAttempt(W, 0, at(8))).toEqual({ kind: 'taken', status: 'submitted' });
 
     leases.release(mine.name, 'host:2:bbbb');

@@ -1,0 +1,66 @@
+// The sender's own HMAC-SHA256 must give node:crypto's digest for every key and message length
+// (keys longer than a block are hashed first; messages cross the 55/56- and 64-byte padding
+// edges), and the tokens it signs must pass verifyToken, which checks them with node:crypto.
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { hmacSha256 } from '../src/hmac-sha256.ts';
+import { signToken, verifyToken } from '../src/tokens.ts';
+
+/** Deterministic bytes, so a failure names the same case on every run. */
+function bytes(n: number, seed: number): Buffer {
+  const out = Buffer.alloc(n);
+  let x = seed * 2654435761 + 1;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+describe('hmacSha256', () => {
+  it('equals node:crypto for keys and messages of every padding length', () => {
+    const keyLengths = [0, 1, 16, 28, 32, 63, 64, 65, 100, 200];
+    for (const [k, keyLength] of keyLengths.entries()) {
+      const key = bytes(keyLength, k);
+      const sign = hmacSha256(key);
+      for (let length = 0; length <= 200; length++) {
+        const message = bytes(length, length + 1000).toString('latin1');
+        const expected = createHmac('sha256', key).update(message, 'utf8').digest();
+        expect(sign(message).equals(expected), `key ${keyLength} B, message ${length}`).toBe(true);
+      }
+    }
+  });
+
+  it('hashes a message as its UTF-8 bytes, like node:crypto given a string', () => {
+    const sign = hmacSha256('secret é');
+    for (const message of ['', 'é', 'Zoë ☕🚀', 'x'.repeat(300), '\u2028\ud83d\ude00'.repeat(40)]) {
+      const expected = createHmac('sha256', 'secret é').update(message).digest();
+      expect(sign(message).equals(expected), message).toBe(true);
+    }
+  });
+
+  it('each call returns its own digest', () => {
+    const sign = hmacSha256('k');
+    const a = sign('one');
+    const b = sign('two');
+    expect(a.equals(createHmac('sha256', 'k').update('one').digest())).toBe(true);
+    expect(a.equals(b)).toBe(false);
+  });
+});
+
+describe('signToken', () => {
+  it('signs what verifyToken (node:crypto) accepts, for any secret, in any order', () => {
+    const secrets = ['test-secret-0123456789abcdef', 'another-secret', 'x'.repeat(100)];
+    for (let i = 0; i < 300; i++) {
+      const secret = secrets[i % secrets.length]!;
+      const subject = i % 2 ? String(i) : `${i}:2026-W48`;
+      const token = signToken(secret, { purpose: 'vote', subject, expiresAt: 0 });
+      expect(verifyToken(secret, 'vote', token, new Date()).ok, token).toBe(true);
+      const other = secrets[(i + 1) % secrets.length]!;
+      expect(verifyToken(other, 'vote', token, new Date())).toEqual({
+        ok: false,
+        error: 'bad_signature',
+      });
+    }
+  });
+});
