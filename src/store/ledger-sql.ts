@@ -8,113 +8,92 @@ import {
   type SendRow,
 } from './ledger-rows.ts';
 
+type At = { at: string; week: string; batchNo: number };
+
 export function ledgerStatements(db: Db) {
-  const getSend = db.prepare<[string], SendRow>('SELECT * FROM issue_sends WHERE week = ?');
-  const sentWeeks = db.prepare<[], { week: string }>(
-    `SELECT week FROM issue_sends WHERE status = 'sent' ORDER BY week DESC`,
-  );
-  const insertSend = db.prepare<[string, string, string, string]>(
-    `INSERT INTO issue_sends (week, send_id, content_hash, status, recipients, batches, started_at)
-     VALUES (?, ?, ?, 'sending', 0, 0, ?)`,
-  );
-  // Row numbers in id order make the batches; integer division in SQL, so the list is never
-  // materialised in JavaScript however long it is. (The size is inlined: a bound JS number
-  // arrives as REAL and would make the division fractional.)
-  const freezeRecipients = db.prepare<[{ week: string }]>(
-    `INSERT INTO send_recipients (week, subscriber_id, batch_no, email, name, status)
-     SELECT @week, id, (ROW_NUMBER() OVER (ORDER BY id) - 1) / ${BATCH_SIZE}, email, name, 'queued'
-     FROM subscribers WHERE status = 'active' ORDER BY id`,
-  );
-  const freezeBatches = db.prepare<[string]>(
-    `INSERT INTO send_batches (week, batch_no, status)
-     SELECT week, batch_no, 'pending' FROM send_recipients WHERE week = ?
-     GROUP BY batch_no ORDER BY batch_no`,
-  );
-  const countSend = db.prepare<[{ week: string }]>(
-    `UPDATE issue_sends SET
-       recipients = (SELECT COUNT(*) FROM send_recipients WHERE week = @week),
-       batches = (SELECT COUNT(*) FROM send_batches WHERE week = @week)
-     WHERE week = @week`,
-  );
-  const getBatch = db.prepare<[string, number], BatchRow>(
-    'SELECT * FROM send_batches WHERE week = ? AND batch_no = ?',
-  );
-  const nextOpen = db.prepare<[string, number], BatchRow>(
-    `SELECT * FROM send_batches WHERE week = ? AND batch_no > ? AND status <> 'submitted'
-     ORDER BY batch_no LIMIT 1`,
-  );
-  const skipInactive = db.prepare<[string, number]>(
-    `UPDATE send_recipients SET status = 'skipped'
-     WHERE week = ? AND batch_no = ? AND status = 'queued' AND NOT EXISTS
-       (SELECT 1 FROM subscribers s WHERE s.id = subscriber_id AND s.status = 'active')`,
-  );
-  type At = { at: string; week: string; batchNo: number };
-  const firstAttempt = db.prepare<[At]>(
-    `UPDATE send_batches SET status = 'submitting', first_attempt_at = @at, last_attempt_at = @at,
-       attempts = attempts + 1, error = NULL
-     WHERE week = @week AND batch_no = @batchNo AND status = 'pending'`,
-  );
-  const retryAttempt = db.prepare<[At]>(
-    `UPDATE send_batches SET status = 'submitting', last_attempt_at = @at, attempts = attempts + 1
-     WHERE week = @week AND batch_no = @batchNo AND status IN ('submitting', 'failed')`,
-  );
-  // INDEXED BY: left to itself the planner walks the primary key (week, subscriber_id) for
-  // its order and filters on batch_no, reading every row of the send for each batch (O(n²)
-  // over a send: 48 ms a batch at 200,000 readers). The batch index finds the ≤100 rows.
-  const queued = db.prepare<[string, number], FrozenRecipient>(
-    `SELECT subscriber_id AS subscriberId, email, name
-     FROM send_recipients INDEXED BY send_recipients_batch
-     WHERE week = ? AND batch_no = ? AND status = 'queued' ORDER BY subscriber_id`,
-  );
-  const recipientSent = db.prepare<[string, string, number]>(
-    `UPDATE send_recipients SET status = 'sent', message_id = ?
-     WHERE week = ? AND subscriber_id = ? AND status = 'queued'`,
-  );
-  const setBatch = db.prepare<[BatchStatus, string | null, string | null, string, number]>(
-    `UPDATE send_batches SET status = ?, submitted_at = COALESCE(?, submitted_at), error = ?
-     WHERE week = ? AND batch_no = ?`,
-  );
-  const reopen = db.prepare<[At]>(
-    `UPDATE send_batches SET status = 'submitting', first_attempt_at = @at, error = NULL
-     WHERE week = @week AND batch_no = @batchNo AND status = 'uncertain'`,
-  );
-  const openCount = db.prepare<[string], { n: number }>(
-    `SELECT COUNT(*) AS n FROM send_batches WHERE week = ? AND status <> 'submitted'`,
-  );
-  const finishSend = db.prepare<[string, string]>(
-    `UPDATE issue_sends SET status = 'sent', finished_at = ? WHERE week = ? AND status = 'sending'`,
-  );
-  const recipientCounts = db.prepare<[string], { status: string; batch: BatchStatus; n: number }>(
-    `SELECT r.status AS status, b.status AS batch, COUNT(*) AS n
-     FROM send_recipients r JOIN send_batches b ON b.week = r.week AND b.batch_no = r.batch_no
-     WHERE r.week = ? GROUP BY r.status, b.status`,
-  );
-  const batchCounts = db.prepare<[string], { status: BatchStatus; n: number }>(
-    'SELECT status, COUNT(*) AS n FROM send_batches WHERE week = ? GROUP BY status',
-  );
-  const leaseOwner = db.prepare<[string], { owner: string }>(
-    'SELECT owner FROM leases WHERE name = ?',
-  );
   return {
-    getSend,
-    sentWeeks,
-    insertSend,
-    freezeRecipients,
-    freezeBatches,
-    countSend,
-    getBatch,
-    nextOpen,
-    skipInactive,
-    firstAttempt,
-    retryAttempt,
-    queued,
-    recipientSent,
-    setBatch,
-    reopen,
-    openCount,
-    finishSend,
-    recipientCounts,
-    batchCounts,
-    leaseOwner,
+    getSend: db.prepare<[string], SendRow>('SELECT * FROM issue_sends WHERE week = ?'),
+    sentWeeks: db.prepare<[], { week: string }>(
+      `SELECT week FROM issue_sends WHERE status = 'sent' ORDER BY week DESC`,
+    ),
+    insertSend: db.prepare<[string, string, string, string]>(
+      `INSERT INTO issue_sends (week, send_id, content_hash, status, recipients, batches, started_at)
+       VALUES (?, ?, ?, 'sending', 0, 0, ?)`,
+    ),
+    // Row numbers in id order make the batches; integer division in SQL, so the list is never
+    // materialised in JavaScript however long it is. (The size is inlined: a bound JS number
+    // arrives as REAL and would make the division fractional.)
+    freezeRecipients: db.prepare<[{ week: string }]>(
+      `INSERT INTO send_recipients (week, subscriber_id, batch_no, email, name, status)
+       SELECT @week, id, (ROW_NUMBER() OVER (ORDER BY id) - 1) / ${BATCH_SIZE}, email, name, 'queued'
+       FROM subscribers WHERE status = 'active' ORDER BY id`,
+    ),
+    freezeBatches: db.prepare<[string]>(
+      `INSERT INTO send_batches (week, batch_no, status)
+       SELECT week, batch_no, 'pending' FROM send_recipients WHERE week = ?
+       GROUP BY batch_no ORDER BY batch_no`,
+    ),
+    countSend: db.prepare<[{ week: string }]>(
+      `UPDATE issue_sends SET
+         recipients = (SELECT COUNT(*) FROM send_recipients WHERE week = @week),
+         batches = (SELECT COUNT(*) FROM send_batches WHERE week = @week)
+       WHERE week = @week`,
+    ),
+    getBatch: db.prepare<[string, number], BatchRow>(
+      'SELECT * FROM send_batches WHERE week = ? AND batch_no = ?',
+    ),
+    nextOpen: db.prepare<[string, number], BatchRow>(
+      `SELECT * FROM send_batches WHERE week = ? AND batch_no > ? AND status <> 'submitted'
+       ORDER BY batch_no LIMIT 1`,
+    ),
+    skipInactive: db.prepare<[string, number]>(
+      `UPDATE send_recipients SET status = 'skipped'
+       WHERE week = ? AND batch_no = ? AND status = 'queued' AND NOT EXISTS
+         (SELECT 1 FROM subscribers s WHERE s.id = subscriber_id AND s.status = 'active')`,
+    ),
+    firstAttempt: db.prepare<[At]>(
+      `UPDATE send_batches SET status = 'submitting', first_attempt_at = @at, last_attempt_at = @at,
+         attempts = attempts + 1, error = NULL
+       WHERE week = @week AND batch_no = @batchNo AND status = 'pending'`,
+    ),
+    retryAttempt: db.prepare<[At]>(
+      `UPDATE send_batches SET status = 'submitting', last_attempt_at = @at, attempts = attempts + 1
+       WHERE week = @week AND batch_no = @batchNo AND status IN ('submitting', 'failed')`,
+    ),
+    // INDEXED BY: left to itself the planner walks the primary key (week, subscriber_id) for
+    // its order and filters on batch_no, reading every row of the send for each batch (O(n²)
+    // over a send: 48 ms a batch at 200,000 readers). The batch index finds the ≤100 rows.
+    queued: db.prepare<[string, number], FrozenRecipient>(
+      `SELECT subscriber_id AS subscriberId, email, name
+       FROM send_recipients INDEXED BY send_recipients_batch
+       WHERE week = ? AND batch_no = ? AND status = 'queued' ORDER BY subscriber_id`,
+    ),
+    recipientSent: db.prepare<[string, string, number]>(
+      `UPDATE send_recipients SET status = 'sent', message_id = ?
+       WHERE week = ? AND subscriber_id = ? AND status = 'queued'`,
+    ),
+    setBatch: db.prepare<[BatchStatus, string | null, string | null, string, number]>(
+      `UPDATE send_batches SET status = ?, submitted_at = COALESCE(?, submitted_at), error = ?
+       WHERE week = ? AND batch_no = ?`,
+    ),
+    reopen: db.prepare<[At]>(
+      `UPDATE send_batches SET status = 'submitting', first_attempt_at = @at, error = NULL
+       WHERE week = @week AND batch_no = @batchNo AND status = 'uncertain'`,
+    ),
+    openCount: db.prepare<[string], { n: number }>(
+      `SELECT COUNT(*) AS n FROM send_batches WHERE week = ? AND status <> 'submitted'`,
+    ),
+    finishSend: db.prepare<[string, string]>(
+      `UPDATE issue_sends SET status = 'sent', finished_at = ? WHERE week = ? AND status = 'sending'`,
+    ),
+    recipientCounts: db.prepare<[string], { status: string; batch: BatchStatus; n: number }>(
+      `SELECT r.status AS status, b.status AS batch, COUNT(*) AS n
+       FROM send_recipients r JOIN send_batches b ON b.week = r.week AND b.batch_no = r.batch_no
+       WHERE r.week = ? GROUP BY r.status, b.status`,
+    ),
+    batchCounts: db.prepare<[string], { status: BatchStatus; n: number }>(
+      'SELECT status, COUNT(*) AS n FROM send_batches WHERE week = ? GROUP BY status',
+    ),
+    leaseOwner: db.prepare<[string], { owner: string }>('SELECT owner FROM leases WHERE name = ?'),
   };
 }
