@@ -12,8 +12,9 @@ import { compileFiller, type Filler } from '../../src/render/personalise.ts';
 import { renderIssue } from '../../src/render/render-issue.ts';
 import { createOutboxTransport } from '../../src/send/outbox-transport.ts';
 import type { OutgoingEmail } from '../../src/send/transport.ts';
-import { LINKS, RENDER_OPTS, seedIssue, sixPairIssue } from '../support/issue-fixtures.ts';
+import { RENDER_OPTS, seedIssue, sixPairIssue } from '../support/issue-fixtures.ts';
 import { tempDir } from '../support/paths.ts';
+import { personalisedReaders } from '../support/personalised-readers.ts';
 
 const NAMES = [
   null,
@@ -34,22 +35,8 @@ beforeAll(async () => {
   }
 });
 
-const readers = (fill: Filler, week: string, n: number): OutgoingEmail[] =>
-  Array.from({ length: n }, (_, i) => {
-    const p = fill(
-      { subscriberId: i + 1, email: `reader${i}@example.com`, name: NAMES[i % 5]! },
-      LINKS,
-    );
-    return {
-      from: 'Weekly AI Tool Verdicts <news@verdicts.example>',
-      to: `reader${i}@example.com`,
-      subject: 'This week — “SmolVLM2” vs Code Llama 4',
-      html: p.html,
-      text: p.text,
-      headers: { ...p.headers },
-      tags: [{ name: 'issue', value: week }],
-    };
-  });
+const readers = (fill: Filler, week: string, n: number) =>
+  personalisedReaders(fill, week, n, NAMES);
 
 /** The digest the outbox wrote before it streamed bodies: JSON of whole strings. */
 const wholeStringDigest = (emails: OutgoingEmail[]) =>

@@ -14,7 +14,8 @@ import { batchBody, bodyBytes } from '../../src/send/resend-batch-body.ts';
 import { createBatchPoster } from '../../src/send/resend-batch-request.ts';
 import { createResendTransport, toSdkEmail } from '../../src/send/resend-transport.ts';
 import type { OutgoingEmail } from '../../src/send/transport.ts';
-import { LINKS, RENDER_OPTS, seedIssue, sixPairIssue } from '../support/issue-fixtures.ts';
+import { RENDER_OPTS, seedIssue, sixPairIssue } from '../support/issue-fixtures.ts';
+import { personalisedReaders } from '../support/personalised-readers.ts';
 import { outgoing } from './transport-suite.ts';
 
 type Captured = { method: string; url: string; headers: IncomingMessage['headers']; body: Buffer };
@@ -88,24 +89,8 @@ const NAMES = [
   'U+2028\u2028 and U+2029\u2029',
 ];
 
-function readers(fill: Filler, week: string, n: number): OutgoingEmail[] {
-  return Array.from({ length: n }, (_, i) => {
-    const p = fill(
-      { subscriberId: i + 1, email: `reader${i}@example.com`, name: NAMES[i % NAMES.length]! },
-      LINKS,
-    );
-    return {
-      from: 'Weekly AI Tool Verdicts <news@verdicts.example>',
-      to: `reader${i}@example.com`,
-      subject: 'This week — “SmolVLM2” vs Code Llama 4',
-      html: p.html,
-      text: p.text,
-      replyTo: 'Editors <ed@verdicts.example>',
-      headers: { ...p.headers },
-      tags: [{ name: 'issue', value: week }],
-    };
-  });
-}
+const readers = (fill: Filler, week: string, n: number) =>
+  personalisedReaders(fill, week, n, NAMES, 'Editors <ed@verdicts.example>');
 
 let seed: Issue;
 let six: Issue;

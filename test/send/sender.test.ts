@@ -297,13 +297,4 @@ describe('pace and backoff', () => {
     ]);
     expect([1, 2, 5].map((n) => backoffMs(n, s, () => 1))).toEqual([100, 200, 1000]);
   });
-
-  it('a wait is cut short by its abort signal', async () => {
-    const pacer = createPacer({ perSecond: 0.1 });
-    await pacer.take();
-    const stop = new AbortController();
-    const waiting = pacer.take(stop.signal);
-    stop.abort(new Error('stop'));
-    await expect(waiting).rejects.toThrow('stop');
-  });
 });
