@@ -4,13 +4,14 @@
 // check after the run if it is still within grace); one active runner per database (the
 // `schedule` lease; others stand by). Business time comes from an injected clock, so tests
 // fire slots by calling `fire`/`trigger` instead of waiting.
-import { createTask, type ScheduledTask } from 'node-cron';
+import type { ScheduledTask } from 'node-cron';
 import { formatWeek } from '../content/index.ts';
 import type { Logger } from '../log.ts';
 import { emptyReport, type RunReport } from '../pipeline/index.ts';
 import type { LeaseHolder, WeekState } from '../store/index.ts';
 import { decideCatchUp, dueWeek } from './catch-up.ts';
 import type { Clock } from './clock.ts';
+import { createCronTask } from './cron-task.ts';
 import { type Health, type LastRun, readLastRun, reportFields, writeHealth } from './health.ts';
 import type { ScheduleLease } from './schedule-lease.ts';
 import { type CronSchedule, describeNext } from './slots.ts';
@@ -65,36 +66,13 @@ export function createRunner(deps: RunnerDeps): Runner {
     pending.add(p);
   };
 
-  const task = createTask(
-    schedule.expression,
-    async (ctx) => {
-      const invoked = ctx.execution?.reason === 'invoked';
-      await fire(invoked ? wholeSecond(clock()) : ctx.date, invoked ? 'manual' : 'schedule');
+  const task = createCronTask(schedule, log, {
+    fire: (slot, invoked) =>
+      fire(invoked ? wholeSecond(clock()) : slot, invoked ? 'manual' : 'schedule'),
+    // node-cron drops a slot its timer woke too late for: the catch-up rule decides instead.
+    missed: () => {
+      if (!inFlight && !stopping) background(catchUp());
     },
-    {
-      timezone: schedule.zone,
-      name: 'weekly-verdicts',
-      noOverlap: true,
-      // node-cron's own warnings go through our logger, not straight to the console.
-      logger: {
-        info: (m) => log.info('node_cron', { message: m }),
-        warn: (m) => log.warn('node_cron', { message: m }),
-        error: (m) => log.error('node_cron', { message: String(m) }),
-        debug() {},
-      },
-    },
-  );
-  task.on('execution:overlap', (ctx) =>
-    log.warn('slot.skipped', {
-      slot: ctx.date.toISOString(),
-      reason: 'a run is still in progress',
-    }),
-  );
-  // The timer woke too late for a slot (the machine slept, the event loop was blocked):
-  // node-cron drops it; the catch-up rule decides instead, as at start.
-  task.on('execution:missed', (ctx) => {
-    log.warn('slot.missed', { slot: ctx.date.toISOString() });
-    if (!inFlight && !stopping) background(catchUp());
   });
 
   const nextRun = () => schedule.next(clock())?.toISOString() ?? null;
