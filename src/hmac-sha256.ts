@@ -27,6 +27,11 @@ function compress(h: Int32Array, bytes: Uint8Array, at: number): void {
     const j = at + i * 4;
     w[i] = (bytes[j]! << 24) | (bytes[j + 1]! << 16) | (bytes[j + 2]! << 8) | bytes[j + 3]!;
   }
+  compressWords(h);
+}
+
+/** One SHA-256 compression of the block already in `w[0…16)` (big-endian words) into `h`. */
+function compressWords(h: Int32Array): void {
   for (let i = 16; i < 64; i++) {
     const a = w[i - 15]!;
     const b = w[i - 2]!;
@@ -99,10 +104,11 @@ function finish(
   }
 }
 
-export type HmacSha256 = (message: string) => Buffer;
+/** Writes the HMAC of `message[0…length)` to `out[0…32)`; allocates nothing. */
+export type HmacSha256Bytes = (message: Uint8Array, length: number, out: Uint8Array) => void;
 
-/** A signer for one key; each call returns a fresh 32-byte digest of the message's UTF-8 bytes. */
-export function hmacSha256(key: string | Uint8Array): HmacSha256 {
+/** A signer for one key over bytes: the sender's per-reader path. */
+export function hmacSha256Bytes(key: string | Uint8Array): HmacSha256Bytes {
   let k = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
   if (k.length > 64) {
     const digest = new Uint8Array(32);
@@ -121,24 +127,44 @@ export function hmacSha256(key: string | Uint8Array): HmacSha256 {
   });
   compress(outer, pad, 0);
   const h = new Int32Array(8);
-  let scratch = Buffer.alloc(256);
-  return (message) => {
-    let n = message.length;
-    if (n * 3 > scratch.length) scratch = Buffer.alloc(n * 3);
-    // ASCII (every token's message) is copied as it is; anything else goes through UTF-8.
-    for (let i = 0; i < n; i++) {
-      const c = message.charCodeAt(i);
-      if (c > 0x7f) {
-        n = scratch.write(message, 0, 'utf8');
-        break;
-      }
-      scratch[i] = c;
-    }
-    const digest = Buffer.allocUnsafe(32);
+  return (message, length, out) => {
     h.set(inner);
-    finish(h, scratch, n, 64, digest);
+    if (length <= 55) {
+      // One block, padded here as words: every token's message is this short.
+      w.fill(0, 0, 16);
+      for (let j = 0; j < length; j++) w[j >> 2]! |= message[j]! << (24 - 8 * (j & 3));
+      w[length >> 2]! |= 0x80 << (24 - 8 * (length & 3));
+      w[15] = (64 + length) * 8;
+      compressWords(h);
+    } else {
+      finish(h, message, length, 64, out); // leaves the inner digest in h too
+    }
+    // The outer hash of the 32-byte inner digest, a block whose padding never changes.
+    w.set(h);
+    w[8] = 0x80000000 | 0;
+    w.fill(0, 9, 15);
+    w[15] = (64 + 32) * 8;
     h.set(outer);
-    finish(h, digest, 32, 64, digest);
+    compressWords(h);
+    for (let i = 0; i < 8; i++) {
+      const v = h[i]!;
+      out[i * 4] = v >>> 24;
+      out[i * 4 + 1] = (v >>> 16) & 0xff;
+      out[i * 4 + 2] = (v >>> 8) & 0xff;
+      out[i * 4 + 3] = v & 0xff;
+    }
+  };
+}
+
+export type HmacSha256 = (message: string) => Buffer;
+
+/** A signer for one key; each call returns a fresh 32-byte digest of the message's UTF-8 bytes. */
+export function hmacSha256(key: string | Uint8Array): HmacSha256 {
+  const sign = hmacSha256Bytes(key);
+  return (message) => {
+    const bytes = Buffer.from(message, 'utf8');
+    const digest = Buffer.alloc(32);
+    sign(bytes, bytes.length, digest);
     return digest;
   };
 }

@@ -1,6 +1,6 @@
 // Every public URL the product prints, built in one place so emails, pages and the server
 // agree on the routes. Tokens come from tokens.ts; base is PUBLIC_BASE_URL.
-import { signToken } from './tokens.ts';
+import { idTokens, signToken } from './tokens.ts';
 
 export type LinkContext = { baseUrl: string; secret: string };
 
@@ -33,16 +33,14 @@ export const unsubscribeUrl = (ctx: LinkContext, subscriberId: number, week?: st
   routes.unsubscribe(unsubscribeToken(ctx, subscriberId)) +
   (week === undefined ? '' : `?issue=${week}`);
 
-/** unsubscribeUrl for one site and issue, its fixed parts joined once: the sender's per-reader path. */
-export function unsubscribeUrls(ctx: LinkContext, week: string) {
+/**
+ * unsubscribeUrl for one site and issue, as the List-Unsubscribe header's `<URL>` (the URL
+ * itself is its slice(1, -1)): the sender's per-reader path, one string per reader.
+ */
+export function unsubscribeHeaders(ctx: LinkContext, week: string) {
   const prefix = base(ctx) + routes.unsubscribe('');
   const suffix = `?issue=${week}`;
-  return {
-    prefix,
-    suffix,
-    /** The token alone: a URL is prefix + token + suffix. */
-    token: (subscriberId: number) => unsubscribeToken(ctx, subscriberId),
-  };
+  return idTokens(ctx.secret, 'unsubscribe', '', { before: `<${prefix}`, after: `${suffix}>` });
 }
 
 /**
@@ -52,6 +50,10 @@ export function unsubscribeUrls(ctx: LinkContext, week: string) {
  */
 export const voteToken = (ctx: LinkContext, subscriberId: number, week: string) =>
   signToken(ctx.secret, { purpose: 'vote', subject: `${subscriberId}:${week}`, expiresAt: 0 });
+
+/** voteToken for one site and issue, per subscriber id: the sender's per-reader path. */
+export const voteTokens = (ctx: LinkContext, week: string) =>
+  idTokens(ctx.secret, 'vote', `:${week}`);
 
 export const voteUrl = (
   ctx: LinkContext,

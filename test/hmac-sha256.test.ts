@@ -3,8 +3,8 @@
 // edges), and the tokens it signs must pass verifyToken, which checks them with node:crypto.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hmacSha256 } from '../src/hmac-sha256.ts';
-import { signToken, verifyToken } from '../src/tokens.ts';
+import { hmacSha256, hmacSha256Bytes } from '../src/hmac-sha256.ts';
+import { idTokens, signToken, verifyToken } from '../src/tokens.ts';
 
 /** Deterministic bytes, so a failure names the same case on every run. */
 function bytes(n: number, seed: number): Buffer {
@@ -39,6 +39,17 @@ describe('hmacSha256', () => {
     }
   });
 
+  it('over bytes: the digest of exactly the first `length` bytes, written in place', () => {
+    const sign = hmacSha256Bytes('k');
+    const message = bytes(120, 7);
+    const out = new Uint8Array(32);
+    for (const length of [0, 1, 55, 56, 64, 119]) {
+      sign(message, length, out);
+      const expected = createHmac('sha256', 'k').update(message.subarray(0, length)).digest();
+      expect(Buffer.from(out).equals(expected), `${length} bytes`).toBe(true);
+    }
+  });
+
   it('each call returns its own digest', () => {
     const sign = hmacSha256('k');
     const a = sign('one');
@@ -62,5 +73,38 @@ describe('signToken', () => {
         error: 'bad_signature',
       });
     }
+  });
+});
+
+describe('idTokens', () => {
+  it('signs what signToken signs for `<id><suffix>`, for ids of every length, 0 included', () => {
+    const secret = 'test-secret-0123456789abcdef';
+    const unsub = idTokens(secret, 'unsubscribe', '');
+    const vote = idTokens(secret, 'vote', ':2026-W48');
+    const ids = [0, 1, 9, 10, 99, 100, 12345, 999_999, 2 ** 31, Number.MAX_SAFE_INTEGER];
+    for (let i = 0; i < 200; i++) ids.push(Math.floor(i * 7919.37) + i);
+    for (const id of ids) {
+      const subject = String(id);
+      expect(unsub(id)).toBe(signToken(secret, { purpose: 'unsubscribe', subject, expiresAt: 0 }));
+      expect(vote(id)).toBe(
+        signToken(secret, { purpose: 'vote', subject: `${id}:2026-W48`, expiresAt: 0 }),
+      );
+      expect(verifyToken(secret, 'vote', vote(id), new Date()).ok).toBe(true);
+    }
+  });
+
+  it('puts the token inside fixed text, ASCII or not', () => {
+    const secret = 's';
+    const token = signToken(secret, { purpose: 'unsubscribe', subject: '42', expiresAt: 0 });
+    const plain = idTokens(secret, 'unsubscribe', '', { before: '<https://x/u/', after: '?i=1>' });
+    expect(plain(42)).toBe(`<https://x/u/${token}?i=1>`);
+    const wide = idTokens(secret, 'unsubscribe', '', { before: 'café/', after: '/→' });
+    expect(wide(42)).toBe(`café/${token}/→`);
+  });
+
+  it('refuses ids and suffixes that are not a token subject', () => {
+    const sign = idTokens('s', 'vote', ':2026-W48');
+    for (const id of [-1, 1.5, Number.NaN, 2 ** 53]) expect(() => sign(id)).toThrow(/bad id/);
+    expect(() => idTokens('s', 'vote', ':a b')).toThrow(/bad subject suffix/);
   });
 });

@@ -5,7 +5,7 @@
 // Nothing a recipient or a data file contains is ever scanned for placeholders.
 import type { Issue } from '../content/index.ts';
 import { VerdictsError } from '../errors.ts';
-import { type LinkContext, listId, unsubscribeUrls, voteToken } from '../links.ts';
+import { type LinkContext, listId, unsubscribeHeaders, voteTokens } from '../links.ts';
 import { asciiEscapeHtml, escapeHtml } from './escape.ts';
 import { type Filled, joinFilled } from './filled.ts';
 import {
@@ -40,7 +40,10 @@ export type Filler = (recipient: Recipient, links: LinkContext) => FilledMessage
 
 type Split = { literals: string[]; slots: number[] };
 
-const oneLine = (s: string) => (/\s/.test(s) ? s.replace(/\s+/g, ' ').trim() : s);
+/** Some whitespace that oneLine changes: other than a plain space, two in a row, or at an end. */
+const NOT_ONE_LINE = /[^\S ]| {2}|^ | $/;
+/** `s` with each run of whitespace as one space and none at the ends (usually `s` itself). */
+const oneLine = (s: string) => (NOT_ONE_LINE.test(s) ? s.replace(/\s+/g, ' ').trim() : s);
 
 /**
  * A fresh sequential copy. Strings built by regexp replaces and splits can be two-byte or
@@ -75,20 +78,19 @@ function split(body: string, nonce: string, part: string): Split {
 const ORDER: readonly ['unsub', 'vote', 'name', 'email'] = PLACEHOLDER_KEYS;
 void ORDER;
 
-/** What every reader of one site shares: the List-Id and the unsubscribe URL around its token. */
+/** What every reader of one site shares: the List-Id, and signers for the two tokens. */
 function siteParts(links: LinkContext, week: string) {
-  const urls = unsubscribeUrls(links, week);
+  const header = unsubscribeHeaders(links, week);
+  // HTML escaping works character by character and a token needs none, so one reader's URL
+  // tells whether the site's does; any usual one needs none, and both parts share one string.
+  const sample = header(1).slice(1, -1);
   return {
     baseUrl: links.baseUrl,
     secret: links.secret,
     listId: listId(links),
-    urls,
-    // HTML escaping works character by character and a token needs none; a site whose URL
-    // needs none either (any usual one) has one string for both parts.
-    html:
-      escapeHtml(urls.prefix) === urls.prefix && escapeHtml(urls.suffix) === urls.suffix
-        ? null
-        : { prefix: escapeHtml(urls.prefix), suffix: escapeHtml(urls.suffix) },
+    header,
+    vote: voteTokens(links, week),
+    htmlEscapesUrl: escapeHtml(sample) !== sample,
   };
 }
 
@@ -102,31 +104,31 @@ export function compileFiller(rendered: { html: string; text: string }, issue: I
   const text = split(rendered.text, nonce, 'text');
   const week = issue.week;
   let site: ReturnType<typeof siteParts> | undefined;
+  // Per reader: two tokens, each made as one string, and as few other objects as the shapes
+  // need (both parts share one values array whenever HTML escaping changes nothing).
   return (recipient, links) => {
     if (site?.baseUrl !== links.baseUrl || site.secret !== links.secret) {
       site = siteParts(links, week);
     }
-    const token = site.urls.token(recipient.subscriberId);
-    const unsub = site.urls.prefix + token + site.urls.suffix;
-    const vote = voteToken(links, recipient.subscriberId, week);
+    const header = site.header(recipient.subscriberId);
+    const unsub = header.slice(1, -1);
+    const vote = site.vote(recipient.subscriberId);
     const name = recipient.name ? oneLine(recipient.name) : '';
     const greeting = name === '' ? 'there' : name;
     const email = oneLine(recipient.email);
+    const values = [unsub, vote, greeting, email];
+    const htmlGreeting = asciiEscapeHtml(greeting);
+    const htmlEmail = asciiEscapeHtml(email);
+    const htmlValues =
+      !site.htmlEscapesUrl && htmlGreeting === greeting && htmlEmail === email
+        ? values
+        : [site.htmlEscapesUrl ? escapeHtml(unsub) : unsub, vote, htmlGreeting, htmlEmail];
     return {
-      html: {
-        literals: html.literals,
-        slots: html.slots,
-        values: [
-          site.html ? site.html.prefix + token + site.html.suffix : unsub,
-          vote,
-          asciiEscapeHtml(greeting),
-          asciiEscapeHtml(email),
-        ],
-      },
-      text: { literals: text.literals, slots: text.slots, values: [unsub, vote, greeting, email] },
+      html: { literals: html.literals, slots: html.slots, values: htmlValues },
+      text: { literals: text.literals, slots: text.slots, values },
       headers: {
         'List-Id': site.listId,
-        'List-Unsubscribe': `<${unsub}>`,
+        'List-Unsubscribe': header,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       },
       unsubscribeUrl: unsub,
