@@ -39,8 +39,14 @@ export class BodyPieces {
   private length = 0;
   private readonly consts: Uint8Array[] = [];
   private readonly constAt = new Map<object, number>();
+  // The last segment group looked up: an email's literals come one after another.
+  private lastKey: object | null = null;
+  private lastBase = 0;
+  // The values written in the current part, and where their ops are: a few per part, kept in
+  // place (reset by count) so that laying out an email allocates nothing here.
   private readonly seen: string[] = [];
   private readonly seenAt: number[] = [];
+  private seenCount = 0;
 
   private op(a: number, b: number, bytes: number): void {
     if (this.count + 2 > this.ws.ops.length) {
@@ -56,25 +62,27 @@ export class BodyPieces {
   /** A shared segment: `bytes` itself, or `group[index]` of an array of them (an issue's). */
   segment(bytes: Uint8Array, group: readonly Uint8Array[] | null = null, index = 0): void {
     const key = group ?? bytes;
-    let base = this.constAt.get(key);
+    let base = key === this.lastKey ? this.lastBase : this.constAt.get(key);
     if (base === undefined) {
       base = this.consts.length;
       this.constAt.set(key, base);
       if (group) this.consts.push(...group);
       else this.consts.push(bytes);
     }
+    this.lastKey = key;
+    this.lastBase = base;
     this.op(base + index, 0, bytes.length);
   }
 
   /** From here on, a repeated value (below) is looked up among this part's only (one email). */
   nextPart(): void {
-    this.seen.length = 0;
-    this.seenAt.length = 0;
+    this.seen.fill('', 0, this.seenCount);
+    this.seenCount = 0;
   }
 
   /** `encode(key)` as UTF-8, written once per part however often the part repeats `key`. */
   value(key: string, encode: (key: string) => string): void {
-    for (let i = 0; i < this.seen.length; i++) {
+    for (let i = 0; i < this.seenCount; i++) {
       if (this.seen[i] === key) {
         const at = this.seenAt[i]!;
         const len = this.ws.ops[at + 1]!;
@@ -82,17 +90,28 @@ export class BodyPieces {
         return;
       }
     }
-    this.seen.push(key);
-    this.seenAt.push(this.count);
+    this.seen[this.seenCount] = key;
+    this.seenAt[this.seenCount++] = this.count;
     this.text(encode(key));
   }
 
   /** `s` as UTF-8. */
   text(s: string): void {
     if (this.used + s.length * 3 > this.ws.textEnd) this.grow(this.used + s.length * 3);
-    const n = this.ws.buf.write(s, this.used);
-    this.op(-1 - this.used, n, n);
-    this.used += n;
+    const { buf } = this.ws;
+    const at = this.used;
+    let n = 0;
+    // A short ASCII text (a token, a URL, an address) is copied here: cheaper than the call.
+    if (s.length <= 64) {
+      while (n < s.length) {
+        const c = s.charCodeAt(n);
+        if (c > 0x7f) break;
+        buf[at + n++] = c;
+      }
+    }
+    if (n < s.length) n = buf.write(s, at);
+    this.op(-1 - at, n, n);
+    this.used = at + n;
   }
 
   private grow(need: number): void {
@@ -120,14 +139,16 @@ function reader(ws: Workspace, count: number, consts: Uint8Array[]): BlockBody['
     let off = 0;
     while (i < count && off < BLOCK_BYTES) {
       const a = ops[i]!;
-      const len = a >= 0 ? consts[a]!.length : ops[i + 1]!;
-      const n = Math.min(len - at, BLOCK_BYTES - off);
-      if (a >= 0) {
-        const p = consts[a]!;
-        buf.set(n === len ? p : p.subarray(at, at + n), start + off);
-      } else {
-        buf.copyWithin(start + off, -1 - a + at, -1 - a + at + n);
-      }
+      const p = a >= 0 ? consts[a]! : null;
+      const len = p ? p.length : ops[i + 1]!;
+      const left = len - at;
+      const room = BLOCK_BYTES - off;
+      // A block ends before a piece that does not fit, unless it is still empty (a piece
+      // larger than a block): only then is a piece split, and a part of it viewed.
+      if (left > room && off > 0) break;
+      const n = Math.min(left, room);
+      if (p) buf.set(n === len ? p : p.subarray(at, at + n), start + off);
+      else buf.copyWithin(start + off, -1 - a + at, -1 - a + at + n);
       off += n;
       at += n;
       if (at < len) break; // the block is full

@@ -14,7 +14,8 @@ import { asFilled, type Filled } from '../render/index.ts';
 import { type BlockBody, BodyPieces } from './body-pieces.ts';
 import type { OutgoingEmail } from './transport.ts';
 
-export type BatchBody = BlockBody;
+/** A laid-out body and how many emails it holds. */
+export type BatchBody = BlockBody & { readonly count: number };
 
 /** Characters JSON.stringify writes otherwise than as themselves (surrogates: lone ones). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters JSON escapes are the point
@@ -62,16 +63,27 @@ function partsOf(key: string): HeaderParts {
 
 // The fields between html and text are the same for every reader of an issue (the sender
 // passes the same subject and tags): encoded once while they repeat.
-let lastMid: { key: readonly unknown[]; bytes: Uint8Array } | null = null;
+let lastMid: {
+  replyTo: string | undefined;
+  subject: string;
+  tags: OutgoingEmail['tags'];
+  bytes: Uint8Array;
+} | null = null;
 
-function midBytes(e: OutgoingEmail): Uint8Array {
-  const key = [e.replyTo, e.subject, e.tags] as const;
-  if (lastMid?.key.every((k, i) => k === key[i])) return lastMid.bytes;
+function midBytes({ replyTo, subject, tags }: OutgoingEmail): Uint8Array {
+  if (
+    lastMid &&
+    lastMid.replyTo === replyTo &&
+    lastMid.subject === subject &&
+    lastMid.tags === tags
+  ) {
+    return lastMid.bytes;
+  }
   const mid = [];
-  if (e.replyTo) mid.push(member('reply_to', e.replyTo));
-  mid.push(member('subject', e.subject));
-  if (e.tags.length > 0) mid.push(member('tags', e.tags));
-  lastMid = { key, bytes: bytesOf(`",${mid.join(',')},"text":"`) };
+  if (replyTo) mid.push(member('reply_to', replyTo));
+  mid.push(member('subject', subject));
+  if (tags.length > 0) mid.push(member('tags', tags));
+  lastMid = { replyTo, subject, tags, bytes: bytesOf(`",${mid.join(',')},"text":"`) };
   return lastMid.bytes;
 }
 
@@ -100,23 +112,29 @@ function layFilled(out: BodyPieces, { literals, slots, values }: Filled): void {
   }
 }
 
+const QUOTE = bytesOf('"');
+
 /** The headers member, if there are headers; whether there were. */
 function layHeaders(out: BodyPieces, headers: Record<string, string>): boolean {
-  const keys = Object.keys(headers);
-  for (let i = 0; i < keys.length; i++) {
-    const parts = partsOf(keys[i]!);
-    const value = headers[keys[i]!]!;
-    out.segment(i === 0 ? parts.first : parts.later);
+  let first = true;
+  for (const key in headers) {
+    const parts = partsOf(key);
+    const value = headers[key]!;
+    out.segment(first ? parts.first : parts.later);
+    first = false;
     if (parts.value === value) {
       parts.json ??= bytesOf(JSON.stringify(value));
       out.segment(parts.json);
     } else {
+      // A value of this email's own (List-Unsubscribe): written as it is, quoted and escaped.
       parts.value = value;
       parts.json = null;
-      out.text(JSON.stringify(value));
+      out.segment(QUOTE);
+      out.text(jsonInner(value));
+      out.segment(QUOTE);
     }
   }
-  return keys.length > 0;
+  return !first;
 }
 
 /** One email object, in parseEmailToApiOptions' key order: from, headers, html, reply_to, subject, tags, text, to. */
@@ -135,12 +153,24 @@ function layEmail(out: BodyPieces, e: OutgoingEmail, first: boolean): void {
 const EMPTY = bytesOf('[]');
 const CLOSE = bytesOf(']');
 
-export function batchBody(emails: readonly OutgoingEmail[]): BatchBody {
+/**
+ * The body for `emails`, each laid out as it comes and then dropped; `count` is how many there
+ * were. More than `max` is a caller's bug and throws.
+ */
+export function batchBody(
+  emails: Iterable<OutgoingEmail>,
+  max = Number.POSITIVE_INFINITY,
+): BatchBody {
   const out = new BodyPieces();
-  if (emails.length === 0) out.segment(EMPTY);
-  for (let i = 0; i < emails.length; i++) layEmail(out, emails[i]!, i === 0);
-  if (emails.length > 0) out.segment(CLOSE);
-  return out.finish();
+  let count = 0;
+  for (const e of emails) {
+    if (count === max)
+      throw new Error(`sendBatch: more than ${max} emails, at most ${max} per batch`);
+    layEmail(out, e, count === 0);
+    count++;
+  }
+  out.segment(count === 0 ? EMPTY : CLOSE);
+  return Object.assign(out.finish(), { count });
 }
 
 /** The whole body in one buffer: for tests and comparisons, not for sending. */
