@@ -70,15 +70,26 @@ export function createBatchPoster(endpoint: BatchEndpoint) {
   const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   const request = secure ? https.request : http.request;
 
+  /**
+   * One POST. It gives up after `timeoutMs` (`timedOut`) or when `signal` aborts (the caller
+   * then sees its own abort), by destroying the request from a plain timer or listener: no
+   * AbortController per request, whose signal outlived its request often enough to be
+   * promoted (about 660 bytes a request, until a full collection).
+   */
   return (
     body: BatchBody,
-    opts: { idempotencyKey: string; signal: AbortSignal; onWrite?: () => void },
-  ): Promise<SdkResponse<BatchAnswer>> =>
+    opts: { idempotencyKey: string; timeoutMs: number; signal?: AbortSignal; onWrite?: () => void },
+  ): Promise<{ res: SdkResponse<BatchAnswer>; timedOut: boolean }> =>
     new Promise((resolve) => {
       let settled = false;
-      const settle = (r: SdkResponse<BatchAnswer>) => {
-        if (!settled) resolve(r);
+      let timedOut = false;
+      const { signal } = opts;
+      const settle = (res: SdkResponse<BatchAnswer>) => {
+        if (settled) return;
         settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', stop);
+        resolve({ res, timedOut });
       };
       const headers = {
         Authorization: `Bearer ${endpoint.apiKey}`,
@@ -88,7 +99,7 @@ export function createBatchPoster(endpoint: BatchEndpoint) {
         'Idempotency-Key': opts.idempotencyKey,
         'Content-Length': String(body.length),
       };
-      const req = request(url, { method: 'POST', agent, headers, signal: opts.signal }, (res) => {
+      const req = request(url, { method: 'POST', agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -98,6 +109,15 @@ export function createBatchPoster(endpoint: BatchEndpoint) {
         // A connection lost mid-answer: nothing usable arrived.
         res.on('close', () => settle(UNREACHABLE));
       });
+      const stop = () => {
+        req.destroy();
+        settle(UNREACHABLE);
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        stop();
+      }, opts.timeoutMs);
+      signal?.addEventListener('abort', stop, { once: true });
       req.on('error', () => settle(UNREACHABLE));
       // The bytes go out once the socket is connected (a reused keep-alive one already is).
       const { onWrite } = opts;

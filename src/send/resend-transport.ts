@@ -67,14 +67,15 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
     userAgent: resend.userAgent,
   });
 
+  /**
+   * A single email through the SDK, bounded by the timeout. A timer cleared with the answer,
+   * not AbortSignal.timeout, whose timer and signal outlive the request by the whole timeout.
+   */
   async function call<T>(
     signal: AbortSignal | undefined,
     request: (signal: AbortSignal) => Promise<SdkResponse<T>>,
   ): Promise<Result<{ data: T; rate?: RateInfo }, TransportFailure>> {
     signal?.throwIfAborted();
-    // A timer cleared with the answer, not AbortSignal.timeout, whose timer and signal outlive
-    // every request by the whole timeout (30 s: ~800 of them at 28 requests a second), long
-    // enough to reach the old generation and stay there until a full collection.
     const timeout = new AbortController();
     const timer = setTimeout(
       () => timeout.abort(new DOMException('The operation timed out.', 'TimeoutError')),
@@ -86,12 +87,21 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
     } finally {
       clearTimeout(timer);
     }
+    return answer(res, timeout.signal.aborted, signal);
+  }
+
+  /** What one answer means for the sender (the caller's own abort rejects, as fetch does). */
+  function answer<T>(
+    res: SdkResponse<T>,
+    timedOut: boolean,
+    signal: AbortSignal | undefined,
+  ): Result<{ data: T; rate?: RateInfo }, TransportFailure> {
     // Every answer says where the team stands against the rate limit: the pacer follows it.
     const rate = rateInfoFrom(res.headers);
     const withRate = rate ? { rate } : {};
     if (res.error === null && res.data !== null) return ok({ data: res.data, ...withRate });
     signal?.throwIfAborted();
-    if (timeout.signal.aborted) {
+    if (timedOut) {
       const message = `no answer from Resend within ${timeoutMs} ms`;
       return err({ kind: 'retryable', status: null, name: 'timeout', message });
     }
@@ -105,7 +115,6 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
 
   async function post(
     body: BatchBody,
-    count: number,
     idempotencyKey: string,
     signal: AbortSignal | undefined,
     slot: Pick<BatchOptions, 'beforeWrite' | 'onWrite'>,
@@ -113,15 +122,20 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
     // The pacer's slot: the work of laying the body out lies before it, not between it and
     // the request's arrival.
     await slot.beforeWrite?.();
+    signal?.throwIfAborted();
     const { onWrite } = slot;
-    const res = await call(signal, (s) =>
-      postBatch(body, { idempotencyKey, signal: s, ...(onWrite ? { onWrite } : {}) }),
-    );
+    const posted = await postBatch(body, {
+      idempotencyKey,
+      timeoutMs,
+      ...(signal ? { signal } : {}),
+      ...(onWrite ? { onWrite } : {}),
+    });
+    const res = answer(posted.res, posted.timedOut, signal);
     if (!res.ok) return res;
     const ids = res.value.data.data.map((d) => d.id);
-    if (ids.length !== count) {
+    if (ids.length !== body.count) {
       // Strict validation is all or nothing, so this is Resend misbehaving: stop loudly.
-      const message = `Resend returned ${ids.length} ids for ${count} emails`;
+      const message = `Resend returned ${ids.length} ids for ${body.count} emails`;
       return err({ kind: 'rejected', status: 200, name: 'unexpected_response', message });
     }
     return ok({ ids, ...(res.value.rate ? { rate: res.value.rate } : {}) });
@@ -131,17 +145,12 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
     name: 'resend',
 
     async sendBatch(emails, { idempotencyKey, signal, beforeWrite, onWrite }) {
-      if (emails.length > MAX_BATCH) {
-        throw new Error(`sendBatch: ${emails.length} emails, at most ${MAX_BATCH} per batch`);
-      }
-      if (emails.length === 0) return ok({ ids: [] });
-      // Laid out now, before the slot, and not awaited here: the emails are not kept while
-      // the request waits for its slot or is out (only the body's pieces until written), so a
-      // batch in flight holds little but a socket.
-      return post(batchBody(emails), emails.length, idempotencyKey, signal, {
-        beforeWrite,
-        onWrite,
-      });
+      // Laid out now, before the slot, and not awaited here: each email is dropped once laid
+      // out, and while the request waits for its slot or is out only the body's pieces are
+      // kept (until written), so a batch in flight holds little but a socket.
+      const body = batchBody(emails, MAX_BATCH);
+      if (body.count === 0) return ok({ ids: [] });
+      return post(body, idempotencyKey, signal, { beforeWrite, onWrite });
     },
 
     async sendOne(email, sendOpts: SendOptions = {}) {

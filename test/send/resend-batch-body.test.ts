@@ -157,10 +157,12 @@ describe('Resend batch body: the bytes the SDK would send', () => {
         { idempotencyKey: 'a' },
       );
       const post = createBatchPoster({ baseUrl: url, apiKey: 're_parity', userAgent: 'x' });
-      const ours = await post(batchBody(emails), {
+      const { res: ours, timedOut } = await post(batchBody(emails), {
         idempotencyKey: 'a',
+        timeoutMs: 10_000,
         signal: new AbortController().signal,
       });
+      expect(timedOut).toBe(false);
       const comparable = (r: typeof ours) => ({
         ...r,
         headers: r.headers && { 'retry-after': r.headers['retry-after'] },
