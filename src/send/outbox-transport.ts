@@ -21,6 +21,7 @@ import { asFilled, type Body, eachPiece } from '../render/index.ts';
 import { err, ok, type Result } from '../result.ts';
 import { emlParts } from './eml-parts.ts';
 import {
+  type EmailBatch,
   MAX_BATCH,
   type OutgoingEmail,
   type SendOptions,
@@ -68,11 +69,16 @@ function hashBody(hash: Hash, body: Body): void {
  * sha256 of JSON.stringify(emails.map(e => [from, to, subject, html, text, replyTo, sorted
  * headers, tags])), fed piece by piece so no reader's whole email is built for it: the same
  * digest for a body given as one string or as segments, and as earlier versions wrote.
- * Independent of how the caller built the objects: only what is sent counts.
+ * Independent of how the caller built the objects: only what is sent counts. Also each
+ * email's file name, in order; more than `max` emails is a caller's bug and throws.
  */
-const payloadHash = (emails: OutgoingEmail[]) => {
+function payloadHash(emails: EmailBatch, max = MAX_BATCH): { hash: string; names: string[] } {
   const hash = createHash('sha256').update('[');
-  for (const [i, e] of emails.entries()) {
+  const names: string[] = [];
+  for (const e of emails) {
+    const i = names.length;
+    if (i === max) throw new Error(`sendBatch: more than ${max} emails, at most ${max} per batch`);
+    names.push(`${String(i).padStart(3, '0')}-${sanitiseSegment(mailbox(e.to))}.eml`);
     hash.update(`${i > 0 ? ',' : ''}[${JSON.stringify([e.from, e.to, e.subject]).slice(1, -1)},`);
     hashBody(hash, e.html);
     hash.update(',');
@@ -81,8 +87,8 @@ const payloadHash = (emails: OutgoingEmail[]) => {
     const rest = [e.replyTo ?? null, headers, e.tags.map((t) => [t.name, t.value])];
     hash.update(`,${JSON.stringify(rest).slice(1, -1)}]`);
   }
-  return hash.update(']').digest('hex');
-};
+  return { hash: hash.update(']').digest('hex'), names };
+}
 
 export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
   const now = opts.now ?? (() => new Date());
@@ -107,24 +113,30 @@ export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
     await rename(tmp, file);
   }
 
-  /** Write emails under one folder unless this exact request was written before. */
+  /**
+   * Write a batch under the key's folder unless this exact request was written before. Two
+   * passes over the batch (the hash, then the files), each email made as it is reached.
+   */
   async function deliver(
-    folder: string,
-    names: string[],
-    ids: string[],
-    emails: OutgoingEmail[],
+    key: string,
+    emails: EmailBatch,
+    { hash, names } = payloadHash(emails),
   ): Promise<Result<{ ids: string[] }, TransportFailure>> {
+    const folder = sanitiseSegment(key);
     const dir = path.join(opts.dir, folder);
-    const hash = payloadHash(emails);
+    const ids = names.map((_, i) => `outbox-${sha256(`${key}\n${i}`).slice(0, 32)}`);
     const previous = await readFile(path.join(dir, MARKER), 'utf8').catch(() => null);
     if (previous !== null && previous !== hash) {
       const message = `outbox folder ${folder} already holds a different payload for this idempotency key`;
       return err({ kind: 'rejected', status: 409, name: 'invalid_idempotent_request', message });
     }
-    if (previous === null) {
+    if (previous === null && names.length > 0) {
       await mkdir(dir, { recursive: true });
-      for (const [i, email] of emails.entries()) {
+      let i = 0;
+      for (const email of emails) {
+        if (i === names.length) break; // a batch that grew between the passes
         await writeEml(path.join(dir, names[i]!), email, ids[i]!);
+        i++;
       }
       const tmp = path.join(dir, `${MARKER}.${process.pid}.tmp`);
       await writeFile(tmp, hash);
@@ -133,26 +145,16 @@ export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
     return ok({ ids });
   }
 
-  const keyed = (key: string, emails: OutgoingEmail[]) => {
-    const ids = emails.map((_, i) => `outbox-${sha256(`${key}\n${i}`).slice(0, 32)}`);
-    const names = emails.map(
-      (e, i) => `${String(i).padStart(3, '0')}-${sanitiseSegment(mailbox(e.to))}.eml`,
-    );
-    return deliver(sanitiseSegment(key), names, ids, emails);
-  };
-
   return {
     name: 'outbox',
 
     async sendBatch(emails, { idempotencyKey, signal, beforeWrite, onWrite }) {
       signal?.throwIfAborted();
-      if (emails.length > MAX_BATCH) {
-        throw new Error(`sendBatch: ${emails.length} emails, at most ${MAX_BATCH} per batch`);
-      }
-      if (emails.length === 0) return ok({ ids: [] });
+      // The hash first: a batch over the limit throws before anything is written or waited.
+      const payload = payloadHash(emails);
       await beforeWrite?.();
       onWrite?.();
-      return keyed(idempotencyKey, emails);
+      return deliver(idempotencyKey, emails, payload);
     },
 
     async sendOne(email, sendOpts: SendOptions = {}) {
@@ -160,9 +162,9 @@ export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
       const key = sendOpts.idempotencyKey;
       // No key, no idempotency (as with Resend), but the same content lands on the same file.
       const res = key
-        ? await keyed(key, [email])
+        ? await deliver(key, [email])
         : await (async () => {
-            const hash = payloadHash([email]).slice(0, 16);
+            const hash = payloadHash([email]).hash.slice(0, 16);
             const name = `${sanitiseSegment(mailbox(email.to))}-${hash}.eml`;
             await mkdir(path.join(opts.dir, 'single'), { recursive: true });
             const id = `outbox-${hash}`;
