@@ -21,7 +21,6 @@ import { asFilled, type Body, eachPiece } from '../render/index.ts';
 import { err, ok, type Result } from '../result.ts';
 import { emlParts } from './eml-parts.ts';
 import {
-  type EmailBatch,
   MAX_BATCH,
   type OutgoingEmail,
   type SendOptions,
@@ -69,16 +68,11 @@ function hashBody(hash: Hash, body: Body): void {
  * sha256 of JSON.stringify(emails.map(e => [from, to, subject, html, text, replyTo, sorted
  * headers, tags])), fed piece by piece so no reader's whole email is built for it: the same
  * digest for a body given as one string or as segments, and as earlier versions wrote.
- * Independent of how the caller built the objects: only what is sent counts. Also each
- * email's file name, in order; more than `max` emails is a caller's bug and throws.
+ * Independent of how the caller built the objects: only what is sent counts.
  */
-function payloadHash(emails: EmailBatch, max = MAX_BATCH): { hash: string; names: string[] } {
+const payloadHash = (emails: OutgoingEmail[]) => {
   const hash = createHash('sha256').update('[');
-  const names: string[] = [];
-  for (const e of emails) {
-    const i = names.length;
-    if (i === max) throw new Error(`sendBatch: more than ${max} emails, at most ${max} per batch`);
-    names.push(`${String(i).padStart(3, '0')}-${sanitiseSegment(mailbox(e.to))}.eml`);
+  for (const [i, e] of emails.entries()) {
     hash.update(`${i > 0 ? ',' : ''}[${JSON.stringify([e.from, e.to, e.subject]).slice(1, -1)},`);
     hashBody(hash, e.html);
     hash.update(',');
@@ -87,8 +81,8 @@ function payloadHash(emails: EmailBatch, max = MAX_BATCH): { hash: string; names
     const rest = [e.replyTo ?? null, headers, e.tags.map((t) => [t.name, t.value])];
     hash.update(`,${JSON.stringify(rest).slice(1, -1)}]`);
   }
-  return { hash: hash.update(']').digest('hex'), names };
-}
+  return hash.update(']').digest('hex');
+};
 
 export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
   const now = opts.now ?? (() => new Date());
@@ -113,30 +107,24 @@ export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
     await rename(tmp, file);
   }
 
-  /**
-   * Write a batch under the key's folder unless this exact request was written before. Two
-   * passes over the batch (the hash, then the files), each email made as it is reached.
-   */
+  /** Write emails under one folder unless this exact request was written before. */
   async function deliver(
-    key: string,
-    emails: EmailBatch,
-    { hash, names } = payloadHash(emails),
+    folder: string,
+    names: string[],
+    ids: string[],
+    emails: OutgoingEmail[],
   ): Promise<Result<{ ids: string[] }, TransportFailure>> {
-    const folder = sanitiseSegment(key);
     const dir = path.join(opts.dir, folder);
-    const ids = names.map((_, i) => `outbox-${sha256(`${key}\n${i}`).slice(0, 32)}`);
+    const hash = payloadHash(emails);
     const previous = await readFile(path.join(dir, MARKER), 'utf8').catch(() => null);
     if (previous !== null && previous !== hash) {
       const message = `outbox folder ${folder} already holds a different payload for this idempotency key`;
       return err({ kind: 'rejected', status: 409, name: 'invalid_idempotent_request', message });
     }
-    if (previous === null && names.length > 0) {
+    if (previous === null) {
       await mkdir(dir, { recursive: true });
-      let i = 0;
-      for (const email of emails) {
-        if (i === names.length) break; // a batch that grew between the passes
+      for (const [i, email] of emails.entries()) {
         await writeEml(path.join(dir, names[i]!), email, ids[i]!);
-        i++;
       }
       const tmp = path.join(dir, `${MARKER}.${process.pid}.tmp`);
       await writeFile(tmp, hash);
@@ -145,16 +133,26 @@ export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
     return ok({ ids });
   }
 
+  const keyed = (key: string, emails: OutgoingEmail[]) => {
+    const ids = emails.map((_, i) => `outbox-${sha256(`${key}\n${i}`).slice(0, 32)}`);
+    const names = emails.map(
+      (e, i) => `${String(i).padStart(3, '0')}-${sanitiseSegment(mailbox(e.to))}.eml`,
+    );
+    return deliver(sanitiseSegment(key), names, ids, emails);
+  };
+
   return {
     name: 'outbox',
 
     async sendBatch(emails, { idempotencyKey, signal, beforeWrite, onWrite }) {
       signal?.throwIfAborted();
-      // The hash first: a batch over the limit throws before anything is written or waited.
-      const payload = payloadHash(emails);
+      if (emails.length > MAX_BATCH) {
+        throw new Error(`sendBatch: ${emails.length} emails, at most ${MAX_BATCH} per batch`);
+      }
+      if (emails.length === 0) return ok({ ids: [] });
       await beforeWrite?.();
       onWrite?.();
-      return deliver(idempotencyKey, emails, payload);
+      return keyed(idempotencyKey, emails);
     },
 
     async sendOne(email, sendOpts: SendOptions = {}) {
@@ -162,9 +160,9 @@ export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
       const key = sendOpts.idempotencyKey;
       // No key, no idempotency (as with Resend), but the same content lands on the same file.
       const res = key
-        ? await deliver(key, [email])
+        ? await keyed(key, [email])
         : await (async () => {
-            const hash = payloadHash([email]).hash.slice(0, 16);
+            const hash = payloadHash([email]).slice(0, 16);
             const name = `${sanitiseSegment(mailbox(email.to))}-${hash}.eml`;
             await mkdir(path.join(opts.dir, 'single'), { recursive: true });
             const id = `outbox-${hash}`;

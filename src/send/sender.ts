@@ -17,7 +17,7 @@ import {
   type SendReport,
   type StopReason,
 } from './sender-types.ts';
-import type { BatchOptions, EmailBatch } from './transport.ts';
+import type { BatchOptions } from './transport.ts';
 
 /** Consecutive 429s one batch tolerates: beyond this something else is using the team's limit. */
 const MAX_RATE_LIMITED = 30;
@@ -110,18 +110,7 @@ export async function sendBatches(
     const rows = ledger.queuedRecipients(week, batchNo);
     const ids = rows.map((r) => r.subscriberId);
     if (rows.length === 0) return { ids, answer: null };
-    const { buildEmail } = deps;
-    const emails: EmailBatch = {
-      [Symbol.iterator]() {
-        let i = 0;
-        return {
-          next: () =>
-            i < rows.length
-              ? { done: false, value: buildEmail(rows[i++]!) }
-              : { done: true, value: undefined },
-        };
-      },
-    };
+    const emails = rows.map(deps.buildEmail);
     return { ids, answer: deps.transport.sendBatch(emails, { idempotencyKey, ...slot }) };
   };
 

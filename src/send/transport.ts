@@ -43,22 +43,11 @@ export type BatchOptions = SendOptions & {
   onWrite?: () => void;
 };
 
-/**
- * A batch's emails in order. An array is one; the sender's is lazy, building each email from
- * its frozen row when reached, so one email at a time is alive, not a hundred: a batch being
- * laid out when a young-generation collection runs then has almost nothing to survive it.
- */
-export type EmailBatch = Iterable<OutgoingEmail>;
-
 export interface Transport {
   readonly name: 'resend' | 'outbox';
-  /**
-   * Up to 100 emails in one request; ids come back in order. `emails` may be iterated more
-   * than once and gives the same emails each time; the sender makes each one as it is reached
-   * (see EmailBatch), so a transport should use each as it comes, not collect them.
-   */
+  /** Up to 100 emails in one request; ids come back in order. */
   sendBatch(
-    emails: EmailBatch,
+    emails: OutgoingEmail[],
     opts: BatchOptions,
   ): Promise<Result<{ ids: string[]; rate?: RateInfo }, TransportFailure>>;
   sendOne(

@@ -27,8 +27,7 @@ function scripted(script: (call: number, key: string) => Answer = () => 'ok') {
   let maxInFlight = 0;
   const transport: Transport = {
     name: 'outbox',
-    async sendBatch(batch, { idempotencyKey, beforeWrite, onWrite }) {
-      const emails = [...batch];
+    async sendBatch(emails, { idempotencyKey, beforeWrite, onWrite }) {
       // As the real transports do: the body is ready, the pacer's slot comes, the bytes go.
       await beforeWrite?.();
       onWrite?.();
