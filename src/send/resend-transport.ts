@@ -145,12 +145,14 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
     name: 'resend',
 
     async sendBatch(emails, { idempotencyKey, signal, beforeWrite, onWrite }) {
-      // Laid out now, before the slot, and not awaited here: each email is dropped once laid
-      // out, and while the request waits for its slot or is out only the body's pieces are
-      // kept (until written), so a batch in flight holds little but a socket.
-      const body = batchBody(emails, MAX_BATCH);
-      if (body.count === 0) return ok({ ids: [] });
-      return post(body, idempotencyKey, signal, { beforeWrite, onWrite });
+      if (emails.length > MAX_BATCH) {
+        throw new Error(`sendBatch: ${emails.length} emails, at most ${MAX_BATCH} per batch`);
+      }
+      if (emails.length === 0) return ok({ ids: [] });
+      // Laid out now, before the slot, and not awaited here: the emails are not kept while
+      // the request waits for its slot or is out (only the body's pieces until written), so a
+      // batch in flight holds little but a socket.
+      return post(batchBody(emails), idempotencyKey, signal, { beforeWrite, onWrite });
     },
 
     async sendOne(email, sendOpts: SendOptions = {}) {
