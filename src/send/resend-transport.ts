@@ -2,10 +2,12 @@
 // bounds every request with a timeout, and sorts the SDK's `{ error }` values into the
 // TransportFailure kinds the sender acts on.
 //
-// Timeout: the SDK has none of its own but passes `signal` through to fetch, so each request
-// gets AbortSignal.any([caller's signal, timeout]). A timed-out request is `retryable`: the
-// server may still have processed it (or may still be doing so), which is why the sender
-// retries with the same idempotency key, and Resend answers a repeat with the first result.
+// Timeout: the SDK has none of its own but passes `signal` through to fetch, so a single
+// email gets AbortSignal.any([caller's signal, timeout]); a batch post is destroyed from a
+// plain timer (resend-batch-request.ts). Either way the answer goes through `answer` below.
+// A timed-out request is `retryable`: the server may still have processed it (or may still
+// be doing so), which is why the sender retries with the same idempotency key, and Resend
+// answers a repeat with the first result.
 // The caller's own abort (SIGINT) is not a failure of the provider: the promise rejects with
 // the signal's reason, as fetch does.
 //
