@@ -7,7 +7,13 @@ import { loadConfig } from '../../src/config.ts';
 import { compilePersonaliser } from '../../src/render/personalise.ts';
 import { renderArchiveIndex } from '../../src/render/render-archive-index.ts';
 import { renderIssue } from '../../src/render/render-issue.ts';
-import { artifactPath, type Browser, launchBrowser, measure } from '../support/browser.ts';
+import {
+  artifactPath,
+  type Browser,
+  launchBrowser,
+  measure,
+  screenshot,
+} from '../support/browser.ts';
 import { builtFor } from '../support/build-week.ts';
 import { LINKS, RENDER_OPTS, sixPairIssue } from '../support/issue-fixtures.ts';
 import { dataDir, tempDir } from '../support/paths.ts';
@@ -61,7 +67,7 @@ describe('the email in a browser', () => {
       if (width === 800)
         expect(Math.abs(a.y - b.y)).toBeLessThan(2); // side by side
       else expect(b.y).toBeGreaterThan(a.y + 100); // stacked
-      await page.screenshot({ path: artifactPath(`email-${width}.png`), fullPage: true });
+      await screenshot(page, { path: artifactPath(`email-${width}.png`), fullPage: true });
       await page.close();
     });
   }
@@ -73,7 +79,7 @@ describe('the email in a browser', () => {
       'getComputedStyle(document.querySelector(".vt-card")).backgroundColor',
     );
     expect(bg).toBe('rgb(26, 29, 35)');
-    await page.screenshot({ path: artifactPath('email-800-dark.png'), fullPage: true });
+    await screenshot(page, { path: artifactPath('email-800-dark.png'), fullPage: true });
     await page.close();
   });
 });
@@ -100,7 +106,7 @@ describe('six pairs in the email', () => {
         // The top 3,000 px (overview and the first pair): a full-page capture of a 13,000 px
         // page fails now and then in software-rendered Chromium ("Unable to capture screenshot").
         await page.setViewportSize({ width, height: 3000 });
-        await page.screenshot({ path: artifactPath(`email-six-${width}-${colorScheme}.png`) });
+        await screenshot(page, { path: artifactPath(`email-six-${width}-${colorScheme}.png`) });
         await page.close();
       });
     }
@@ -193,7 +199,7 @@ describe('six pairs on the web', () => {
     })()`);
     expect(longest).toBeGreaterThan(40);
     expect(longest).toBeLessThanOrEqual(75);
-    await page.screenshot({ path: artifactPath('web-six-1280.png') });
+    await screenshot(page, { path: artifactPath('web-six-1280.png') });
     await page.close();
   });
 
@@ -207,7 +213,7 @@ describe('six pairs on the web', () => {
       // Text gets most of a phone's width: at most ~64 px of margins and padding in all.
       expect(quote.x).toBeLessThanOrEqual(32);
       expect(375 - (quote.x + quote.width)).toBeLessThanOrEqual(32);
-      await page.screenshot({ path: artifactPath(`web-six-375-${colorScheme}.png`) });
+      await screenshot(page, { path: artifactPath(`web-six-375-${colorScheme}.png`) });
       await page.close();
     });
   }
@@ -225,7 +231,7 @@ describe('six pairs on the web', () => {
     }
     const m = await measure(page);
     expect(m.scrollWidth).toBeLessThanOrEqual(m.innerWidth);
-    await page.screenshot({ path: artifactPath('archive-index-six-375.png'), fullPage: true });
+    await screenshot(page, { path: artifactPath('archive-index-six-375.png'), fullPage: true });
     await page.close();
   });
 });
@@ -240,7 +246,7 @@ describe('the archive in a browser', () => {
       await box(page, 'SmolVLM2');
       await box(page, 'Code Llama 4');
       expect(await page.getByText('benchmark theater', { exact: false }).isVisible()).toBe(true);
-      await page.screenshot({ path: artifactPath(`web-${width}.png`), fullPage: true });
+      await screenshot(page, { path: artifactPath(`web-${width}.png`), fullPage: true });
       await page.close();
     });
   }
@@ -255,7 +261,7 @@ describe('the archive in a browser', () => {
     const m = await measure(page);
     expect(m.scrollWidth).toBeLessThanOrEqual(m.innerWidth);
     expect(readFileSync(path.join(issues, 'index.html'), 'utf8')).toContain('lang="en"');
-    await page.screenshot({ path: artifactPath('archive-index.png'), fullPage: true });
+    await screenshot(page, { path: artifactPath('archive-index.png'), fullPage: true });
     await page.close();
   });
 });

@@ -9,7 +9,7 @@ import { simpleParser } from 'mailparser';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { palette } from '../../src/render/palette.ts';
-import { artifactPath, type Browser, launchBrowser } from '../support/browser.ts';
+import { artifactPath, type Browser, launchBrowser, screenshot } from '../support/browser.ts';
 import { repoRoot } from '../support/paths.ts';
 import {
   ARCHIVED_WEEK,
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 const shot = (page: Page, name: string) =>
-  page.screenshot({ path: artifactPath(`preview-${name}.png`), fullPage: true });
+  screenshot(page, { path: artifactPath(`preview-${name}.png`), fullPage: true });
 
 const rgb = (hex: string) => {
   const n = Number.parseInt(hex.slice(1), 16);
@@ -73,7 +73,7 @@ describe('verdicts preview in a browser', () => {
     await (await emailFrame(page)).locator(`text=${TAGLINE}`).waitFor();
     if (process.env['UPDATE_README_SCREENSHOT'] === '1') {
       await page.evaluate('document.fonts.ready');
-      await page.screenshot({ path: path.join(repoRoot, 'test/readme/preview.png') });
+      await screenshot(page, { path: path.join(repoRoot, 'test/readme/preview.png') });
     }
     await shot(page, '01-draft');
 

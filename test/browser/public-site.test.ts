@@ -3,7 +3,13 @@
 // back. Screenshots of every step go to test-artifacts/public-site-*.png.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, type Browser, launchBrowser, measure } from '../support/browser.ts';
+import {
+  artifactPath,
+  type Browser,
+  launchBrowser,
+  measure,
+  screenshot,
+} from '../support/browser.ts';
 import { mailTo, type TestServer, useServer, WEEK } from '../web/web-fixture.ts';
 
 const ADA = 'ada@example.com';
@@ -35,7 +41,7 @@ async function sitePage(
 }
 
 const shot = (page: Page, name: string) =>
-  page.screenshot({ path: artifactPath(`public-site-${name}.png`), fullPage: true });
+  screenshot(page, { path: artifactPath(`public-site-${name}.png`), fullPage: true });
 
 /** Links in an email, as paths: the archived email carries the build's PUBLIC_BASE_URL. */
 const paths = (html: string, pattern: RegExp) =>

@@ -9,7 +9,7 @@ import { createEvents } from '../../src/store/events.ts';
 import { createLedger } from '../../src/store/ledger.ts';
 import { createVotes } from '../../src/store/votes.ts';
 import { addReaders } from '../send/send-fixture.ts';
-import { artifactPath, type Browser, launchBrowser } from '../support/browser.ts';
+import { artifactPath, type Browser, launchBrowser, screenshot } from '../support/browser.ts';
 import { repoRoot } from '../support/paths.ts';
 import {
   ARCHIVED_WEEK,
@@ -169,10 +169,10 @@ describe('the report in the preview', () => {
     expect(await report.textContent()).toMatch(/Apple Mail Privacy Protection/);
     expect(errors).toEqual([]);
 
-    await report.screenshot({ path: artifactPath('preview-report.png') });
+    await screenshot(report, { path: artifactPath('preview-report.png') });
     if (process.env['UPDATE_README_SCREENSHOT'] === '1') {
       await page.evaluate('document.fonts.ready');
-      await report.screenshot({ path: path.join(repoRoot, 'test/readme/report.png') });
+      await screenshot(report, { path: path.join(repoRoot, 'test/readme/report.png') });
     }
   });
 });

@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { palette } from '../../src/render/palette.ts';
 import { personaliseWelcome, renderWelcome } from '../../src/render/render-welcome.ts';
 import { loadTemplates } from '../../src/render/templates.ts';
-import { artifactPath, type Browser, launchBrowser, measure } from '../support/browser.ts';
+import {
+  artifactPath,
+  type Browser,
+  launchBrowser,
+  measure,
+  screenshot,
+} from '../support/browser.ts';
 
 let browser: Browser;
 let html: string;
@@ -46,7 +52,7 @@ describe('the welcome email in a browser', () => {
       expect(await page.getByRole('link', { name: 'Unsubscribe' }).getAttribute('href')).toBe(
         'https://verdicts.example.com/unsubscribe/7.0.abc',
       );
-      await page.screenshot({ path: artifactPath(`welcome-${width}.png`), fullPage: true });
+      await screenshot(page, { path: artifactPath(`welcome-${width}.png`), fullPage: true });
       await page.close();
     });
   }
@@ -58,7 +64,7 @@ describe('the welcome email in a browser', () => {
       'getComputedStyle(document.querySelector(".vt-card")).backgroundColor',
     );
     expect(bg).toBe(rgb(palette.dark.card));
-    await page.screenshot({ path: artifactPath('welcome-800-dark.png'), fullPage: true });
+    await screenshot(page, { path: artifactPath('welcome-800-dark.png'), fullPage: true });
     await page.close();
   });
 });

@@ -60,6 +60,34 @@ export async function launchBrowser(): Promise<Browser> {
   };
 }
 
+/** What takes a picture: a Page or a Locator. */
+type Capturable = { screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown> };
+
+/** Chromium's answer when it refuses one capture that it takes when asked again. */
+const TRANSIENT_CAPTURE = /Unable to capture screenshot/;
+const CAPTURE_ATTEMPTS = 3;
+
+/**
+ * `target.screenshot(options)`, asked again (up to three times in all) when Chromium refuses
+ * the capture with "Unable to capture screenshot": software-rendered headless Chromium does that
+ * now and then and takes the same picture a moment later, and the picture is a record for
+ * people, not what a test asserts. Any other error, or a third refusal, is thrown.
+ */
+export async function screenshot(
+  target: Capturable,
+  options: { path: string; fullPage?: boolean },
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await target.screenshot(options);
+      return;
+    } catch (e) {
+      if (attempt >= CAPTURE_ATTEMPTS || !TRANSIENT_CAPTURE.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
+}
+
 /** Where a test keeps a screenshot (test-artifacts/, git-ignored). */
 export function artifactPath(name: string): string {
   mkdirSync(artifactsDir, { recursive: true });
