@@ -17,6 +17,11 @@ export const Config = z.object({
   DATA_DIR: z.string().default('data'),
   ISSUES_DIR: z.string().default('issues'),
   DATABASE_PATH: z.string().default('.verdicts/verdicts.db'),
+  /** postgres://user:pass@host:5432/db?sslmode=require — set: the store is PostgreSQL, not DATABASE_PATH. */
+  DATABASE_URL: optionalString.refine(
+    (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
+    { message: 'must be a postgres:// or postgresql:// URL' },
+  ),
   OUTBOX_DIR: z.string().default('.verdicts/outbox'),
   HEALTH_FILE: z.string().default('.verdicts/health.json'),
   NEWSLETTER_TIMEZONE: z

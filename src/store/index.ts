@@ -1,8 +1,10 @@
-// The store's face: SQLite behind repositories. Only this folder imports better-sqlite3.
-export * from './db.ts';
+// The store's face (face.ts) and its two adapters: SQLite (sqlite-store.ts) and PostgreSQL
+// (pg/). Only this folder imports better-sqlite3 or the PostgreSQL driver, and nothing outside
+// it sees a connection, SQL or a transaction.
 export * from './email-address.ts';
-export * from './events.ts';
-export * from './forget.ts';
+export type { EventLink, ProviderEvent, Recorded } from './events.ts';
+export * from './face.ts';
+export { type ForgetProblem, type ForgetReport, mentions } from './forget.ts';
 export * from './import-csv.ts';
 export {
   IMPORT_FORMATS,
@@ -10,15 +12,25 @@ export {
   type ImportFormat,
   type ImportStatus,
 } from './import-formats.ts';
-export * from './issue-stats.ts';
-export * from './leases.ts';
-export * from './ledger.ts';
+export { type AcquireOptions, type Lease, type LeaseHolder, newLeaseOwner } from './leases.ts';
+export type { AttemptStart, SendLease } from './ledger.ts';
 export * from './ledger-rows.ts';
-export * from './list-hygiene.ts';
-export * from './mail-queue.ts';
+export type { SubscriberChange } from './list-hygiene.ts';
+export { MailKind, MailStatus, type QueuedMail } from './mail-queue.ts';
 export * from './mailbox-key.ts';
 export * from './open-store.ts';
 export * from './subscriber-name.ts';
-export * from './subscribers.ts';
-export * from './suppressions.ts';
-export * from './votes.ts';
+export {
+  type AddOptions,
+  type RemoveOutcome,
+  SUBSCRIBER_STATUSES,
+  Subscriber,
+  SubscriberStatus,
+} from './subscribers.ts';
+export {
+  addressHash,
+  HASH_PREFIX,
+  type SuppressionReason,
+  type SuppressionRow,
+} from './suppressions.ts';
+export type { Vote } from './votes.ts';

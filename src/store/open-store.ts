@@ -1,52 +1,55 @@
-// The store over one open database: every repository the jobs and servers use, built once on
-// the same connection, and one close. The composition root (pipeline/open-pipeline.ts) is
-// what calls this; nothing else opens the database.
+// Open the store the settings name: PostgreSQL when DATABASE_URL is set, else the SQLite file
+// at DATABASE_PATH. The composition root (pipeline/open-pipeline.ts) is what calls this;
+// nothing else opens a database. The PostgreSQL adapter (and its driver) is loaded only when
+// asked for, so a SQLite command never loads `pg`.
 import { existsSync } from 'node:fs';
-import { type Db, openDatabase } from './db.ts';
-import { createEvents, type Events } from './events.ts';
-import { createIssueStats, type IssueStats } from './issue-stats.ts';
-import { createLeases, type Leases } from './leases.ts';
-import { createLedger, type Ledger } from './ledger.ts';
-import { createListHygiene, type ListHygiene } from './list-hygiene.ts';
-import { createMailQueue, type MailQueue } from './mail-queue.ts';
-import { createSubscribers, type Subscribers } from './subscribers.ts';
-import { createVotes, type Votes } from './votes.ts';
+import type { Db } from './db.ts';
+import type { Store } from './face.ts';
+import { openSqliteStore } from './sqlite-store.ts';
 
-export type Store = {
-  db: Db;
-  ledger: Ledger;
-  leases: Leases;
-  subscribers: Subscribers;
-  events: Events;
-  votes: Votes;
-  /** The public site's own outgoing mail (confirmations). */
-  mailQueue: MailQueue;
-  hygiene: ListHygiene;
-  /** The figures `verdicts stats` and the preview's report are built from. */
-  stats: IssueStats;
-  close: () => void;
+export type StoreTarget = {
+  /** postgres://… (TLS options in the URL: sslmode, sslrootcert, …); unset for SQLite. */
+  url?: string | undefined;
+  /** The SQLite file when there is no url. */
+  path: string;
+  /** Keys the suppression hashes (TOKEN_SECRET). */
+  secret: string;
 };
 
 export type OpenDatabase = (file: string) => Db;
 
-export function storeOver(db: Db): Store {
-  const subscribers = createSubscribers(db);
-  return {
-    db,
-    ledger: createLedger(db),
-    leases: createLeases(db),
-    subscribers,
-    events: createEvents(db),
-    votes: createVotes(db),
-    mailQueue: createMailQueue(db),
-    hygiene: createListHygiene(db, subscribers),
-    stats: createIssueStats(db),
-    close: () => db.close(),
-  };
-}
+export type OpenOptions = {
+  /** How a SQLite file is opened (tests count the opens). */
+  openDatabase?: OpenDatabase;
+  /**
+   * Commands that only read: never create a database (or a schema) to learn "none". Resolves
+   * to null when there is nothing to read.
+   */
+  readOnly?: boolean;
+};
 
-export const openStore = (file: string, open: OpenDatabase = openDatabase): Store =>
-  storeOver(open(file));
+export async function openStore(target: StoreTarget, opts?: OpenOptions & { readOnly?: false }): Promise<Store>;
+export async function openStore(target: StoreTarget, opts: OpenOptions): Promise<Store | null>;
+export async function openStore(target: StoreTarget, opts: OpenOptions = {}): Promise<Store | null> {
+  if (target.url) {
+    const { openPgStore } = await import('./pg/open-pg-store.ts');
+    return openPgStore(target.url, target.secret, { readOnly: opts.readOnly === true });
+  }
+  if (opts.readOnly && !databaseExists(target.path)) return null;
+  return openSqliteStore(target.path, target.secret, opts.openDatabase);
+}
 
 /** Commands that only read (build, lint, preview) must not create a database to learn "none". */
 export const databaseExists = (file: string) => file === ':memory:' || existsSync(file);
+
+/** Where a store lives, for messages: the file, or the URL without its password. */
+export function describeTarget(target: Pick<StoreTarget, 'url' | 'path'>): string {
+  if (!target.url) return target.path;
+  try {
+    const u = new URL(target.url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'DATABASE_URL (not a valid URL)';
+  }
+}

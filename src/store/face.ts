@@ -1,0 +1,178 @@
+// The store's face: what every job, command and server may ask of the database, declared once
+// and implemented by two adapters (sqlite-store.ts over better-sqlite3, pg/ over PostgreSQL).
+// Everything is async, because a shared server answers over the network; nothing here hands
+// out a connection, a statement or SQL. A unit of work (`atomically`) is the one way to make
+// several operations one transaction, and it names the lock it needs: SQLite's IMMEDIATE
+// transaction already excludes every other writer, PostgreSQL takes that advisory lock.
+import type { VoteCounts } from '../content/index.ts';
+import type { IssueFigures } from '../report/index.ts';
+import type { Result } from '../result.ts';
+import type { EventLink, ProviderEvent, Recorded } from './events.ts';
+import type { ForgetProblem, ForgetReport } from './forget.ts';
+import type { ApplyCounts, ImportRow } from './import-apply.ts';
+import type { RejectedRow } from './import-csv.ts';
+import type { ImportStatus } from './import-formats.ts';
+import type { AcquireOptions, Lease, LeaseHolder } from './leases.ts';
+import type { AttemptStart, SendLease } from './ledger.ts';
+import type { Batch, FrozenRecipient, IssueSend, LedgerSummary } from './ledger-rows.ts';
+import type { SubscriberChange } from './list-hygiene.ts';
+import type { MailKind, MailStatus, QueuedMail } from './mail-queue.ts';
+import type { AddOptions, RemoveOutcome, Subscriber, SubscriberStatus } from './subscribers.ts';
+import type { SuppressionReason, SuppressionRow } from './suppressions.ts';
+import type { Vote } from './votes.ts';
+
+export type SubscribersRepo = {
+  add(email: string, opts: AddOptions): Promise<Result<Subscriber, 'exists' | 'invalid_email'>>;
+  getById(id: number): Promise<Subscriber | undefined>;
+  getByEmail(email: string): Promise<Subscriber | undefined>;
+  /** The name as the reader gave it (cleaned as every name is), or none. */
+  setName(id: number, name: string | null, now: Date): Promise<Subscriber | undefined>;
+  /** Change a status (stamping confirmed/unsubscribed); the same status changes nothing. */
+  setStatus(id: number, status: SubscriberStatus, now: Date): Promise<Subscriber | undefined>;
+  /** Every subscriber (or one status) in id order, a page at a time: flat memory. */
+  list(opts?: { status?: SubscriberStatus }): AsyncIterable<Subscriber>;
+  /** Delete an address with no history; otherwise only mark it unsubscribed. */
+  remove(email: string, now: Date): Promise<RemoveOutcome>;
+  countByStatus(): Promise<Record<SubscriberStatus, number>>;
+  markConfirmSent(id: number, now: Date): Promise<void>;
+  /** The once-per-reader welcome: true for exactly one caller per active subscriber. */
+  claimWelcome(id: number, at: Date): Promise<boolean>;
+  releaseWelcome(id: number, claimedAt: Date): Promise<void>;
+};
+
+export type SuppressionsRepo = {
+  /** The keyed hash an address is suppressed or forgotten under. */
+  hash(email: string): string;
+  has(email: string): Promise<boolean>;
+  reasonFor(email: string): Promise<SuppressionReason | undefined>;
+  suppress(email: string, source: string, at: Date): Promise<'added' | 'kept'>;
+  forget(emailOrHash: { email: string } | { hash: string }, source: string, at: Date): Promise<void>;
+  list(reason: SuppressionReason): AsyncIterable<SuppressionRow>;
+  counts(): Promise<Record<SuppressionReason, number>>;
+};
+
+export type FreezeOutcome = Result<{ send: IssueSend; resumed: boolean }, { frozenHash: string }>;
+
+export type LedgerRepo = {
+  get(week: string): Promise<IssueSend | undefined>;
+  isFrozen(week: string): Promise<boolean>;
+  /** Weeks whose send finished, newest first. */
+  sentWeeks(): Promise<string[]>;
+  /** Freeze the active subscribers (one statement), or return the existing freeze. */
+  freeze(week: string, contentHash: string, now: Date, sendId?: string): Promise<FreezeOutcome>;
+  batch(week: string, batchNo: number): Promise<Batch | undefined>;
+  /** The first batch after `afterBatchNo` that is not submitted (-1 for the first). */
+  nextOpenBatch(week: string, afterBatchNo: number): Promise<Batch | undefined>;
+  /** Record an attempt, conditional on the state it leaves and on the lease. */
+  startAttempt(week: string, batchNo: number, now: Date, lease?: SendLease): Promise<AttemptStart>;
+  leaseLostTo(lease: SendLease): Promise<string | null>;
+  /** The batch's queued recipients in subscriber order: its payload, ≤ 100 rows. */
+  queuedRecipients(week: string, batchNo: number): Promise<FrozenRecipient[]>;
+  /** Message ids in the order of `subscriberIds`; one statement for the whole batch. */
+  markSubmitted(
+    week: string,
+    batchNo: number,
+    subscriberIds: readonly number[],
+    ids: readonly string[],
+    now: Date,
+  ): Promise<void>;
+  markFailed(week: string, batchNo: number, error: string): Promise<void>;
+  markUncertain(week: string, batchNo: number, reason: string): Promise<void>;
+  reopenUncertain(week: string, batchNo: number, now: Date): Promise<boolean>;
+  finishIfComplete(week: string, now: Date): Promise<boolean>;
+  summary(week: string): Promise<LedgerSummary>;
+};
+
+export type LeasesRepo = {
+  /** `heldBy: null`: the database stayed locked, so the holder could not be read. */
+  acquire(name: string, opts: AcquireOptions): Promise<Result<Lease, { heldBy: LeaseHolder | null }>>;
+  renew(
+    name: string,
+    owner: string,
+    opts: { ttlMs: number; now: Date },
+  ): Promise<Result<{ expiresAt: Date }, 'lost' | 'locked'>>;
+  release(name: string, owner: string): Promise<boolean>;
+  holder(name: string): Promise<LeaseHolder | undefined>;
+};
+
+export type EventsRepo = {
+  record(e: ProviderEvent): Promise<'recorded' | 'duplicate'>;
+  recordLinked(e: ProviderEvent): Promise<Recorded>;
+};
+
+export type VotesRepo = {
+  cast(v: Vote): Promise<void>;
+  countsByPair(pairIds?: readonly string[]): Promise<Map<string, VoteCounts>>;
+};
+
+export type MailQueueRepo = {
+  enqueue(kind: MailKind, subscriberId: number, mailbox: string, now: Date): Promise<number>;
+  countForMailbox(kind: MailKind, mailbox: string, since: Date): Promise<number>;
+  countSince(kind: MailKind, since: Date): Promise<number>;
+  /** The oldest due row, now `sending` and the caller's; never the same row to two callers. */
+  claim(now: Date, staleBefore: Date): Promise<QueuedMail | undefined>;
+  sent(id: number, messageId: string, now: Date): Promise<void>;
+  skipped(id: number, why: string, now: Date): Promise<void>;
+  failed(id: number, error: string, now: Date): Promise<void>;
+  retryAt(id: number, at: Date, error: string): Promise<void>;
+  countByStatus(): Promise<Record<MailStatus, number>>;
+};
+
+export type HygieneRepo = {
+  recordChange(week: string, id: number, change: SubscriberChange, now: Date): Promise<boolean>;
+  applySoftBounceRule(week: string, subscriberId: number, limit: number, now: Date): Promise<boolean>;
+};
+
+export type StatsRepo = {
+  /** Figures of one week, or of every week with a send (`week` undefined). */
+  figures(week?: string): Promise<IssueFigures>;
+};
+
+/** What a unit of work sees: the repositories, inside one transaction. */
+export type StoreRepos = {
+  subscribers: SubscribersRepo;
+  suppressions: SuppressionsRepo;
+  ledger: LedgerRepo;
+  leases: LeasesRepo;
+  events: EventsRepo;
+  votes: VotesRepo;
+  mailQueue: MailQueueRepo;
+  hygiene: HygieneRepo;
+  stats: StatsRepo;
+};
+
+export type ImportApplied = {
+  counts: Partial<Record<ImportStatus, ApplyCounts>>;
+  refused: RejectedRow[];
+};
+
+export type SchemaStatus = {
+  /** Migrations this database has applied. */
+  applied: number;
+  /** Migrations this program knows. */
+  known: number;
+};
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+export type Store = StoreRepos & {
+  readonly kind: StoreKind;
+  /**
+   * Run `fn` as one transaction. `lock` names what it must exclude: on PostgreSQL an advisory
+   * lock held to commit (two servers counting one cap wait for each other); SQLite's IMMEDIATE
+   * transaction excludes every writer anyway.
+   */
+  atomically<T>(lock: string, fn: (tx: StoreRepos) => Promise<T>): Promise<T>;
+  /** Apply validated import rows in one transaction (status only tightens). */
+  importRows(
+    rows: readonly ImportRow[],
+    opts: { at: Date; source: string },
+  ): Promise<ImportApplied>;
+  /** Erase an address from every table, keeping only its keyed hash. */
+  forget(email: string, at: Date): Promise<Result<ForgetReport, ForgetProblem>>;
+  /** The database answers and its schema is the one this program knows. */
+  schema(): Promise<SchemaStatus>;
+  close(): Promise<void>;
+};
+
+export type { EventLink };
