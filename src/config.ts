@@ -18,10 +18,9 @@ export const Config = z.object({
   ISSUES_DIR: z.string().default('issues'),
   DATABASE_PATH: z.string().default('.verdicts/verdicts.db'),
   /** postgres://user:pass@host:5432/db?sslmode=require — set: the store is PostgreSQL, not DATABASE_PATH. */
-  DATABASE_URL: optionalString.refine(
-    (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
-    { message: 'must be a postgres:// or postgresql:// URL' },
-  ),
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: 'must be a postgres:// or postgresql:// URL',
+  }),
   OUTBOX_DIR: z.string().default('.verdicts/outbox'),
   HEALTH_FILE: z.string().default('.verdicts/health.json'),
   NEWSLETTER_TIMEZONE: z

@@ -13,7 +13,14 @@ export type ErrorCodes = {
     | 'email_too_large'
     | 'no_unsubscribe_placeholder';
   archive: 'invalid_issue' | 'not_archived' | 'hash_mismatch' | 'week_frozen';
-  store: 'db_open_failed' | 'db_too_new' | 'bad_csv' | 'csv_not_found';
+  store:
+    | 'db_open_failed'
+    | 'db_too_new'
+    | 'db_unreachable'
+    | 'db_auth_failed'
+    | 'db_missing'
+    | 'bad_csv'
+    | 'csv_not_found';
   send:
     | 'lease_held'
     | 'archive_changed'
@@ -23,7 +30,7 @@ export type ErrorCodes = {
     | 'missing_api_key';
   schedule: 'bad_schedule' | 'bad_fake_now';
   web: 'listen_failed' | 'dev_token_secret';
-  cli: 'bad_port' | 'bad_week' | 'invalid_email';
+  cli: 'bad_port' | 'bad_week' | 'invalid_email' | 'no_database';
 };
 
 export type Stage = keyof ErrorCodes;

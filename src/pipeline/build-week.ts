@@ -55,7 +55,7 @@ export async function buildWeek(
   opts: BuildWeekOptions,
 ): Promise<BuildResult> {
   const id = formatWeek(week);
-  if (p.isFrozen(id)) return { status: 'frozen', week: id, error: frozenError(id) };
+  if (await p.isFrozen(id)) return { status: 'frozen', week: id, error: frozenError(id) };
   const prepared = await prepareWeek(p, week, opts);
   if (prepared.status !== 'ready') return prepared;
   const { issue, issueJson, rendered } = prepared;
@@ -88,7 +88,7 @@ export async function buildWeek(
   try {
     // The archive checks again: another sender may have frozen the week since the check above.
     dir = await writeIssueArchive(p.settings.issuesDir, id, files, {
-      isFrozen: async (w) => p.isFrozen(w),
+      isFrozen: (w) => p.isFrozen(w),
     });
   } catch (e) {
     if (isVerdictsError(e) && e.code === 'week_frozen') {

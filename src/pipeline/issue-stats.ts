@@ -19,10 +19,10 @@ export type StatsOutcome =
   | { kind: 'all'; reports: IssueReport[]; panelVsReaders: PanelVsReaders };
 
 export async function issueStats(p: Pipeline, week?: string): Promise<StatsOutcome> {
-  const store = p.existingStore();
+  const store = await p.existingStore();
   if (!store) return { kind: 'no_database' };
   const issuesDir = p.settings.issuesDir;
-  const figures = store.stats.figures(week);
+  const figures = await store.stats.figures(week);
   if (week !== undefined) {
     if (!figures.sends.some((s) => s.week === week)) return { kind: 'not_sent', week };
     const issue = await readArchivedIssue(issuesDir, week);

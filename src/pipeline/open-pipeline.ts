@@ -4,25 +4,25 @@
 import type { Config } from '../config.ts';
 import type { VoteCounts } from '../content/index.ts';
 import { createTransport, type Transport, type TransportChoice } from '../send/index.ts';
-import { databaseExists, type OpenDatabase, openStore, type Store } from '../store/index.ts';
+import { type OpenDatabase, openStore, type Store, type StoreTarget } from '../store/index.ts';
 import { type JobSettings, jobSettings } from './settings.ts';
 
 export type Pipeline = {
   settings: JobSettings;
-  /** The store, opened on first use (creating the database file) and kept open. */
-  store: () => Store;
+  /** The store, opened on first use (creating the database or its schema) and kept open. */
+  store: () => Promise<Store>;
   /**
-   * The store if the database file exists, else null: commands that only read (build, lint,
-   * preview) learn "nothing sent, nobody voted" without creating a database to say so.
+   * The store if the database exists, else null: commands that only read (build, lint,
+   * preview, stats, list, export) learn "nothing sent, nobody voted" without creating one.
    */
-  existingStore: () => Store | null;
+  existingStore: () => Promise<Store | null>;
   /** The transport, created on first use and kept. */
   transport: () => Transport;
   /** Stored community votes (none without a database). */
-  votes: () => ReadonlyMap<string, VoteCounts>;
-  isFrozen: (week: string) => boolean;
+  votes: () => Promise<ReadonlyMap<string, VoteCounts>>;
+  isFrozen: (week: string) => Promise<boolean>;
   now: () => Date;
-  close: () => void;
+  close: () => Promise<void>;
 };
 
 export type PipelineOptions = {
@@ -34,13 +34,31 @@ export type PipelineOptions = {
 
 export function openPipeline(config: Config, opts: PipelineOptions = {}): Pipeline {
   const now = opts.now ?? (() => new Date());
-  let store: Store | null = null;
+  // One open at a time, kept: concurrent callers share the promise.
+  let store: Promise<Store | null> | null = null;
   let transport: Transport | null = typeof opts.transport === 'object' ? opts.transport : null;
-  const open = (): Store => {
-    store ??= openStore(config.DATABASE_PATH, opts.openDatabase);
+  const target: StoreTarget = {
+    url: config.DATABASE_URL,
+    path: config.DATABASE_PATH,
+    secret: config.TOKEN_SECRET,
+  };
+  const openWith = (readOnly: boolean) =>
+    openStore(target, {
+      readOnly,
+      ...(opts.openDatabase ? { openDatabase: opts.openDatabase } : {}),
+    });
+  const open = async (): Promise<Store> => {
+    const found = store && (await store.catch(() => null));
+    if (found) return found;
+    store = openWith(false);
+    return (await store) as Store;
+  };
+  const existing = async (): Promise<Store | null> => {
+    const found = store && (await store.catch(() => null));
+    if (found) return found;
+    store = openWith(true);
     return store;
   };
-  const existing = () => ((store ?? databaseExists(config.DATABASE_PATH)) ? open() : null);
   return {
     settings: jobSettings(config),
     store: open,
@@ -53,12 +71,13 @@ export function openPipeline(config: Config, opts: PipelineOptions = {}): Pipeli
       });
       return transport;
     },
-    votes: () => existing()?.votes.countsByPair() ?? new Map(),
-    isFrozen: (week) => existing()?.ledger.isFrozen(week) ?? false,
+    votes: async () => (await (await existing())?.votes.countsByPair()) ?? new Map(),
+    isFrozen: async (week) => (await (await existing())?.ledger.isFrozen(week)) ?? false,
     now,
-    close: () => {
-      store?.close();
+    close: async () => {
+      const open = store;
       store = null;
+      await (await open?.catch(() => null))?.close();
     },
   };
 }
@@ -73,6 +92,6 @@ export async function withPipeline<T>(
   try {
     return await run(p);
   } finally {
-    p.close();
+    await p.close();
   }
 }

@@ -77,7 +77,7 @@ export async function planWeek(
   if (!loaded.ok) return { status: 'problems', week: id, problem: contentProblem(loaded.error) };
   const { content, warnings } = loaded.value;
   try {
-    const votes = p.votes();
+    const votes = await p.votes();
     const plan = (w: Week, before: Issue[] = []) =>
       planIssue({
         content,

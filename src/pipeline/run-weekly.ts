@@ -79,7 +79,7 @@ async function runSteps(
   opts: RunWeeklyOptions,
 ): Promise<RunReport> {
   const week = formatWeek(w);
-  if (weekState(p.store().ledger.get(week)) === 'sent') return finished(p, week);
+  if (weekState(await (await p.store()).ledger.get(week)) === 'sent') return finished(p, week);
   // A week that has started sending is frozen: its archive is final and the data files no
   // longer matter to it, so only an unsent week is (re)built, with the slot as its cutoff.
   const sent = await sendWeek(p, w, {
@@ -179,9 +179,9 @@ async function reportOf(p: Pipeline, sent: SendWeekResult, cutoff: Date): Promis
 
 /** A week the ledger says is sent: report its counts, touch nothing. */
 async function finished(p: Pipeline, week: string): Promise<RunReport> {
-  const { ledger } = p.store();
-  const recipients = ledger.summary(week).recipients;
-  const finishedAt = ledger.get(week)?.finishedAt;
+  const { ledger } = await p.store();
+  const recipients = (await ledger.summary(week)).recipients;
+  const finishedAt = (await ledger.get(week))?.finishedAt;
   const issue = await readArchivedIssue(p.settings.issuesDir, week).catch(() => null);
   const message = `${week} was already sent (finished ${finishedAt}); nothing to do`;
   return {

@@ -86,36 +86,38 @@ export async function sendWeek(
   opts: SendWeekOptions,
 ): Promise<SendWeekResult> {
   const week = formatWeek(w);
-  const { ledger, leases, subscribers } = p.store();
-  const existing = ledger.get(week);
+  const { ledger, leases, subscribers } = await p.store();
+  const existing = await ledger.get(week);
   if (existing?.status === 'sent') {
-    return { status: 'already-sent', week, send: existing, summary: ledger.summary(week) };
+    return { status: 'already-sent', week, send: existing, summary: await ledger.summary(week) };
   }
   // Before the lease: a transport that cannot be made (no key for Resend) stops nothing midway.
   const transport = p.transport();
   const name = sendLeaseName(week);
   const owner = newLeaseOwner();
   const ttlMs = p.settings.leaseMs;
-  const lease = leases.acquire(name, { owner, ttlMs, now: p.now() });
+  const lease = await leases.acquire(name, { owner, ttlMs, now: p.now() });
   if (!lease.ok) {
     const message = `${week} is already being sent by ${describeHolder(lease.error.heldBy)}; not sending`;
     return { status: 'busy', week, message, heldBy: lease.error.heldBy };
   }
   const lost = new AbortController();
-  const renew = setInterval(() => {
-    const renewed = leases.renew(name, owner, { ttlMs, now: p.now() });
+  const renewOnce = async () => {
+    const renewed = await leases.renew(name, owner, { ttlMs, now: p.now() });
     if (!renewed.ok && renewed.error === 'lost') {
-      const to = leases.holder(name)?.owner ?? 'nobody (released)';
+      const to = (await leases.holder(name))?.owner ?? 'nobody (released)';
       lost.abort(new Error(`lost the lease to ${to}; stopping (a re-run resumes the rest)`));
     }
-  }, ttlMs / 3);
+  };
+  // A renewal the database could not answer (busy, restarting) is tried again at the next tick.
+  const renew = setInterval(() => void renewOnce().catch(() => undefined), ttlMs / 3);
   try {
     const found = await weekArchive(p, w, {
       build: opts.build ?? 'missing',
       at: opts.at ?? p.now(),
-    }).catch((e: unknown) => {
+    }).catch(async (e: unknown) => {
       // A week that has started sending stays resumable: the archive only needs restoring.
-      if (!ledger.isFrozen(week) || !isVerdictsError(e) || e.stage !== 'archive') throw e;
+      if (!(await ledger.isFrozen(week)) || !isVerdictsError(e) || e.stage !== 'archive') throw e;
       throw new VerdictsError(
         'send',
         'archive_changed',
@@ -126,7 +128,8 @@ export async function sendWeek(
     const { archived, built } = found;
     if (built) opts.onBuilt?.(built);
     const sent: Sent = { issue: archived.issue, built };
-    if (!ledger.isFrozen(week)) {
+    const frozenBefore = await ledger.isFrozen(week);
+    if (!frozenBefore) {
       const judged = await gateArchive(archived, p.settings.baseUrl, opts.accept ?? []);
       if (judged.status === 'wrong-base-url') return { ...judged, week, ...sent };
       const { verdict } = judged;
@@ -137,10 +140,10 @@ export async function sendWeek(
       for (const f of verdict.accepted)
         opts.say(`${week}: accepted [${f.rule}] ${f.id}: ${f.message}`);
     }
-    if (!ledger.isFrozen(week) && subscribers.countByStatus().active === 0) {
+    if (!frozenBefore && (await subscribers.countByStatus()).active === 0) {
       return { status: 'no-subscribers', week, ...sent };
     }
-    const frozen = ledger.freeze(week, archived.digest, p.now());
+    const frozen = await ledger.freeze(week, archived.digest, p.now());
     if (!frozen.ok) {
       throw new VerdictsError(
         'send',
@@ -172,6 +175,6 @@ export async function sendWeek(
     return { status: report.complete ? 'sent' : 'incomplete', week, report, ...sent };
   } finally {
     clearInterval(renew);
-    leases.release(name, owner);
+    await leases.release(name, owner).catch(() => false);
   }
 }

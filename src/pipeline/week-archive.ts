@@ -21,7 +21,7 @@ export async function weekArchive(
 ): Promise<WeekArchive> {
   const id = formatWeek(week);
   const issuesDir = p.settings.issuesDir;
-  const frozen = p.isFrozen(id);
+  const frozen = await p.isFrozen(id);
   const existing = frozen || opts.build === 'missing' ? await readArchive(issuesDir, id) : null;
   if (existing) return { status: 'ready', archived: existing, built: null };
   let built: { dir: string; issue: Issue } | null = null;

@@ -25,7 +25,7 @@ export type RunnerDeps = {
   lease: ScheduleLease;
   /** The weekly job for the week due at `slot`, with `slot` as its cutoff. Must not throw. */
   runSlot: (slot: Date, signal: AbortSignal) => Promise<RunReport>;
-  weekState: (week: string) => WeekState;
+  weekState: (week: string) => Promise<WeekState>;
   graceHours: number;
   healthFile: string;
   /** How often a standby runner tries to take the lease over (default 15 s). */
@@ -148,7 +148,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       now,
       zone: schedule.zone,
       graceHours: deps.graceHours,
-      state: deps.weekState(week),
+      state: await deps.weekState(week),
     });
     const fields = { slot: slot.toISOString(), week, reason: decision.reason };
     if (decision.action === 'run') {
@@ -188,12 +188,24 @@ export function createRunner(deps: RunnerDeps): Runner {
       until: heldBy?.expiresAt.toISOString(),
     });
     background(health());
+    let trying = false;
     standbyTimer = setInterval(() => {
-      if (stopping || !lease.tryAcquire().ok) return;
-      clearInterval(standbyTimer);
-      standbyTimer = undefined;
-      log.info('lease.taken_over', {});
-      background(activate());
+      if (stopping || trying) return;
+      trying = true;
+      background(
+        lease
+          .tryAcquire()
+          .then((got) => {
+            if (!got.ok || stopping || standbyTimer === undefined) return;
+            clearInterval(standbyTimer);
+            standbyTimer = undefined;
+            log.info('lease.taken_over', {});
+            return activate();
+          })
+          .finally(() => {
+            trying = false;
+          }),
+      );
     }, deps.standbyPollMs ?? 15_000);
   }
 
@@ -201,7 +213,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     async start() {
       lastRun = await readLastRun(deps.healthFile);
       if (stopping) return;
-      const got = lease.tryAcquire();
+      const got = await lease.tryAcquire();
       if (got.ok) await activate();
       else standBy(got.heldBy);
     },
@@ -217,7 +229,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         const last = await inFlight;
         stoppedMidSend = last?.outcome === 'interrupted';
         await Promise.all(pending);
-        lease.release();
+        await lease.release().catch((e: Error) => log.error('lease.release', { error: e.message }));
         state = 'stopped';
         await health();
         log.info('runner.stopped', {});

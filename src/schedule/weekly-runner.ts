@@ -21,8 +21,8 @@ export type WeeklyRunnerOptions = {
   standbyPollMs?: number;
 };
 
-export function createWeeklyRunner(p: Pipeline, o: WeeklyRunnerOptions): Runner {
-  const { ledger, leases } = p.store();
+export async function createWeeklyRunner(p: Pipeline, o: WeeklyRunnerOptions): Promise<Runner> {
+  const { ledger, leases } = await p.store();
   return createRunner({
     schedule: o.schedule,
     clock: o.clock,
@@ -36,7 +36,7 @@ export function createWeeklyRunner(p: Pipeline, o: WeeklyRunnerOptions): Runner 
         progress: o.progress(formatWeek(dueWeek(slot, o.schedule.zone))),
         say: o.say,
       }),
-    weekState: (week) => weekState(ledger.get(week)),
+    weekState: async (week) => weekState(await ledger.get(week)),
     graceHours: o.graceHours,
     healthFile: o.healthFile,
     ...(o.standbyPollMs ? { standbyPollMs: o.standbyPollMs } : {}),

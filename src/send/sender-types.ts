@@ -1,5 +1,5 @@
 // What the sender takes and gives: its settings and dependencies, and the report of one run.
-import type { FrozenRecipient, Ledger, LedgerSummary, SendLease } from '../store/index.ts';
+import type { FrozenRecipient, LedgerRepo, LedgerSummary, SendLease } from '../store/index.ts';
 import type { BackoffSettings } from './backoff.ts';
 import type { Progress } from './progress.ts';
 import type { OutgoingEmail, Transport, TransportFailure } from './transport.ts';
@@ -33,7 +33,7 @@ export type SendReport = {
 };
 
 export type SenderDeps = {
-  ledger: Ledger;
+  ledger: LedgerRepo;
   transport: Transport;
   buildEmail: (recipient: FrozenRecipient) => OutgoingEmail;
   /** Stop taking new batches (SIGTERM); in-flight requests still finish. */

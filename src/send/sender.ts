@@ -7,7 +7,7 @@
 // holding one batch's payload (≤100 emails), never the whole list. With a lease, every attempt
 // first confirms this sender still holds it: one that was paused past its lease (SIGSTOP, a
 // suspended VM) stops taking work instead of sending for a week another sender now owns.
-import { type AttemptStart, batchKey } from '../store/index.ts';
+import { type AttemptStart, batchKey, type FrozenRecipient } from '../store/index.ts';
 import { backoffMs } from './backoff.ts';
 import { createPacer, sleep } from './pace.ts';
 import {
@@ -33,14 +33,14 @@ export async function sendBatches(
   const date = () => new Date(now());
   const started = now();
   const pacer = createPacer({ perSecond: s.ratePerSecond }, { now });
-  const sendId = ledger.get(week)?.sendId;
+  const sendId = (await ledger.get(week))?.sendId;
   if (!sendId) throw new Error(`sender: ${week} is not frozen`);
   const stopper = new AbortController();
   const halt = AbortSignal.any([deps.signal, stopper.signal]);
   const report: SendReport = {
     week,
     sendId,
-    summary: ledger.summary(week),
+    summary: await ledger.summary(week),
     run: { sent: 0, skipped: 0, requests: 0, elapsedMs: 0 },
     stopped: null,
     failed: [],
@@ -65,13 +65,13 @@ export async function sendBatches(
   };
 
   /** Whether this open batch may be (re)sent now; marks it uncertain when its window passed. */
-  const admit = (batchNo: number): boolean => {
-    const b = ledger.batch(week, batchNo)!;
+  const admit = async (batchNo: number): Promise<boolean> => {
+    const b = (await ledger.batch(week, batchNo))!;
     if (b.status === 'pending') return true;
     if (b.status !== 'uncertain' && insideWindow(b.firstAttemptAt)) return true;
     if (b.status !== 'uncertain') {
       const hours = s.idempotencyWindowMs / 3_600_000;
-      ledger.markUncertain(
+      await ledger.markUncertain(
         week,
         batchNo,
         `first attempted ${b.firstAttemptAt}, over ${hours} h ago`,
@@ -81,7 +81,7 @@ export async function sendBatches(
       holdBack(batchNo, `first attempted ${b.firstAttemptAt}; its idempotency key may be gone`);
       return false;
     }
-    ledger.reopenUncertain(week, batchNo, date());
+    await ledger.reopenUncertain(week, batchNo, date());
     progress.note(`${week}: re-sending uncertain batch ${batchNo} as asked (--resend-uncertain)`);
     return true;
   };
@@ -100,25 +100,30 @@ export async function sendBatches(
    * Starts one request for a batch, its emails built from the frozen rows (byte-identical on
    * every attempt). A plain function, so that neither rows nor emails stay reachable from
    * runBatch's suspended frame while the request is out, only the subscriber ids: what a batch
-   * in flight keeps alive is what survives each young-generation collection.
+   * in flight keeps alive is what survives each young-generation collection. The rows are read
+   * by `requestBatch`, whose frame is done (not suspended) once the request has started.
    */
   const request = (
-    batchNo: number,
+    rows: FrozenRecipient[],
     idempotencyKey: string,
     slot: Pick<BatchOptions, 'beforeWrite' | 'onWrite'>,
   ) => {
-    const rows = ledger.queuedRecipients(week, batchNo);
     const ids = rows.map((r) => r.subscriberId);
     if (rows.length === 0) return { ids, answer: null };
     const emails = rows.map(deps.buildEmail);
     return { ids, answer: deps.transport.sendBatch(emails, { idempotencyKey, ...slot }) };
   };
+  const requestBatch = async (
+    batchNo: number,
+    idempotencyKey: string,
+    slot: Pick<BatchOptions, 'beforeWrite' | 'onWrite'>,
+  ) => request(await ledger.queuedRecipients(week, batchNo), idempotencyKey, slot);
 
   const runBatch = async (batchNo: number): Promise<void> => {
     // The ticket comes a little before its slot: the attempt is recorded and the body built
     // in that time, and the transport writes it at the slot.
     let ticket = await pacer.take(halt);
-    const first = ledger.startAttempt(week, batchNo, date(), deps.lease);
+    const first = await ledger.startAttempt(week, batchNo, date(), deps.lease);
     if (first.kind !== 'started') {
       pacer.unused(ticket);
       return lost(batchNo, first);
@@ -133,14 +138,14 @@ export async function sendBatches(
       // No abort signal: a request once started is finished (the transport's own timeout
       // bounds it), so a stop never leaves an answer unrecorded that could have been.
       const slot = ticket;
-      const { ids: subscriberIds, answer } = request(batchNo, idempotencyKey, {
+      const { ids: subscriberIds, answer } = await requestBatch(batchNo, idempotencyKey, {
         beforeWrite: () => pacer.until(slot),
         onWrite: () => pacer.wrote(slot, now()),
       });
       if (!answer) {
         // Everyone in it left before its first attempt (a retry has the same rows).
         pacer.unused(slot);
-        ledger.markSubmitted(week, batchNo, [], [], date());
+        await ledger.markSubmitted(week, batchNo, [], [], date());
         progress.update(done);
         return;
       }
@@ -148,7 +153,7 @@ export async function sendBatches(
       const res = await answer;
       if (res.ok) {
         pacer.observe(ticket, res.value.rate);
-        ledger.markSubmitted(week, batchNo, subscriberIds, res.value.ids, date());
+        await ledger.markSubmitted(week, batchNo, subscriberIds, res.value.ids, date());
         report.run.sent += subscriberIds.length;
         done += subscriberIds.length;
         progress.update(done);
@@ -165,7 +170,7 @@ export async function sendBatches(
       }
       if (f.kind === 'rejected') {
         const error = describeFailure(f);
-        ledger.markFailed(week, batchNo, error);
+        await ledger.markFailed(week, batchNo, error);
         report.failed.push({ batchNo, error });
         progress.note(`${week}: batch ${batchNo} FAILED: ${error}`);
         if (AUTH_ERRORS.has(f.name)) stop('auth', `provider refused the API key: ${error}`);
@@ -186,10 +191,10 @@ export async function sendBatches(
       ticket = f.kind === 'rate_limited' ? await pacer.retake(halt) : await pacer.take(halt);
       if (!insideWindow(batch.firstAttemptAt)) {
         pacer.unused(ticket);
-        ledger.markUncertain(week, batchNo, 'idempotency window closed while retrying');
+        await ledger.markUncertain(week, batchNo, 'idempotency window closed while retrying');
         return holdBack(batchNo, 'its idempotency window closed while retrying');
       }
-      const again = ledger.startAttempt(week, batchNo, date(), deps.lease);
+      const again = await ledger.startAttempt(week, batchNo, date(), deps.lease);
       if (again.kind !== 'started') {
         pacer.unused(ticket);
         return lost(batchNo, again);
@@ -202,16 +207,16 @@ export async function sendBatches(
   let after = -1;
   try {
     while (!halt.aborted) {
-      const next = ledger.nextOpenBatch(week, after);
+      const next = await ledger.nextOpenBatch(week, after);
       if (!next) break;
       after = next.batchNo;
       // Before admit, which may mark the batch uncertain: only the lease holder writes.
-      const lostTo = deps.lease && ledger.leaseLostTo(deps.lease);
+      const lostTo = deps.lease && (await ledger.leaseLostTo(deps.lease));
       if (lostTo) {
         lost(next.batchNo, { kind: 'lost', to: lostTo });
         break;
       }
-      if (!admit(next.batchNo)) continue;
+      if (!(await admit(next.batchNo))) continue;
       while (inflight.size >= s.maxInFlight) await Promise.race(inflight);
       if (halt.aborted) break;
       const task: Promise<void> = runBatch(next.batchNo)
@@ -236,8 +241,8 @@ export async function sendBatches(
       message: reason instanceof Error ? reason.message : String(reason),
     };
   }
-  report.complete = ledger.finishIfComplete(week, date());
-  report.summary = ledger.summary(week);
+  report.complete = await ledger.finishIfComplete(week, date());
+  report.summary = await ledger.summary(week);
   report.run.elapsedMs = now() - started;
   return report;
 }

@@ -46,7 +46,11 @@ export type SuppressionsRepo = {
   has(email: string): Promise<boolean>;
   reasonFor(email: string): Promise<SuppressionReason | undefined>;
   suppress(email: string, source: string, at: Date): Promise<'added' | 'kept'>;
-  forget(emailOrHash: { email: string } | { hash: string }, source: string, at: Date): Promise<void>;
+  forget(
+    emailOrHash: { email: string } | { hash: string },
+    source: string,
+    at: Date,
+  ): Promise<void>;
   list(reason: SuppressionReason): AsyncIterable<SuppressionRow>;
   counts(): Promise<Record<SuppressionReason, number>>;
 };
@@ -85,7 +89,10 @@ export type LedgerRepo = {
 
 export type LeasesRepo = {
   /** `heldBy: null`: the database stayed locked, so the holder could not be read. */
-  acquire(name: string, opts: AcquireOptions): Promise<Result<Lease, { heldBy: LeaseHolder | null }>>;
+  acquire(
+    name: string,
+    opts: AcquireOptions,
+  ): Promise<Result<Lease, { heldBy: LeaseHolder | null }>>;
   renew(
     name: string,
     owner: string,
@@ -120,7 +127,12 @@ export type MailQueueRepo = {
 
 export type HygieneRepo = {
   recordChange(week: string, id: number, change: SubscriberChange, now: Date): Promise<boolean>;
-  applySoftBounceRule(week: string, subscriberId: number, limit: number, now: Date): Promise<boolean>;
+  applySoftBounceRule(
+    week: string,
+    subscriberId: number,
+    limit: number,
+    now: Date,
+  ): Promise<boolean>;
 };
 
 export type StatsRepo = {

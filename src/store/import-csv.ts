@@ -11,9 +11,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { CsvError as CsvErrorType } from 'csv-parse';
 import { VerdictsError } from '../errors.ts';
-import type { Db } from './db.ts';
 import { normaliseEmail } from './email-address.ts';
-import { type ApplyCounts, applyImport, type ImportRow } from './import-apply.ts';
+import type { Store } from './face.ts';
+import type { ApplyCounts, ImportRow } from './import-apply.ts';
 import type { ImportFormat, ImportStatus, MappedRow } from './import-formats.ts';
 import { type ImportReader, readerFor } from './import-reader.ts';
 
@@ -32,9 +32,9 @@ const NONE: ApplyCounts = { added: 0, kept: 0, updated: 0, refused: 0 };
 class BadHeader extends Error {}
 
 export async function importSubscribersCsv(
-  db: Db,
+  store: Pick<Store, 'importRows'>,
   file: string,
-  opts: { at: Date; secret: string; format?: ImportFormat; asSuppressionList?: boolean },
+  opts: { at: Date; format?: ImportFormat; asSuppressionList?: boolean },
 ): Promise<ImportResult> {
   const read = await readRows(file, opts.format);
   // A suppression list is a list of addresses never to mail, whatever status its tool gave
@@ -44,9 +44,8 @@ export async function importSubscribersCsv(
       if (r.status !== 'forgotten') r.status = 'suppressed';
     }
   }
-  const applied = applyImport(db, read.rows, {
+  const applied = await store.importRows(read.rows, {
     at: opts.at,
-    secret: opts.secret,
     source: `import:${path.basename(file)}`,
   });
   const counts: ImportResult['counts'] = applied.counts;

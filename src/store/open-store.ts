@@ -28,9 +28,15 @@ export type OpenOptions = {
   readOnly?: boolean;
 };
 
-export async function openStore(target: StoreTarget, opts?: OpenOptions & { readOnly?: false }): Promise<Store>;
+export async function openStore(
+  target: StoreTarget,
+  opts?: OpenOptions & { readOnly?: false },
+): Promise<Store>;
 export async function openStore(target: StoreTarget, opts: OpenOptions): Promise<Store | null>;
-export async function openStore(target: StoreTarget, opts: OpenOptions = {}): Promise<Store | null> {
+export async function openStore(
+  target: StoreTarget,
+  opts: OpenOptions = {},
+): Promise<Store | null> {
   if (target.url) {
     const { openPgStore } = await import('./pg/open-pg-store.ts');
     return openPgStore(target.url, target.secret, { readOnly: opts.readOnly === true });

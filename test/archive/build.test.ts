@@ -78,8 +78,8 @@ describe('verdicts build', () => {
     await buildFor(config, '2026-W48', { at: now });
     const before = snapshot(issues);
     // Frozen as a send freezes it: the week's row in a real ledger.
-    const res = await buildFor(config, '2026-W48', { at: now }, (p) => {
-      p.store().ledger.freeze('2026-W48', 'digest', now);
+    const res = await buildFor(config, '2026-W48', { at: now }, async (p) => {
+      await (await p.store()).ledger.freeze('2026-W48', 'digest', now);
     });
     expect(res.status).toBe('frozen');
     const e = (res.status === 'frozen' ? res.error : null) as VerdictsError;

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../src/store/db.ts';
 import { importSubscribersCsv } from '../../src/store/import-csv.ts';
+import { sqliteStore } from '../../src/store/sqlite-store.ts';
 import { tempDir } from '../support/paths.ts';
 import type { BenchRow } from './types.ts';
 
@@ -19,9 +20,8 @@ export async function bench(): Promise<BenchRow[]> {
 
   const db = openDatabase(path.join(dir, 'import.db'));
   const t0 = performance.now();
-  const res = await importSubscribersCsv(db, file, {
+  const res = await importSubscribersCsv(sqliteStore(db, 'bench-token-secret-0123456789'), file, {
     at: new Date(0),
-    secret: 'bench-token-secret-0123456789',
   });
   const seconds = (performance.now() - t0) / 1000;
   if (res.total.added !== ROWS) throw new Error(`import added ${res.total.added} of ${ROWS}`);

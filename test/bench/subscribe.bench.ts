@@ -7,7 +7,8 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { createTransport } from '../../src/send/create-transport.ts';
 import type { Transport } from '../../src/send/transport.ts';
-import { openDatabase, storeOver } from '../../src/store/index.ts';
+import { openDatabase } from '../../src/store/db.ts';
+import { sqliteStore } from '../../src/store/sqlite-store.ts';
 import { createSubscribers } from '../../src/store/subscribers.ts';
 import { createPublicApp } from '../../src/web/public/app.ts';
 import { publicDeps } from '../../src/web/public/deps.ts';
@@ -51,9 +52,15 @@ export async function bench(): Promise<BenchRow[]> {
     host: '127.0.0.1',
     app: (url) => {
       const config = { ...base, PUBLIC_BASE_URL: url };
-      deps = publicDeps(config, storeOver(db), slow(createTransport(config)), logger, {
-        limits: { subscribePerWindow: 10 * ROUNDS, confirmPerHour: 10 * ROUNDS },
-      });
+      deps = publicDeps(
+        config,
+        sqliteStore(db, config.TOKEN_SECRET),
+        slow(createTransport(config)),
+        logger,
+        {
+          limits: { subscribePerWindow: 10 * ROUNDS, confirmPerHour: 10 * ROUNDS },
+        },
+      );
       deps.mail.start();
       return createPublicApp(deps);
     },

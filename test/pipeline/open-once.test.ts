@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseWeek } from '../../src/content/index.ts';
 import { openPipeline, runWeekly } from '../../src/pipeline/index.ts';
-import { type Db, openDatabase } from '../../src/store/index.ts';
+import { type Db, openDatabase } from '../../src/store/db.ts';
 import { addSubscribers, makeSite } from '../schedule/job-fixture.ts';
 import { captureLog } from '../schedule/runner-fixture.ts';
 

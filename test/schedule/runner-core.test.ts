@@ -13,9 +13,9 @@ const runners = useRunners();
 const freeLease = (): ScheduleLease & { released: number } => ({
   owner: 'test',
   released: 0,
-  tryAcquire: () => ({ ok: true }),
+  tryAcquire: async () => ({ ok: true }),
   keepAlive() {},
-  release() {
+  async release() {
     this.released++;
   },
 });
@@ -35,7 +35,7 @@ function stubRunner(expr: string, zone: string, clock: () => Date, opts: { block
     lease,
     graceHours: 24,
     healthFile,
-    weekState: () => 'unsent',
+    weekState: async () => 'unsent',
     runSlot: (slot, signal) =>
       new Promise<RunReport>((resolve) => {
         const finish = () => resolve({ ...emptyReport('2026-W49', 'sent', 'ok'), sent: 1 });

@@ -39,21 +39,21 @@ export const useRunners = () => {
   const pipelines: Pipeline[] = [];
   afterEach(async () => {
     await Promise.all(runners.splice(0).map((r) => r.stop()));
-    for (const p of pipelines.splice(0)) p.close();
+    for (const p of pipelines.splice(0)) await p.close();
   });
   return {
     track: <R extends Runner>(r: R): R => {
       runners.push(r);
       return r;
     },
-    weekly(
+    async weekly(
       config: Config,
       opts: { schedule: CronSchedule; clock: () => Date; standbyPollMs?: number },
     ) {
       const pipeline = openPipeline(config);
       pipelines.push(pipeline);
       const out = captureLog();
-      const runner = createWeeklyRunner(pipeline, {
+      const runner = await createWeeklyRunner(pipeline, {
         ...opts,
         graceHours: config.CATCH_UP_GRACE_HOURS,
         healthFile: config.HEALTH_FILE,

@@ -29,7 +29,7 @@ describe('schedule runner', () => {
   it('a slot fires (node-cron execute) and sends; a second slot the same week sends nothing', async () => {
     const { standIn, site, emails, config } = await siteWithStandIn(150);
     const clock = manualClock('2026-11-30T08:59:30Z');
-    const { runner, out } = runners.weekly(config, { schedule: cron('0 9 * * 1,3'), clock });
+    const { runner, out } = await runners.weekly(config, { schedule: cron('0 9 * * 1,3'), clock });
     await runner.start();
     expect(runner.state).toBe('active');
     expect(out.text()).toContain(
@@ -72,7 +72,7 @@ describe('schedule runner', () => {
     const { standIn, site, config } = await siteWithStandIn(20);
     // 23 h after Monday 09:00: the machine was down for the slot.
     const clock = manualClock('2026-12-01T08:00:00Z');
-    const { runner, out } = runners.weekly(config, { schedule: cron('0 9 * * 1'), clock });
+    const { runner, out } = await runners.weekly(config, { schedule: cron('0 9 * * 1'), clock });
     await runner.start();
     expect(out.text()).toContain('catch_up.run slot=2026-11-30T09:00:00.000Z week=2026-W49');
     expect(standIn.countByRecipient().size).toBe(20);
@@ -91,7 +91,7 @@ describe('schedule runner', () => {
   it('started after a missed slot, outside grace: skips it and says so', async () => {
     const { standIn, site, config } = await siteWithStandIn(20);
     const clock = manualClock('2026-12-01T09:00:01Z');
-    const { runner, out } = runners.weekly(config, { schedule: cron('0 9 * * 1'), clock });
+    const { runner, out } = await runners.weekly(config, { schedule: cron('0 9 * * 1'), clock });
     await runner.start();
     expect(out.text()).toMatch(
       /warn catch_up\.skipped slot=2026-11-30T09:00:00\.000Z week=2026-W49 reason="missed slot for 2026-W49 is 1 day 1 second old, beyond CATCH_UP_GRACE_HOURS=24/,
@@ -105,7 +105,7 @@ describe('schedule runner', () => {
     const { standIn, config } = await siteWithStandIn(20);
     // Monday 2026-11-23 09:00 opens W48; the only pair is published on the 24th.
     const clock = manualClock('2026-11-23T09:00:00Z');
-    const { runner, out } = runners.weekly(config, { schedule: cron('0 9 * * 1'), clock });
+    const { runner, out } = await runners.weekly(config, { schedule: cron('0 9 * * 1'), clock });
     await runner.start();
     expect(out.text()).toMatch(
       /info run week=2026-W48 outcome=no-pairs pairs=0 recipients=0 sent=0/,
@@ -116,8 +116,16 @@ describe('schedule runner', () => {
   it('two runners on one database, both due at once: one active, one copy per subscriber', async () => {
     const { standIn, config } = await siteWithStandIn(120);
     const clock = manualClock('2026-11-30T09:00:05Z');
-    const a = runners.weekly(config, { schedule: cron('0 9 * * 1'), clock, standbyPollMs: 25 });
-    const b = runners.weekly(config, { schedule: cron('0 9 * * 1'), clock, standbyPollMs: 25 });
+    const a = await runners.weekly(config, {
+      schedule: cron('0 9 * * 1'),
+      clock,
+      standbyPollMs: 25,
+    });
+    const b = await runners.weekly(config, {
+      schedule: cron('0 9 * * 1'),
+      clock,
+      standbyPollMs: 25,
+    });
     await Promise.all([a.runner.start(), b.runner.start()]);
     expect([a.runner.state, b.runner.state].sort()).toEqual(['active', 'standby']);
     const [active, standby] = a.runner.state === 'active' ? [a, b] : [b, a];
@@ -137,7 +145,7 @@ describe('schedule runner', () => {
   it('a runner whose schedule lease is taken stops firing, stands by, and takes over later', async () => {
     const site = makeSite({ LEASE_SECONDS: '1' });
     const clock = manualClock('2026-11-30T08:00:00Z');
-    const { runner, out } = runners.weekly(site.config(), {
+    const { runner, out } = await runners.weekly(site.config(), {
       schedule: cron('0 9 * * 1'),
       clock,
       standbyPollMs: 25,

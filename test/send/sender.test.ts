@@ -8,8 +8,10 @@ import type { Progress } from '../../src/send/progress.ts';
 import { sendBatches } from '../../src/send/sender.ts';
 import type { SenderSettings } from '../../src/send/sender-types.ts';
 import type { OutgoingEmail, Transport, TransportFailure } from '../../src/send/transport.ts';
+import type { LedgerRepo } from '../../src/store/face.ts';
 import { createLedger } from '../../src/store/ledger.ts';
 import { at, useDb } from '../store/db-fixture.ts';
+import { asAsync } from '../support/async-repo.ts';
 import { addReaders } from './send-fixture.ts';
 
 const openDb = useDb();
@@ -102,7 +104,11 @@ const run = (
   over: Partial<SenderSettings> = {},
   signal = new AbortController().signal,
 ) =>
-  sendBatches(W, { ledger, transport, buildEmail: build, signal, progress: quiet }, settings(over));
+  sendBatches(
+    W,
+    { ledger: asAsync<LedgerRepo>(ledger), transport, buildEmail: build, signal, progress: quiet },
+    settings(over),
+  );
 
 const fail = (kind: TransportFailure['kind'], name: string): TransportFailure =>
   kind === 'rate_limited'
@@ -249,7 +255,13 @@ describe('sender', () => {
     await expect(
       sendBatches(
         W,
-        { ledger, transport: t.transport, buildEmail: broken, signal, progress: quiet },
+        {
+          ledger: asAsync<LedgerRepo>(ledger),
+          transport: t.transport,
+          buildEmail: broken,
+          signal,
+          progress: quiet,
+        },
         settings(),
       ),
     ).rejects.toThrow('personaliser bug');

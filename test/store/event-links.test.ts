@@ -13,7 +13,7 @@ import { createEvents } from '../../src/store/events.ts';
 import { createIssueStats } from '../../src/store/issue-stats.ts';
 import { createLedger } from '../../src/store/ledger.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
-import { storeOver } from '../../src/store/open-store.ts';
+import { sqliteStore } from '../../src/store/sqlite-store.ts';
 import { publicDeps } from '../../src/web/public/deps.ts';
 import { applyWebhookEvent } from '../../src/web/public/webhook-effects.ts';
 import { addReaders, reader } from '../send/send-fixture.ts';
@@ -60,7 +60,7 @@ function deliver(
   const config = { ...loadConfig({ RESEND_WEBHOOK_SECRET: SECRET }), SOFT_BOUNCE_LIMIT: 3 };
   const deps = publicDeps(
     config,
-    storeOver(db),
+    sqliteStore(db, config.TOKEN_SECRET),
     createTransport(config),
     createLogger({ format: 'json', out: () => {} }),
     { now: () => at(100) },
@@ -92,18 +92,20 @@ const links = (db: Db) =>
 const soft = { bounce: { type: 'Transient', subType: 'MailboxFull', message: 'full' } };
 
 describe('events linked to issue and reader', () => {
-  it('links at once when the ledger knows the id, later when the event came first, and a replay changes nothing', () => {
+  it('links at once when the ledger knows the id, later when the event came first, and a replay changes nothing', async () => {
     const db = openDb();
     addReaders(db, 3);
     const submitLater = send(db, '2026-W48', false);
     // The webhook races the send: delivered before the ledger stored the message ids.
-    expect(deliver(db, 'email.delivered', '2026-W48', 1, {}, 'msg_early').outcome).toBe('recorded');
+    expect((await deliver(db, 'email.delivered', '2026-W48', 1, {}, 'msg_early')).outcome).toBe(
+      'recorded',
+    );
     expect(links(db)).toEqual([{ type: 'email.delivered', week: null, id: null, detail: null }]);
     submitLater();
     expect(links(db)).toEqual([{ type: 'email.delivered', week: '2026-W48', id: 1, detail: null }]);
 
-    deliver(db, 'email.bounced', '2026-W48', 2, { bounce: { type: 'Permanent' } });
-    deliver(db, 'email.clicked', '2026-W48', 3, {
+    await deliver(db, 'email.bounced', '2026-W48', 2, { bounce: { type: 'Permanent' } });
+    await deliver(db, 'email.clicked', '2026-W48', 3, {
       click: { link: 'https://v.example/vote/2026-W48/p/t/3.0.abc?x=1' },
     });
     expect(links(db).slice(1)).toEqual([
@@ -116,13 +118,13 @@ describe('events linked to issue and reader', () => {
       },
     ]);
     const before = createIssueStats(db).figures('2026-W48');
-    expect(deliver(db, 'email.delivered', '2026-W48', 1, {}, 'msg_early').outcome).toBe(
+    expect((await deliver(db, 'email.delivered', '2026-W48', 1, {}, 'msg_early')).outcome).toBe(
       'duplicate',
     );
     expect(createIssueStats(db).figures('2026-W48')).toEqual(before);
   });
 
-  it('a database from before the link gets its old events linked and classed when it migrates', () => {
+  it('a database from before the link gets its old events linked and classed when it migrates', async () => {
     const file = path.join(tempDir('verdicts-migrate-'), 'v.db');
     const old = new Database(file);
     old.exec(MIGRATIONS[0]!);
@@ -147,17 +149,17 @@ describe('events linked to issue and reader', () => {
 });
 
 describe('list hygiene from events', () => {
-  it('suppresses an address that soft-bounced on its last 3 issues in a row, and counts it in the third', () => {
+  it('suppresses an address that soft-bounced on its last 3 issues in a row, and counts it in the third', async () => {
     const db = openDb();
     addReaders(db, 2);
     for (const week of ['2026-W46', '2026-W47', '2026-W48']) send(db, week);
-    deliver(db, 'email.bounced', '2026-W46', 1, soft);
-    deliver(db, 'email.bounced', '2026-W48', 1, soft);
+    await deliver(db, 'email.bounced', '2026-W46', 1, soft);
+    await deliver(db, 'email.bounced', '2026-W48', 1, soft);
     expect(status(db, 1)).toBe('active'); // W47 was delivered: not three in a row
-    deliver(db, 'email.bounced', '2026-W47', 2, soft);
-    deliver(db, 'email.bounced', '2026-W48', 2, soft);
+    await deliver(db, 'email.bounced', '2026-W47', 2, soft);
+    await deliver(db, 'email.bounced', '2026-W48', 2, soft);
     expect(status(db, 2)).toBe('active');
-    const third = deliver(db, 'email.bounced', '2026-W46', 2, soft);
+    const third = await deliver(db, 'email.bounced', '2026-W46', 2, soft);
     expect(third.suppressed).toEqual([2]);
     expect(status(db, 2)).toBe('bounced');
     expect(createIssueStats(db).figures().changes).toEqual([
@@ -165,43 +167,43 @@ describe('list hygiene from events', () => {
     ]);
   });
 
-  it("an address's own failures count toward the streak; a failure that hit the whole issue does not", () => {
+  it("an address's own failures count toward the streak; a failure that hit the whole issue does not", async () => {
     const db = openDb();
     addReaders(db, 3);
     const failed = { failed: { reason: 'The recipient address is invalid' } };
-    const alone = (week: string) => {
+    const alone = async (week: string) => {
       send(db, week);
-      deliver(db, 'email.delivered', week, 2);
-      deliver(db, 'email.failed', week, 1, failed);
+      await deliver(db, 'email.delivered', week, 2);
+      await deliver(db, 'email.failed', week, 1, failed);
     };
-    alone('2026-W46');
-    alone('2026-W47');
+    await alone('2026-W46');
+    await alone('2026-W47');
     // W48: every reader fails (a quota or key problem), nothing was delivered.
     send(db, '2026-W48');
     for (const id of [1, 2, 3])
-      deliver(db, 'email.failed', '2026-W48', id, { failed: { reason: 'quota' } });
+      await deliver(db, 'email.failed', '2026-W48', id, { failed: { reason: 'quota' } });
     expect([status(db, 1), status(db, 2), status(db, 3)]).toEqual(['active', 'active', 'active']);
-    alone('2026-W49');
-    alone('2026-W50');
+    await alone('2026-W49');
+    await alone('2026-W50');
     expect(status(db, 1)).toBe('active'); // W48 broke the streak: W48, W49, W50
-    alone('2026-W51');
+    await alone('2026-W51');
     expect(status(db, 1)).toBe('bounced'); // W49, W50, W51
   });
 
-  it("Resend's own suppression marks the address bounced, or complained when it says so", () => {
+  it("Resend's own suppression marks the address bounced, or complained when it says so", async () => {
     const db = openDb();
     addReaders(db, 2);
     send(db, '2026-W48');
-    deliver(db, 'email.suppressed', '2026-W48', 1, {
+    await deliver(db, 'email.suppressed', '2026-W48', 1, {
       suppressed: { type: 'OnAccountSuppressionList', message: 'bounced before' },
     });
-    deliver(db, 'email.suppressed', '2026-W48', 2, {
+    await deliver(db, 'email.suppressed', '2026-W48', 2, {
       suppressed: { type: 'complaint', message: 'complained' },
     });
     expect([status(db, 1), status(db, 2)]).toEqual(['bounced', 'complained']);
   });
 
-  it('links the reader of a raw event recorded outside the webhook (createEvents)', () => {
+  it('links the reader of a raw event recorded outside the webhook (createEvents)', async () => {
     const db = openDb();
     addReaders(db, 1);
     send(db, '2026-W48');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isVerdictsError } from '../../src/errors.ts';
 import { importSubscribersCsv } from '../../src/store/import-csv.ts';
+import { sqliteStore } from '../../src/store/sqlite-store.ts';
 import { createSubscribers } from '../../src/store/subscribers.ts';
 import { tempDir } from '../support/paths.ts';
 import { at, useDb } from './db-fixture.ts';
@@ -40,7 +41,7 @@ describe('importSubscribersCsv', () => {
         '',
       ].join('\r\n'),
     );
-    const res = await importSubscribersCsv(db, file, { at: at(0), secret: SECRET });
+    const res = await importSubscribersCsv(sqliteStore(db, SECRET), file, { at: at(0) });
     expect(res).toMatchObject({
       format: 'plain',
       counts: { active: { ...none, added: 2, kept: 1, refused: 2 } },
@@ -69,11 +70,11 @@ describe('importSubscribersCsv', () => {
     const before = subs.getById(gone.value.id);
     const file = csvFile('email,name\nGONE@example.com,New Name\nnew@example.com,\n');
 
-    expect(await importSubscribersCsv(db, file, { at: at(5), secret: SECRET })).toMatchObject({
+    expect(await importSubscribersCsv(sqliteStore(db, SECRET), file, { at: at(5) })).toMatchObject({
       counts: { active: { ...none, added: 1, kept: 1 } },
       rejected: [],
     });
-    expect(await importSubscribersCsv(db, file, { at: at(6), secret: SECRET })).toMatchObject({
+    expect(await importSubscribersCsv(sqliteStore(db, SECRET), file, { at: at(6) })).toMatchObject({
       counts: { active: { ...none, kept: 2 } },
       rejected: [],
     });
@@ -93,7 +94,7 @@ describe('importSubscribersCsv', () => {
   ])('%s is bad_csv naming file and line, and inserts nothing', async (_, text, message) => {
     const db = openDb();
     const file = csvFile(text, 'broken.csv');
-    const e = await badCsv(importSubscribersCsv(db, file, { at: at(0), secret: SECRET }));
+    const e = await badCsv(importSubscribersCsv(sqliteStore(db, SECRET), file, { at: at(0) }));
     expect(e.code).toBe('bad_csv');
     expect(e.stage).toBe('store');
     expect(e.message).toContain('broken.csv');
@@ -103,9 +104,8 @@ describe('importSubscribersCsv', () => {
 
   it('a missing file is csv_not_found', async () => {
     const e = await badCsv(
-      importSubscribersCsv(openDb(), path.join(tempDir(), 'nope.csv'), {
+      importSubscribersCsv(sqliteStore(openDb(), SECRET), path.join(tempDir(), 'nope.csv'), {
         at: at(0),
-        secret: SECRET,
       }),
     );
     expect(e.code).toBe('csv_not_found');
@@ -114,12 +114,12 @@ describe('importSubscribersCsv', () => {
   it('a header alone adds nothing; a BOM before the header is fine', async () => {
     const db = openDb();
     expect(
-      await importSubscribersCsv(db, csvFile('email\n'), { at: at(0), secret: SECRET }),
+      await importSubscribersCsv(sqliteStore(db, SECRET), csvFile('email\n'), { at: at(0) }),
     ).toMatchObject({ counts: {}, total: none, rejected: [] });
     const bom = csvFile('\uFEFFemail\nbom@example.com\n');
-    expect((await importSubscribersCsv(db, bom, { at: at(0), secret: SECRET })).total.added).toBe(
-      1,
-    );
+    expect(
+      (await importSubscribersCsv(sqliteStore(db, SECRET), bom, { at: at(0) })).total.added,
+    ).toBe(1);
   });
 
   // How fast is a benchmark row (test/bench/import.bench.ts); here: 100,000 rows all land.
@@ -128,7 +128,7 @@ describe('importSubscribersCsv', () => {
     const lines = ['email,name'];
     for (let i = 0; i < 100_000; i++) lines.push(`reader${i}@example.com,Reader ${i}`);
     const file = csvFile(`${lines.join('\n')}\n`);
-    const res = await importSubscribersCsv(db, file, { at: at(0), secret: SECRET });
+    const res = await importSubscribersCsv(sqliteStore(db, SECRET), file, { at: at(0) });
     expect(res.total.added).toBe(100_000);
     expect(db.prepare('SELECT COUNT(*) AS n FROM subscribers').get()).toEqual({ n: 100_000 });
   });

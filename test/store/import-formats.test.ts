@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isVerdictsError } from '../../src/errors.ts';
 import { importSubscribersCsv } from '../../src/store/import-csv.ts';
+import { sqliteStore } from '../../src/store/sqlite-store.ts';
 import { createSubscribers } from '../../src/store/subscribers.ts';
 import { fixturesDir, tempDir } from '../support/paths.ts';
 import { at, useDb } from './db-fixture.ts';
@@ -13,7 +14,7 @@ const openDb = useDb();
 const SECRET = 'import-test-secret-0123456789';
 const fixture = (name: string) => path.join(fixturesDir, 'imports', name);
 const importFile = (db: ReturnType<typeof openDb>, name: string, seconds = 0) =>
-  importSubscribersCsv(db, fixture(name), { at: at(seconds), secret: SECRET });
+  importSubscribersCsv(sqliteStore(db, SECRET), fixture(name), { at: at(seconds) });
 
 /** address -> [status, name] for every row in the database. */
 const statuses = (db: ReturnType<typeof openDb>) =>
@@ -163,9 +164,8 @@ describe('other tools’ exports', () => {
     // A Kit file renamed: still read by its columns; forcing mailchimp on it names what is missing.
     copyFileSync(fixture('kit.csv'), path.join(dir, 'list.csv'));
     const db = openDb();
-    const forced = await importSubscribersCsv(db, path.join(dir, 'list.csv'), {
+    const forced = await importSubscribersCsv(sqliteStore(db, SECRET), path.join(dir, 'list.csv'), {
       at: at(0),
-      secret: SECRET,
       format: 'mailchimp',
     }).then(
       () => null,
@@ -184,9 +184,8 @@ describe('other tools’ exports', () => {
       path.join(dir, 'ours.csv'),
       'Email,Status\nz@example.com,Unsubscribed\ny@example.com,cleaned\nx@example.com,gone\nw@example.com,inactive\n',
     );
-    const ours = await importSubscribersCsv(db, path.join(dir, 'ours.csv'), {
+    const ours = await importSubscribersCsv(sqliteStore(db, SECRET), path.join(dir, 'ours.csv'), {
       at: at(0),
-      secret: SECRET,
     });
     expect(ours.format).toBe('verdicts');
     expect(statuses(db)['z@example.com']).toEqual(['unsubscribed', null]);

@@ -30,10 +30,10 @@ export function buildFor(
   config: Config,
   week: string,
   opts: BuildWeekOptions,
-  setup?: (p: Pipeline) => void,
+  setup?: (p: Pipeline) => void | Promise<void>,
 ): Promise<BuildResult> {
   return withPipeline(hermetic(config), async (p) => {
-    setup?.(p);
+    await setup?.(p);
     return buildWeek(p, weekOf(week), opts);
   });
 }

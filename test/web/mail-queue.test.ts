@@ -30,7 +30,7 @@ async function serverWithFaults(first: FaultKind[], always = false) {
 const settled = async (s: TestServer) => {
   for (let i = 0; i < 200; i++) {
     await s.mailSent();
-    const q = s.mailQueue();
+    const q = await s.mailQueue();
     if (q.queued === 0 && q.sending === 0) return q;
     await new Promise((r) => setTimeout(r, 25));
   }

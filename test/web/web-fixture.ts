@@ -9,7 +9,8 @@ import { type Config, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { createTransport } from '../../src/send/create-transport.ts';
 import type { Transport } from '../../src/send/transport.ts';
-import { type Db, openDatabase, storeOver } from '../../src/store/index.ts';
+import { type Db, openDatabase } from '../../src/store/db.ts';
+import { sqliteStore } from '../../src/store/sqlite-store.ts';
 import { createSubscribers } from '../../src/store/subscribers.ts';
 import { createPublicApp } from '../../src/web/public/app.ts';
 import { type DepsOverrides, type PublicDeps, publicDeps } from '../../src/web/public/deps.ts';
@@ -63,7 +64,7 @@ async function start(opts: StartOptions = {}) {
     app: (url) => {
       config = { ...base, PUBLIC_BASE_URL: url };
       const transport = (opts.transport ?? createTransport)(config);
-      deps = publicDeps(config, storeOver(db), transport, logger, {
+      deps = publicDeps(config, sqliteStore(db, SECRET), transport, logger, {
         now: () => clock.now,
         ...opts.overrides,
       });

@@ -49,7 +49,7 @@ export function registerPreview(program: Command, io: CliIo): void {
         else io.signal.addEventListener('abort', () => resolve(), { once: true });
       });
       await server.close();
-      pipeline.close();
+      await pipeline.close();
       io.stdout('Preview stopped.\n');
     });
 }

@@ -42,7 +42,7 @@ export function registerSchedule(
         });
       }
       const pipeline = openPipeline(config);
-      const runner = createWeeklyRunner(pipeline, {
+      const runner = await createWeeklyRunner(pipeline, {
         ...out,
         schedule: parsed.value,
         clock,
@@ -60,7 +60,7 @@ export function registerSchedule(
       } finally {
         io.signal.removeEventListener('abort', stop);
         await runner.stop();
-        pipeline.close();
+        await pipeline.close();
       }
       if (runner.stoppedMidSend) setExit(EXIT.incomplete);
     });

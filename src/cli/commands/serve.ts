@@ -51,7 +51,7 @@ export function registerServe(program: Command, io: CliIo): void {
       let deps: PublicDeps | undefined;
       try {
         const transport = pipeline.transport();
-        deps = publicDeps(config, pipeline.store(), transport, logger);
+        deps = publicDeps(config, await pipeline.store(), transport, logger);
         // Confirmations a previous run queued but did not send go out now, then on each wake.
         deps.mail.start();
         const server = await startPublicServer({
@@ -70,7 +70,7 @@ export function registerServe(program: Command, io: CliIo): void {
       } finally {
         // A send in flight is aborted and its row queued again for the next start.
         await deps?.mail.stop();
-        pipeline.close();
+        await pipeline.close();
       }
     });
 }

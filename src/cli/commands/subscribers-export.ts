@@ -6,8 +6,6 @@
 import { type Command, Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import {
-  createSubscribers,
-  createSuppressions,
   HASH_PREFIX,
   IMPORT_STATUSES,
   type ImportStatus,
@@ -42,36 +40,40 @@ export function registerExport(group: Command, io: CliIo): void {
       new Option('--status <status>', 'only rows with this status').choices(IMPORT_STATUSES),
     )
     .action((flags: PathFlags & { status?: ImportStatus }) =>
-      withStore(io, flags, (db, secret) => {
-        const write = (l: Line) => io.stdout(csvLine(EXPORT_COLUMNS.map((c) => l[c])));
-        io.stdout(csvLine(EXPORT_COLUMNS));
-        const wanted = (s: ImportStatus) => flags.status === undefined || flags.status === s;
-        const subscriberStatus =
-          flags.status === 'suppressed' || flags.status === 'forgotten'
-            ? null
-            : (flags.status as SubscriberStatus | undefined);
-        if (subscriberStatus !== null) {
-          for (const s of createSubscribers(db).list({ status: subscriberStatus })) {
-            write({ ...s, name: s.name });
+      withStore(
+        io,
+        flags,
+        async (store) => {
+          const write = (l: Line) => io.stdout(csvLine(EXPORT_COLUMNS.map((c) => l[c])));
+          io.stdout(csvLine(EXPORT_COLUMNS));
+          const wanted = (s: ImportStatus) => flags.status === undefined || flags.status === s;
+          const subscriberStatus =
+            flags.status === 'suppressed' || flags.status === 'forgotten'
+              ? null
+              : (flags.status as SubscriberStatus | undefined);
+          if (subscriberStatus !== null) {
+            for await (const s of store.subscribers.list({ status: subscriberStatus })) {
+              write({ ...s, name: s.name });
+            }
           }
-        }
-        const suppressions = createSuppressions(db, secret);
-        for (const reason of ['suppressed', 'forgotten'] as const) {
-          if (!wanted(reason)) continue;
-          for (const r of suppressions.list(reason)) {
-            write({
-              email: r.email ?? `${HASH_PREFIX}${r.emailHash}`,
-              name: null,
-              status: reason,
-              source: r.source,
-              createdAt: r.createdAt,
-              updatedAt: null,
-              confirmedAt: null,
-              unsubscribedAt: null,
-              welcomedAt: null,
-            });
+          for (const reason of ['suppressed', 'forgotten'] as const) {
+            if (!wanted(reason)) continue;
+            for await (const r of store.suppressions.list(reason)) {
+              write({
+                email: r.email ?? `${HASH_PREFIX}${r.emailHash}`,
+                name: null,
+                status: reason,
+                source: r.source,
+                createdAt: r.createdAt,
+                updatedAt: null,
+                confirmedAt: null,
+                unsubscribedAt: null,
+                welcomedAt: null,
+              });
+            }
           }
-        }
-      }),
+        },
+        { readOnly: true },
+      ),
     );
 }

@@ -1,7 +1,6 @@
 // `verdicts subscribers forget EMAIL`: the erasure path. What it removed is printed, so the
 // operator can answer the request; exit 1 when it could not (nothing changed then).
 import type { Command } from 'commander';
-import { forgetAddress } from '../../store/index.ts';
 import { type CliIo, type PathFlags, withDb } from '../context.ts';
 import { withStore } from './with-store.ts';
 
@@ -11,8 +10,8 @@ export function registerForget(group: Command, io: CliIo, setExit: (code: number
       'erase an address: its subscriber row, ledger rows and events lose every trace of it; a keyed hash keeps it suppressed',
     )
     .action((email: string, flags: PathFlags) =>
-      withStore(io, flags, (db, secret) => {
-        const res = forgetAddress(db, email, { secret, at: new Date() });
+      withStore(io, flags, async (store) => {
+        const res = await store.forget(email, new Date());
         if (!res.ok) {
           const p = res.error;
           io.stderr(

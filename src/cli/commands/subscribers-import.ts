@@ -23,10 +23,9 @@ const formatOption = () =>
 
 export function registerImport(group: Command, io: CliIo, _setExit: (code: number) => void): void {
   const run = (file: string, flags: Flags, asSuppressionList: boolean) =>
-    withStore(io, flags, async (db, secret) => {
-      const res = await importSubscribersCsv(db, path.resolve(io.cwd, file), {
+    withStore(io, flags, async (store) => {
+      const res = await importSubscribersCsv(store, path.resolve(io.cwd, file), {
         at: new Date(),
-        secret,
         format: flags.format,
         asSuppressionList,
       });

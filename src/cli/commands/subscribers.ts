@@ -3,13 +3,7 @@
 // on the list.
 import { type Command, Option } from 'commander';
 import { VerdictsError } from '../../errors.ts';
-import {
-  createSubscribers,
-  createSuppressions,
-  SUBSCRIBER_STATUSES,
-  type Subscriber,
-  type SubscriberStatus,
-} from '../../store/index.ts';
+import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../store/index.ts';
 import { type CliIo, type PathFlags, withDb } from '../context.ts';
 import { registerExport } from './subscribers-export.ts';
 import { registerForget } from './subscribers-forget.ts';
@@ -34,16 +28,16 @@ export function registerSubscribers(
     .description('add one address as active (the operator vouches for it: no opt-in mail)')
     .option('--name <name>', "the subscriber's name")
     .action((email: string, flags: PathFlags & { name?: string }) =>
-      withStore(io, flags, (db, secret) => {
-        const reason = createSuppressions(db, secret).reasonFor(email);
+      withStore(io, flags, async (store) => {
+        const reason = await store.suppressions.reasonFor(email);
         if (reason) {
           io.stderr(
             `${email} is ${reason === 'forgotten' ? 'erased (forgotten)' : 'on the suppression list'}: never added\n`,
           );
           return setExit(1);
         }
-        const subs = createSubscribers(db);
-        const res = subs.add(email, {
+        const subs = store.subscribers;
+        const res = await subs.add(email, {
           name: flags.name,
           source: 'cli',
           status: 'active',
@@ -53,7 +47,7 @@ export function registerSubscribers(
         if (res.error === 'invalid_email') {
           throw new VerdictsError('cli', 'invalid_email', `not a valid email address: ${email}`);
         }
-        const existing = subs.getByEmail(email);
+        const existing = await subs.getByEmail(email);
         io.stderr(`already on the list: ${existing ? describeSubscriber(existing) : email}\n`);
         setExit(1);
       }),
@@ -70,22 +64,26 @@ export function registerSubscribers(
     )
     .option('--json', 'print a JSON array')
     .action((flags: StatusFlags & { json?: boolean }) =>
-      withStore(io, flags, (db) => {
-        const subs = createSubscribers(db);
-        // Streamed one row at a time, so a large list never sits in memory.
-        let n = 0;
-        if (flags.json) io.stdout('[');
-        for (const s of subs.list({ status: flags.status })) {
-          if (flags.json) io.stdout(`${n === 0 ? '\n' : ',\n'}  ${JSON.stringify(s)}`);
-          else
-            io.stdout(
-              `${String(s.id).padStart(6)}  ${s.status.padEnd(12)}  ${describeSubscriber(s)}\n`,
-            );
-          n++;
-        }
-        if (flags.json) io.stdout(n === 0 ? ']\n' : '\n]\n');
-        else if (n === 0) io.stderr('no subscribers\n');
-      }),
+      withStore(
+        io,
+        flags,
+        async (store) => {
+          // Streamed one row at a time, so a large list never sits in memory.
+          let n = 0;
+          if (flags.json) io.stdout('[');
+          for await (const s of store.subscribers.list({ status: flags.status })) {
+            if (flags.json) io.stdout(`${n === 0 ? '\n' : ',\n'}  ${JSON.stringify(s)}`);
+            else
+              io.stdout(
+                `${String(s.id).padStart(6)}  ${s.status.padEnd(12)}  ${describeSubscriber(s)}\n`,
+              );
+            n++;
+          }
+          if (flags.json) io.stdout(n === 0 ? ']\n' : '\n]\n');
+          else if (n === 0) io.stderr('no subscribers\n');
+        },
+        { readOnly: true },
+      ),
     );
 
   withDb(group.command('remove <email>'))
@@ -93,8 +91,8 @@ export function registerSubscribers(
       'delete an address that was never sent anything; one with send history is marked unsubscribed (to erase it, use forget)',
     )
     .action((email: string, flags: PathFlags) =>
-      withStore(io, flags, (db) => {
-        const outcome = createSubscribers(db).remove(email, new Date());
+      withStore(io, flags, async (store) => {
+        const outcome = await store.subscribers.remove(email, new Date());
         if (outcome === 'deleted') io.stdout(`deleted ${email}\n`);
         else if (outcome === 'unsubscribed') {
           io.stdout(

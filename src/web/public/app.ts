@@ -43,9 +43,18 @@ export function createPublicApp(deps: PublicDeps): Hono {
   app.use(timeout(deps.limits.requestTimeoutMs));
   app.use(limitBodies(deps, site));
 
-  app.get('/healthz', (c) => {
-    deps.db.prepare('SELECT 1').get();
-    return c.text('ok');
+  // Liveness: the process answers. Readiness: the database answers with the schema this
+  // program knows; a proxy takes a server out of rotation while it is not ready.
+  app.get('/healthz', (c) => c.text('ok'));
+  app.get('/readyz', async (c) => {
+    try {
+      const { applied, known } = await deps.schema();
+      if (applied === known) return c.text('ready');
+      return c.text(`schema ${applied}, this program knows ${known}`, 503);
+    } catch (e) {
+      deps.logger.warn('not ready', { error: (e as Error).message });
+      return c.text('database unavailable', 503);
+    }
   });
   for (const group of [
     archiveRoutes,

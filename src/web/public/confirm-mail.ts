@@ -13,7 +13,7 @@ export const confirmExpiresAt = (queuedAt: string, ttlMs: number) =>
 
 export function composeConfirmation(deps: PublicDepsBase, site: Site) {
   return async (mail: QueuedMail): Promise<Composed> => {
-    const s = deps.subscribers.getById(mail.subscriberId);
+    const s = await deps.subscribers.getById(mail.subscriberId);
     if (!s) return { skip: 'subscriber removed' };
     if (s.status === 'active') return { skip: 'already confirmed' };
     if (s.status === 'bounced' || s.status === 'complained') return { skip: s.status };

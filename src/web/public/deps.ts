@@ -3,19 +3,17 @@
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import type { Transport } from '../../send/index.ts';
-import {
-  createSuppressions,
-  type Db,
-  type Events,
-  type Ledger,
-  type ListHygiene,
-  type MailKind,
-  type MailQueue,
-  type QueuedMail,
-  type Store,
-  type Subscribers,
-  type Suppressions,
-  type Votes,
+import type {
+  EventsRepo,
+  HygieneRepo,
+  LedgerRepo,
+  MailKind,
+  MailQueueRepo,
+  QueuedMail,
+  Store,
+  SubscribersRepo,
+  SuppressionsRepo,
+  VotesRepo,
 } from '../../store/index.ts';
 import { composeConfirmation } from './confirm-mail.ts';
 import {
@@ -77,17 +75,20 @@ export type PublicDepsBase = {
     | 'WELCOME_EMAIL'
     | 'SOFT_BOUNCE_LIMIT'
   >;
-  db: Db;
-  subscribers: Subscribers;
-  events: Events;
-  votes: Votes;
+  /** Several operations as one transaction (the caps, confirm, unsubscribe, webhook effects). */
+  atomically: Store['atomically'];
+  /** Whether the database answers with the schema this program knows (the health check). */
+  schema: Store['schema'];
+  subscribers: SubscribersRepo;
+  events: EventsRepo;
+  votes: VotesRepo;
   /** The site's own outgoing mail (confirmations, welcomes): durable, and what the caps count. */
-  mailQueue: MailQueue;
+  mailQueue: MailQueueRepo;
   /** Addresses never to mail (suppression list, forgotten readers). */
-  suppressions: Suppressions;
-  hygiene: ListHygiene;
+  suppressions: SuppressionsRepo;
+  hygiene: HygieneRepo;
   /** Which weeks are public: sent (listed) or sending (reachable by link). */
-  ledger: Pick<Ledger, 'get' | 'sentWeeks'>;
+  ledger: Pick<LedgerRepo, 'get' | 'sentWeeks'>;
   transport: Transport;
   now: () => Date;
   logger: Logger;
@@ -116,13 +117,14 @@ export function publicDeps(
   const { limits, mail, ...rest } = overrides;
   const base: PublicDepsBase = {
     config,
-    db: store.db,
+    atomically: (lock, fn) => store.atomically(lock, fn),
+    schema: () => store.schema(),
     subscribers: store.subscribers,
     hygiene: store.hygiene,
     events: store.events,
     votes: store.votes,
     mailQueue: store.mailQueue,
-    suppressions: createSuppressions(store.db, config.TOKEN_SECRET),
+    suppressions: store.suppressions,
     ledger: store.ledger,
     transport,
     now: () => new Date(),

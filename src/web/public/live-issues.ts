@@ -20,8 +20,8 @@ export function createLiveIssues(deps: PublicDeps) {
   const pages = new Map<string, { key: string; html: Promise<string> }>();
 
   /** A public week's archived issue; null for an unknown, draft or unsent week. */
-  const issue = (week: string): Promise<Issue | null> => {
-    if (!WEEK.test(week) || deps.ledger.get(week) === undefined) return Promise.resolve(null);
+  const issue = async (week: string): Promise<Issue | null> => {
+    if (!WEEK.test(week) || (await deps.ledger.get(week)) === undefined) return null;
     let hit = issues.get(week);
     if (!hit) {
       hit = readArchivedIssue(deps.config.ISSUES_DIR, week);
@@ -31,14 +31,14 @@ export function createLiveIssues(deps: PublicDeps) {
     return hit;
   };
 
-  const withLiveVotes = (i: Issue) =>
-    applyVotes(i, deps.votes.countsByPair(i.pairs.map((p) => p.id)));
+  const withLiveVotes = async (i: Issue) =>
+    applyVotes(i, await deps.votes.countsByPair(i.pairs.map((p) => p.id)));
 
   /** The web version with live community shares; falls back to the archived page. */
   const webPage = async (week: string): Promise<string | null> => {
     const archived = await issue(week);
     if (!archived) return null;
-    const live = withLiveVotes(archived);
+    const live = await withLiveVotes(archived);
     const key = JSON.stringify(live.pairs.map((p) => p.tools.map((t) => t.votes)));
     const cached = pages.get(week);
     if (cached?.key === key) return cached.html;
@@ -58,7 +58,7 @@ export function createLiveIssues(deps: PublicDeps) {
 
   /** Every sent issue as archived, newest first (front page and feed: stable entries). */
   const sent = async (): Promise<Issue[]> => {
-    const all = await Promise.all(deps.ledger.sentWeeks().map(issue));
+    const all = await Promise.all((await deps.ledger.sentWeeks()).map(issue));
     return all.filter((i): i is Issue => i !== null);
   };
 

@@ -4,7 +4,7 @@
 // whatever a crash left behind. A poll also picks up rows other processes queued or retries.
 import type { Logger } from '../../log.ts';
 import { backoffMs, type OutgoingEmail, type Transport } from '../../send/index.ts';
-import type { MailKind, MailQueue, QueuedMail } from '../../store/index.ts';
+import type { MailKind, MailQueueRepo, QueuedMail } from '../../store/index.ts';
 
 /**
  * What to send for one queued row, or why there is nothing to send any more. `idempotencyKey`
@@ -12,7 +12,7 @@ import type { MailKind, MailQueue, QueuedMail } from '../../store/index.ts';
  * attempts) are the kind's own.
  */
 export type Composed =
-  | { email: OutgoingEmail; idempotencyKey?: string; onGiveUp?: () => void }
+  | { email: OutgoingEmail; idempotencyKey?: string; onGiveUp?: () => Promise<void> }
   | { skip: string };
 
 export type MailWorkerSettings = {
@@ -27,7 +27,7 @@ export type MailWorkerSettings = {
 };
 
 export type MailWorkerOptions = MailWorkerSettings & {
-  queue: MailQueue;
+  queue: MailQueueRepo;
   transport: () => Transport;
   compose: (mail: QueuedMail) => Promise<Composed>;
   now: () => Date;
@@ -59,7 +59,7 @@ export function createMailWorker(opts: MailWorkerOptions): MailWorker {
     const fields = { mailId: mail.id, subscriberId: mail.subscriberId, attempt: mail.attempts };
     const composed = await opts.compose(mail);
     if ('skip' in composed) {
-      opts.queue.skipped(mail.id, composed.skip, opts.now());
+      await opts.queue.skipped(mail.id, composed.skip, opts.now());
       opts.logger.info(`${label} email skipped`, { ...fields, reason: composed.skip });
       return;
     }
@@ -69,16 +69,16 @@ export function createMailWorker(opts: MailWorkerOptions): MailWorker {
       .sendOne(composed.email, { idempotencyKey, signal: abort.signal });
     const now = opts.now();
     if (sent.ok) {
-      opts.queue.sent(mail.id, sent.value.id, now);
+      await opts.queue.sent(mail.id, sent.value.id, now);
       opts.logger.info(`${label} email sent`, fields);
       return;
     }
     const f = sent.error;
     const why = `${f.kind}: ${f.name}`;
-    if (stopped) return opts.queue.retryAt(mail.id, now, `${why} (stopped)`);
+    if (stopped) return await opts.queue.retryAt(mail.id, now, `${why} (stopped)`);
     if (f.kind === 'rejected' || mail.attempts >= opts.maxAttempts) {
-      opts.queue.failed(mail.id, why, now);
-      composed.onGiveUp?.();
+      await opts.queue.failed(mail.id, why, now);
+      await composed.onGiveUp?.();
       opts.logger.error(`${label} email not sent`, { ...fields, failure: f.kind, reason: f.name });
       return;
     }
@@ -86,7 +86,7 @@ export function createMailWorker(opts: MailWorkerOptions): MailWorker {
       f.kind === 'rate_limited'
         ? f.retryAfterMs
         : backoffMs(mail.attempts, { baseMs: opts.retryBaseMs, capMs: opts.retryCapMs });
-    opts.queue.retryAt(mail.id, new Date(now.getTime() + waitMs), why);
+    await opts.queue.retryAt(mail.id, new Date(now.getTime() + waitMs), why);
     opts.logger.warn(`${label} email retried later`, { ...fields, failure: f.kind, waitMs });
   };
 
@@ -96,7 +96,7 @@ export function createMailWorker(opts: MailWorkerOptions): MailWorker {
       for (;;) {
         if (stopped) return;
         const now = opts.now();
-        const mail = opts.queue.claim(now, new Date(now.getTime() - opts.staleMs));
+        const mail = await opts.queue.claim(now, new Date(now.getTime() - opts.staleMs));
         if (!mail) break;
         try {
           await sendOne(mail);
@@ -105,8 +105,8 @@ export function createMailWorker(opts: MailWorkerOptions): MailWorker {
           const why = `error: ${(e as Error).message}`;
           opts.logger.error('mail queue failed', { mailId: mail.id, error: (e as Error).message });
           const t = opts.now();
-          if (mail.attempts >= opts.maxAttempts) opts.queue.failed(mail.id, why, t);
-          else opts.queue.retryAt(mail.id, new Date(t.getTime() + opts.retryCapMs), why);
+          if (mail.attempts >= opts.maxAttempts) await opts.queue.failed(mail.id, why, t);
+          else await opts.queue.retryAt(mail.id, new Date(t.getTime() + opts.retryCapMs), why);
         }
       }
     } while (again);

@@ -35,39 +35,40 @@ export function applyWebhookEvent(
   svixId: string,
   event: ResendWebhookEvent,
   rawBody: string,
-): WebhookOutcome {
-  return deps.db
-    .transaction((): WebhookOutcome => {
-      const to = (event.data.to ?? []).map(bareAddress);
-      // Resend can still report on mail sent before an erasure: keep the event, not the address.
-      const erased = to.some((a) => deps.suppressions.reasonFor(a) === 'forgotten');
-      const { outcome, link } = deps.events.recordLinked({
-        svixId,
-        type: event.type,
-        email: erased ? null : (to[0] ?? null),
-        messageId: erased ? null : (event.data.email_id ?? null),
-        createdAt: event.created_at,
-        payload: erased ? JSON.stringify({ type: event.type, redacted: 'erased reader' }) : rawBody,
-        detail: erased ? null : detailOf(event),
-      });
-      if (outcome === 'duplicate') return { outcome, suppressed: [] };
-      const suppressed: number[] = [];
-      if (link && undeliverable(event)) {
-        const limit = deps.config.SOFT_BOUNCE_LIMIT;
-        if (deps.hygiene.applySoftBounceRule(link.week, link.subscriberId, limit, deps.now()))
-          suppressed.push(link.subscriberId);
-      }
-      const target = suppressionFor(event);
-      if (target === null) return { outcome, suppressed };
-      for (const address of to) {
-        const s = deps.subscribers.getByEmail(address);
-        // A complaint is the strongest signal; a later bounce does not overwrite it.
-        if (!s || s.status === target || (target === 'bounced' && s.status === 'complained'))
-          continue;
-        deps.subscribers.setStatus(s.id, target, deps.now());
-        suppressed.push(s.id);
-      }
-      return { outcome, suppressed };
-    })
-    .immediate();
+): Promise<WebhookOutcome> {
+  // Under the svix id's lock: a delivery Resend retries while the first is still being applied
+  // waits for it, then finds it recorded.
+  return deps.atomically(`webhook:${svixId}`, async (tx): Promise<WebhookOutcome> => {
+    const to = (event.data.to ?? []).map(bareAddress);
+    // Resend can still report on mail sent before an erasure: keep the event, not the address.
+    let erased = false;
+    for (const a of to) if ((await tx.suppressions.reasonFor(a)) === 'forgotten') erased = true;
+    const { outcome, link } = await tx.events.recordLinked({
+      svixId,
+      type: event.type,
+      email: erased ? null : (to[0] ?? null),
+      messageId: erased ? null : (event.data.email_id ?? null),
+      createdAt: event.created_at,
+      payload: erased ? JSON.stringify({ type: event.type, redacted: 'erased reader' }) : rawBody,
+      detail: erased ? null : detailOf(event),
+    });
+    if (outcome === 'duplicate') return { outcome, suppressed: [] };
+    const suppressed: number[] = [];
+    if (link && undeliverable(event)) {
+      const limit = deps.config.SOFT_BOUNCE_LIMIT;
+      if (await tx.hygiene.applySoftBounceRule(link.week, link.subscriberId, limit, deps.now()))
+        suppressed.push(link.subscriberId);
+    }
+    const target = suppressionFor(event);
+    if (target === null) return { outcome, suppressed };
+    for (const address of to) {
+      const s = await tx.subscribers.getByEmail(address);
+      // A complaint is the strongest signal; a later bounce does not overwrite it.
+      if (!s || s.status === target || (target === 'bounced' && s.status === 'complained'))
+        continue;
+      await tx.subscribers.setStatus(s.id, target, deps.now());
+      suppressed.push(s.id);
+    }
+    return { outcome, suppressed };
+  });
 }

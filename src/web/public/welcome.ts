@@ -20,16 +20,17 @@ import { linkContext } from './subscription.ts';
 
 export type WelcomeOutcome = 'queued' | 'off' | 'already';
 
-export function queueWelcome(deps: PublicDeps, subscriber: Subscriber): WelcomeOutcome {
+export async function queueWelcome(
+  deps: PublicDeps,
+  subscriber: Subscriber,
+): Promise<WelcomeOutcome> {
   if (!deps.config.WELCOME_EMAIL) return 'off';
   const at = deps.now();
-  const queued = deps.db
-    .transaction(() => {
-      if (!deps.subscribers.claimWelcome(subscriber.id, at)) return false;
-      deps.mailQueue.enqueue('welcome', subscriber.id, mailboxKey(subscriber.email), at);
-      return true;
-    })
-    .immediate();
+  const queued = await deps.atomically(`subscriber:${subscriber.id}`, async (tx) => {
+    if (!(await tx.subscribers.claimWelcome(subscriber.id, at))) return false;
+    await tx.mailQueue.enqueue('welcome', subscriber.id, mailboxKey(subscriber.email), at);
+    return true;
+  });
   if (!queued) return 'already';
   deps.mail.wake();
   return 'queued';
@@ -38,7 +39,7 @@ export function queueWelcome(deps: PublicDeps, subscriber: Subscriber): WelcomeO
 /** The queue's composer for `welcome` rows, from the subscriber's row as it is when sent. */
 export function composeWelcome(deps: PublicDepsBase, site: Site) {
   return async (mail: QueuedMail): Promise<Composed> => {
-    const s = deps.subscribers.getById(mail.subscriberId);
+    const s = await deps.subscribers.getById(mail.subscriberId);
     if (!s) return { skip: 'subscriber removed' };
     if (s.status !== 'active') return { skip: `no longer subscribed (${s.status})` };
     // The claim was taken when the row was queued, at the row's own time.
@@ -52,7 +53,7 @@ export function composeWelcome(deps: PublicDepsBase, site: Site) {
       });
     } catch (e) {
       // A broken template must not undo the confirmation the reader made, nor block the queue.
-      giveBack();
+      await giveBack();
       const reason = (e as Error).message;
       deps.logger.error('welcome email not rendered', { subscriberId: s.id, reason });
       return { skip: `welcome template failed: ${reason}` };

@@ -21,9 +21,9 @@ export function confirmRoutes(ctx: PublicContext): Hono {
       showSubscribeForm: false,
     });
 
-  app.get('/confirm/:token', (c) => {
+  app.get('/confirm/:token', async (c) => {
     const token = c.req.param('token');
-    const check = checkConfirm(deps, token);
+    const check = await checkConfirm(deps, token);
     if (!check.ok) return linkProblem(site, c, check.error);
     if (check.value.status === 'active') return subscribed(c);
     return site.page(c, 'confirm', {
@@ -38,11 +38,11 @@ export function confirmRoutes(ctx: PublicContext): Hono {
     // The greeting's name comes from this form, filled in by whoever holds the mailbox.
     const body = await c.req.parseBody();
     const name = typeof body['name'] === 'string' ? body['name'] : null;
-    const done = confirm(deps, c.req.param('token'), name);
+    const done = await confirm(deps, c.req.param('token'), name);
     if (!done.ok) return linkProblem(site, c, done.error);
     deps.logger.info('subscriber confirmed', { subscriberId: done.value.id });
     // Once per reader however often they confirm; sent after the answer, by the mail queue.
-    queueWelcome(deps, done.value);
+    await queueWelcome(deps, done.value);
     return subscribed(c);
   });
 

@@ -54,7 +54,7 @@ export function subscribeRoutes(ctx: PublicContext): Hono {
         400,
       );
     }
-    requestConfirmation(deps, email.value, cleanName(raw.name));
+    await requestConfirmation(deps, email.value, cleanName(raw.name));
     return checkInbox(c);
   });
 

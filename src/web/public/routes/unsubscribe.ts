@@ -31,9 +31,9 @@ export function unsubscribeRoutes(ctx: PublicContext): Hono {
     showSubscribeForm: false,
   });
 
-  app.get('/unsubscribe/:token', (c) => {
+  app.get('/unsubscribe/:token', async (c) => {
     const token = c.req.param('token');
-    const check = checkUnsubscribe(deps, token);
+    const check = await checkUnsubscribe(deps, token);
     if (!check.ok) return linkProblem(site, c, check.error);
     const s = check.value;
     const state = s.status === 'active' || s.status === 'pending' ? 'ask' : 'done';
@@ -50,7 +50,7 @@ export function unsubscribeRoutes(ctx: PublicContext): Hono {
     const body = await c.req.parseBody();
     const issue = issueOf(c.req.query('issue'));
     if (isOneClick(body)) {
-      const done = unsubscribe(deps, token, issue);
+      const done = await unsubscribe(deps, token, issue);
       if (done.ok) deps.logger.info('unsubscribed (one-click)', { subscriberId: done.value.id });
       return c.body(null, done.ok ? 200 : 404);
     }
@@ -61,12 +61,12 @@ export function unsubscribeRoutes(ctx: PublicContext): Hono {
           heading: 'Too many requests',
           paragraphs: ['Please wait a minute and try again.'],
         });
-      const back = resubscribe(deps, token);
+      const back = await resubscribe(deps, token);
       if (!back.ok) return linkProblem(site, c, back.error);
       deps.logger.info('resubscribed', { subscriberId: back.value.id });
       return site.page(c, 'unsubscribe', view(token, 'resubscribed'));
     }
-    const done = unsubscribe(deps, token, issue);
+    const done = await unsubscribe(deps, token, issue);
     if (!done.ok) return linkProblem(site, c, done.error);
     deps.logger.info('unsubscribed', { subscriberId: done.value.id });
     return site.page(c, 'unsubscribe', view(token, 'done', canResubscribe(done.value)));

@@ -29,7 +29,7 @@ export function voteRoutes(ctx: PublicContext): Hono {
     const [id, tokenWeek] = v.value.subject.split(':');
     const subscriberId = Number(id);
     if (tokenWeek !== week || !Number.isSafeInteger(subscriberId)) return err('invalid');
-    const reader = deps.subscribers.getById(subscriberId);
+    const reader = await deps.subscribers.getById(subscriberId);
     if (!reader) return err('invalid');
     const pair = (await live.issue(week))?.pairs.find((p) => p.id === pairId);
     if (!pair?.tools.some((t) => t.id === toolId)) return err('invalid');
@@ -40,7 +40,7 @@ export function voteRoutes(ctx: PublicContext): Hono {
 
   const page = async (c: Context, b: Ballot, thanks: boolean) => {
     const issue = await live.issue(b.week);
-    const pair = live.withLiveVotes({ ...issue!, pairs: [b.pair] }).pairs[0]!;
+    const pair = (await live.withLiveVotes({ ...issue!, pairs: [b.pair] })).pairs[0]!;
     const tools = pair.tools.map((t) => ({
       name: t.name,
       tagline: t.tagline,
@@ -70,7 +70,7 @@ export function voteRoutes(ctx: PublicContext): Hono {
     const b = await ballot(c);
     if (!b.ok) return linkProblem(site, c, b.error);
     const { subscriberId, pair, toolId, week } = b.value;
-    deps.votes.cast({ subscriberId, pairId: pair.id, toolId, week, now: deps.now() });
+    await deps.votes.cast({ subscriberId, pairId: pair.id, toolId, week, now: deps.now() });
     deps.logger.info('vote recorded', { subscriberId, week, pairId: pair.id, toolId });
     return page(c, b.value, true);
   });

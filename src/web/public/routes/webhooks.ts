@@ -30,7 +30,7 @@ export function webhookRoutes({ deps }: PublicContext): Hono {
         : c.json({ error: 'invalid_signature' }, 401);
     }
     const event = verified.value;
-    const { outcome, suppressed } = applyWebhookEvent(deps, headers.id!, event, raw);
+    const { outcome, suppressed } = await applyWebhookEvent(deps, headers.id!, event, raw);
     deps.logger.info('webhook', { type: event.type, outcome, suppressed: suppressed.length });
     return c.json({ ok: true, outcome });
   });
