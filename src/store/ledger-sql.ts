@@ -26,7 +26,7 @@ export function ledgerStatements(db: Db) {
     freezeRecipients: db.prepare<[{ week: string }]>(
       `INSERT INTO send_recipients (week, subscriber_id, batch_no, email, name, status)
        SELECT @week, id, (ROW_NUMBER() OVER (ORDER BY id) - 1) / ${BATCH_SIZE}, email, name, 'queued'
-       FROM subscribers WHERE status = 'active' ORDER BY id`,
+       FROM subscribers WHERE status = 'active' AND forgotten_at IS NULL ORDER BY id`,
     ),
     freezeBatches: db.prepare<[string]>(
       `INSERT INTO send_batches (week, batch_no, status)
@@ -72,9 +72,19 @@ export function ledgerStatements(db: Db) {
       `UPDATE send_recipients SET status = 'sent', message_id = ?
        WHERE week = ? AND subscriber_id = ? AND status = 'queued'`,
     ),
-    setBatch: db.prepare<[BatchStatus, string | null, string | null, string, number]>(
-      `UPDATE send_batches SET status = ?, submitted_at = COALESCE(?, submitted_at), error = ?
-       WHERE week = ? AND batch_no = ?`,
+    // Each transition names the states it may leave: a sender that lost its lease (or a late
+    // answer) can never knock a submitted batch back.
+    submitBatch: db.prepare<[string, string, number]>(
+      `UPDATE send_batches SET status = 'submitted', submitted_at = ?, error = NULL
+       WHERE week = ? AND batch_no = ? AND status = 'submitting'`,
+    ),
+    failBatch: db.prepare<[string, string, number]>(
+      `UPDATE send_batches SET status = 'failed', error = ?
+       WHERE week = ? AND batch_no = ? AND status = 'submitting'`,
+    ),
+    holdBatch: db.prepare<[string, string, number]>(
+      `UPDATE send_batches SET status = 'uncertain', error = ?
+       WHERE week = ? AND batch_no = ? AND status IN ('submitting', 'failed')`,
     ),
     reopen: db.prepare<[At]>(
       `UPDATE send_batches SET status = 'submitting', first_attempt_at = @at, error = NULL

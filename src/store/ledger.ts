@@ -38,7 +38,9 @@ export function createLedger(db: Db) {
     retryAttempt,
     queued,
     recipientSent,
-    setBatch,
+    submitBatch,
+    failBatch,
+    holdBatch,
     reopen,
     openCount,
     finishSend,
@@ -103,10 +105,11 @@ export function createLedger(db: Db) {
       ids: readonly string[],
       now: Date,
     ) => {
+      // The batch first: only the attempt that holds it submitting records its answer.
+      if (submitBatch.run(now.toISOString(), week, batchNo).changes !== 1) return;
       subscriberIds.forEach((id, i) => {
         recipientSent.run(ids[i] ?? '', week, id);
       });
-      setBatch.run('submitted', now.toISOString(), null, week, batchNo);
     },
   );
 
@@ -173,11 +176,11 @@ export function createLedger(db: Db) {
     },
 
     markFailed(week: string, batchNo: number, error: string): void {
-      setBatch.run('failed', null, error, week, batchNo);
+      failBatch.run(error, week, batchNo);
     },
 
     markUncertain(week: string, batchNo: number, reason: string): void {
-      setBatch.run('uncertain', null, reason, week, batchNo);
+      holdBatch.run(reason, week, batchNo);
     },
 
     /** The operator accepted the risk: an uncertain batch gets a new idempotency window. */
@@ -187,7 +190,7 @@ export function createLedger(db: Db) {
 
     /** Mark the issue sent when no batch is left open; true when it is (now or before). */
     finishIfComplete(week: string, now: Date): boolean {
-      if ((openCount.get(week)?.n ?? 0) > 0) return false;
+      if (!getSend.get(week) || (openCount.get(week)?.n ?? 0) > 0) return false;
       finishSend.run(now.toISOString(), week);
       return true;
     },

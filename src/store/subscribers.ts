@@ -94,7 +94,7 @@ export function createSubscribers(db: Db) {
        updated_at = @now,
        confirmed_at = CASE WHEN @status = 'active' THEN @now ELSE confirmed_at END,
        unsubscribed_at = CASE WHEN @status = 'unsubscribed' THEN @now ELSE unsubscribed_at END
-     WHERE id = @id AND status <> @status RETURNING *`,
+     WHERE id = @id AND status <> @status AND forgotten_at IS NULL RETURNING *`,
   );
   const pageAll = db.prepare<[number, number], Row>(
     'SELECT * FROM subscribers WHERE id > ? AND forgotten_at IS NULL ORDER BY id LIMIT ?',
@@ -112,10 +112,10 @@ export function createSubscribers(db: Db) {
     'SELECT status, COUNT(*) AS n FROM subscribers WHERE forgotten_at IS NULL GROUP BY status',
   );
   const updateName = db.prepare<[string | null, string, number], Row>(
-    'UPDATE subscribers SET name = ?, updated_at = ? WHERE id = ? RETURNING *',
+    'UPDATE subscribers SET name = ?, updated_at = ? WHERE id = ? AND forgotten_at IS NULL RETURNING *',
   );
   const confirmSent = db.prepare<[string, string, number]>(
-    'UPDATE subscribers SET confirm_sent_at = ?, updated_at = ? WHERE id = ?',
+    'UPDATE subscribers SET confirm_sent_at = ?, updated_at = ? WHERE id = ? AND forgotten_at IS NULL',
   );
   const claimWelcome = db.prepare<[string, number]>(
     `UPDATE subscribers SET welcomed_at = ?

@@ -65,7 +65,7 @@ describe('confirmation bombing', () => {
       expect(all).not.toContain('account is locked');
       expect(all).toMatch(/\/confirm\//);
     }
-    expect(s.mailQueue()).toMatchObject({ sent: 1, queued: 0, sending: 0 });
+    expect(await s.mailQueue()).toMatchObject({ sent: 1, queued: 0, sending: 0 });
   });
 
   it('CONFIRM_PER_MAILBOX_PER_DAY raises the mailbox cap, and the cap still holds', async () => {
@@ -158,7 +158,7 @@ describe('the confirmation queue survives a crash', () => {
     const a = await start({ overrides: { mail: dead } });
     await a.subscribe('ada@example.com');
     expect(await a.outbox()).toHaveLength(0);
-    expect(a.mailQueue()).toMatchObject({ queued: 1 });
+    expect(await a.mailQueue()).toMatchObject({ queued: 1 });
     const b = await start({
       env: { DATABASE_PATH: a.env.DATABASE_PATH, OUTBOX_DIR: a.env.OUTBOX_DIR },
       sent: false,
@@ -166,7 +166,7 @@ describe('the confirmation queue survives a crash', () => {
     await b.mailSent();
     const mails = await b.outbox();
     expect(mails.map((m) => m.to)).toEqual([expect.objectContaining({ text: 'ada@example.com' })]);
-    expect(b.mailQueue()).toMatchObject({ sent: 1, queued: 0 });
+    expect(await b.mailQueue()).toMatchObject({ sent: 1, queued: 0 });
   });
 
   it('one left "sending" by a process that died is taken again once stale, with the same key', async () => {
@@ -174,16 +174,16 @@ describe('the confirmation queue survives a crash', () => {
     await a.subscribe('ada@example.com');
     // The dead process had claimed it.
     createMailQueue(a.db).claim(a.clock.now, new Date(0));
-    expect(a.mailQueue()).toMatchObject({ sending: 1 });
+    expect(await a.mailQueue()).toMatchObject({ sending: 1 });
     const env = { DATABASE_PATH: a.env.DATABASE_PATH, OUTBOX_DIR: a.env.OUTBOX_DIR };
     const soon = await start({ env, sent: false });
     await soon.mailSent();
-    expect(soon.mailQueue()).toMatchObject({ sending: 1 }); // not stale yet: not taken
+    expect(await soon.mailQueue()).toMatchObject({ sending: 1 }); // not stale yet: not taken
     await soon.close();
     const staleAt = new Date(a.clock.now.getTime() + 5 * 60_000 + 1000);
     const later = await start({ env, sent: false, overrides: { now: () => staleAt } });
     await later.mailSent();
-    expect(later.mailQueue()).toMatchObject({ sent: 1, sending: 0 });
+    expect(await later.mailQueue()).toMatchObject({ sent: 1, sending: 0 });
     const mails = await later.outbox();
     expect(mails).toHaveLength(1);
     // Keyed by the queue row, so a send the dead process did make is not made twice.

@@ -34,7 +34,7 @@ const settled = async (s: TestServer) => {
     if (q.queued === 0 && q.sending === 0) return q;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`queue never settled: ${JSON.stringify(s.mailQueue())}`);
+  throw new Error(`queue never settled: ${JSON.stringify(await s.mailQueue())}`);
 };
 
 const row = (s: TestServer) =>
