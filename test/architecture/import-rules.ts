@@ -23,7 +23,11 @@ export const RANKS: Record<string, number> = {
 export const SIDEWAYS = new Set(['send->store']);
 
 /** Packages only one folder may import. */
-export const ONLY_IN: Record<string, string> = { resend: 'send', 'better-sqlite3': 'store' };
+export const ONLY_IN: Record<string, string> = {
+  resend: 'send',
+  'better-sqlite3': 'store',
+  pg: 'store',
+};
 
 /** Packages imported a function at a time: their index loads everything (date-fns: 18 MB more in `verdicts send`). */
 export const NO_INDEX = new Set(['date-fns']);

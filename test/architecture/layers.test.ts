@@ -38,6 +38,21 @@ describe('layers under src/', () => {
       'pipeline/open-pipeline.ts',
     ]);
   });
+
+  it('nothing outside the store sees a connection, a statement or a transaction', () => {
+    const outside = [...sources()].filter(([file]) => !file.startsWith('store/'));
+    const uses = (pattern: RegExp) =>
+      outside.filter(([, text]) => pattern.test(text)).map(([file]) => file);
+    // The database handle's type, better-sqlite3's statement and transaction calls, pg's.
+    expect(uses(/\bDb\b|\bDatabase\.Database\b/)).toEqual([]);
+    expect(uses(/\.(prepare|transaction|pragma)\(|\.immediate\(\)/)).toEqual([]);
+    expect(
+      uses(/\bpg\.(Pool|Client)\b|\.query\(\s*['`](SELECT|INSERT|UPDATE|DELETE|BEGIN|WITH)/i),
+    ).toEqual([]);
+    // The face does not hand one out either.
+    const face = sources().get('store/index.ts') ?? '';
+    expect(face).not.toMatch(/\bDb\b|openDatabase|storeOver/);
+  });
 });
 
 describe('the import check itself', () => {
@@ -68,6 +83,8 @@ describe('the import check itself', () => {
     expect(check('pipeline/x.ts', "import { Resend } from 'resend';")).toHaveLength(1);
     expect(check('send/x.ts', "import { Resend } from 'resend';")).toEqual([]);
     expect(check('web/public/x.ts', "const m = await import('better-sqlite3');")).toHaveLength(1);
+    expect(check('cli/x.ts', "import pg from 'pg';")).toHaveLength(1);
+    expect(check('store/pg/x.ts', "import pg from 'pg';")).toEqual([]);
     expect(check('store/x.ts', "import type { A } from '../archive/index.ts';")).toHaveLength(1);
     expect(check('errors.ts', "import { A } from './content/index.ts';")).toHaveLength(1);
   });
