@@ -16,7 +16,7 @@ export const EXIT = {
   /**
    * Incomplete and resumable: interrupted, the provider stopped the run, failed or uncertain
    * batches, the lease lost to another sender, the database kept locked by another process
-   * midway, or an archive that no longer matches its
+   * midway, the PostgreSQL server gone midway, or an archive that no longer matches its
    * started send. Read the lines above, then run the same command again.
    */
   incomplete: 3,
@@ -34,6 +34,9 @@ export function exitCodeForError(e: unknown): ExitCode {
   if (e.code === 'lease_held') return EXIT.busy;
   // The send has started and stays resumable once the archive is restored from git.
   if (e.code === 'archive_changed') return EXIT.incomplete;
+  // The PostgreSQL server went away mid-command: every change is one transaction, so a re-run
+  // (once it is back) resumes.
+  if (e.code === 'db_unavailable') return EXIT.incomplete;
   return EXIT.badInput;
 }
 

@@ -1,23 +1,24 @@
 // Fault (c): two senders started at the same instant. One takes the week's lease and sends;
 // the other exits 4 ("busy": retry later) naming the holder. Every reader exactly once.
 import { describe, expect, it } from 'vitest';
-import { sendWorkspace } from '../send/send-fixture.ts';
 import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
 import { useChildren } from './child.ts';
 import { expectExactlyOnce } from './expect-once.ts';
+import { STORES, useStoreWorkspaces } from './stores.ts';
 
 const start = useStandIn();
 const spawnSend = useChildren();
+const workspace = useStoreWorkspaces();
 const READERS = 3000;
 
-describe('fault: two senders at once', () => {
+describe.each(STORES)('fault: two senders at once (%s)', (kind) => {
   it('one sends, the other exits 4 (busy) saying who holds the lease', async () => {
     const { standIn } = await start({
       rateLimit: 20,
       rateLimitPrecision: 'ms',
       recordBodies: false,
     });
-    const ws = await sendWorkspace({ subscribers: READERS });
+    const ws = await workspace(kind, { subscribers: READERS });
     const env = ws.env({
       RESEND_API_KEY: KEY,
       RESEND_BASE_URL: standIn.url,
@@ -37,5 +38,7 @@ describe('fault: two senders at once', () => {
     );
     expect(loser?.stdout).toBe('');
     expectExactlyOnce(standIn, READERS);
+    expect((await ws.summary()).sent).toBe(READERS);
+    expect(await ws.leaseHeld()).toBe(false);
   }, 60_000);
 });

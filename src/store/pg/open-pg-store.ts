@@ -4,7 +4,8 @@
 import pg from 'pg';
 import type { Store } from '../face.ts';
 import { checkNotTooNew, hasSchema, migrate, PG_MIGRATIONS, schemaStatus } from './migrations.ts';
-import { connectError, isPgUnavailable } from './pg-errors.ts';
+import { asUnavailable, connectError, isPgUnavailable } from './pg-errors.ts';
+import { guardStore } from './pg-guard.ts';
 import { pgStore } from './pg-store.ts';
 
 export { isPgUnavailable } from './pg-errors.ts';
@@ -34,6 +35,13 @@ export async function openPgStore(
   // An idle connection the server drops must not crash the process: the next query that
   // needs a connection gets a fresh one, or the error.
   pool.on('error', () => undefined);
+  // Nor may a connection the server ends while it is checked out (between two statements of a
+  // unit of work, say, when the server shuts down): without a listener its 'error' event
+  // would end the process with a stack trace. Its next statement fails instead, and the store
+  // reports that as the server gone (db_unavailable, resumable).
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
@@ -56,5 +64,6 @@ export async function openPgStore(
     await pool.end().catch(() => undefined);
     throw isPgUnavailable(e) ? connectError(e, url) : e;
   }
-  return pgStore(pool, secret);
+  // A connection lost mid-command (the server stopped or restarted) is one resumable line.
+  return guardStore(pgStore(pool, secret), asUnavailable(url));
 }

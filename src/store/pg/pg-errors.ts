@@ -98,3 +98,22 @@ export function connectError(e: unknown, url: string): VerdictsError<'store'> {
   }
   return new VerdictsError('store', 'db_open_failed', `cannot open ${where}: ${messageOf(e)}`);
 }
+
+/**
+ * A connection-level failure in the middle of work (the server stopped, restarted or dropped
+ * the connection), as one line. Resumable: every change is one transaction, so nothing was
+ * half-written, and the same command carries on once the server is back.
+ */
+export function unavailableError(e: unknown, url: string): VerdictsError<'store'> {
+  const why = messageOf(e).replace(/\s+/g, ' ').trim() || codeOf(e) || 'connection lost';
+  return new VerdictsError(
+    'store',
+    'db_unavailable',
+    `lost the connection to PostgreSQL at ${redactUrl(url)} (${why}); stopped, nothing is lost: run the same command again once the server is back`,
+  );
+}
+
+/** Any connection-level failure `fn` meets, as `unavailableError`; every other error as it is. */
+export function asUnavailable(url: string): (e: unknown) => unknown {
+  return (e) => (e instanceof VerdictsError || !isPgUnavailable(e) ? e : unavailableError(e, url));
+}
