@@ -1,27 +1,42 @@
-import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { maskPath } from '../../src/web/public/access-log.ts';
 import { createRateLimiter } from '../../src/web/public/rate-limit.ts';
+import { tempDir } from '../support/paths.ts';
 
 const t = (ms: number) => new Date(Date.UTC(2026, 10, 30) + ms);
+const opened: Store[] = [];
+afterEach(async () => {
+  for (const s of opened.splice(0)) await s.close();
+});
+const open = async (file: string) => {
+  const s = await openStore({ path: file, secret: 'rate-limit-test-secret-0123' });
+  opened.push(s);
+  return s;
+};
 
 describe('rate limiter', () => {
-  it('allows `limit` hits per window per key and resets after the window', () => {
-    const rl = createRateLimiter(2, 1000);
-    expect([rl.hit('a', t(0)), rl.hit('a', t(10)), rl.hit('a', t(20))]).toEqual([
-      true,
-      true,
-      false,
-    ]);
-    expect(rl.hit('b', t(30))).toBe(true);
-    expect(rl.hit('a', t(1000))).toBe(true);
+  it('allows `limit` hits per window per key and resets after the window', async () => {
+    const store = await open(path.join(tempDir('verdicts-rl-'), 'v.db'));
+    const rl = createRateLimiter(store.limits, 'subscribe', 2, 1000);
+    const hits = [];
+    for (const ms of [0, 10, 20]) hits.push(await rl.hit('a', t(ms)));
+    expect(hits).toEqual([true, true, false]);
+    expect(await rl.hit('b', t(30))).toBe(true);
+    expect(await rl.hit('a', t(1000))).toBe(true);
   });
 
-  it('forgets expired windows, so memory stays bounded under many clients', () => {
-    const rl = createRateLimiter(5, 1000);
-    for (let i = 0; i < 10_000; i++) rl.hit(`ip${i}`, t(0));
-    expect(rl.size()).toBe(10_000);
-    rl.hit('late', t(5000));
-    expect(rl.size()).toBe(1);
+  it('is counted in the database: two servers on one database give a client the limit once', async () => {
+    const file = path.join(tempDir('verdicts-rl-'), 'v.db');
+    const one = createRateLimiter((await open(file)).limits, 'subscribe', 5, 60_000);
+    const two = createRateLimiter((await open(file)).limits, 'subscribe', 5, 60_000);
+    const allowed: boolean[] = [];
+    for (let i = 0; i < 10; i++) allowed.push(await (i % 2 ? two : one).hit('ip1', t(i)));
+    expect(allowed.filter(Boolean)).toHaveLength(5);
+    // Another limit's key never counts into this one.
+    const other = createRateLimiter((await open(file)).limits, 'resubscribe', 5, 60_000);
+    expect(await other.hit('ip1', t(11))).toBe(true);
   });
 });
 

@@ -1,31 +1,18 @@
-// A fixed-window counter per client, in memory: enough for one public process (a restart
-// forgets the counts, which is harmless). Expired windows are swept so memory stays bounded.
+// A fixed-window limit per client, counted in the store: every server on one database counts
+// into the same row, so N servers give a client the limit once, not N times (an in-process
+// Map gave N×). The store sweeps windows long gone.
+import type { LimitsRepo } from '../../store/index.ts';
+
 export type RateLimiter = {
   /** Count one request; false when the client is over the limit for this window. */
-  hit(key: string, now: Date): boolean;
-  size(): number;
+  hit(key: string, now: Date): Promise<boolean>;
 };
 
-export function createRateLimiter(limit: number, windowMs: number): RateLimiter {
-  const windows = new Map<string, { start: number; count: number }>();
-  let lastSweep = 0;
-  const sweep = (t: number) => {
-    if (t - lastSweep < windowMs) return;
-    lastSweep = t;
-    for (const [k, w] of windows) if (t - w.start >= windowMs) windows.delete(k);
-  };
-  return {
-    hit(key, now) {
-      const t = now.getTime();
-      sweep(t);
-      const w = windows.get(key);
-      if (!w || t - w.start >= windowMs) {
-        windows.set(key, { start: t, count: 1 });
-        return limit >= 1;
-      }
-      w.count += 1;
-      return w.count <= limit;
-    },
-    size: () => windows.size,
-  };
+export function createRateLimiter(
+  limits: LimitsRepo,
+  name: string,
+  limit: number,
+  windowMs: number,
+): RateLimiter {
+  return { hit: (key, now) => limits.hit(`${name}:${key}`, limit, windowMs, now) };
 }
