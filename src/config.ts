@@ -1,5 +1,6 @@
 // Every setting the product reads, validated once at start-up and passed down as plain data.
 // Secrets come only from the environment; nothing here is ever logged whole.
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { VerdictsError } from './errors.ts';
@@ -40,6 +41,11 @@ export const Config = z.object({
   RESEND_API_KEY: optionalString,
   RESEND_BASE_URL: optionalString,
   RESEND_RATE_LIMIT: z.coerce.number().positive().default(2),
+  /**
+   * With Resend: the sender and every server's mail worker take their request slots from one
+   * budget in the database, so together they stay under RESEND_RATE_LIMIT (the team's).
+   */
+  RESEND_SHARED_RATE: z.stringbool().default(true),
   RESEND_WEBHOOK_SECRET: optionalString,
   /** An address undeliverable (soft bounces) on this many issues in a row is suppressed. */
   SOFT_BOUNCE_LIMIT: positiveInt(3),
@@ -68,6 +74,15 @@ export const Config = z.object({
   TRUST_PROXY: z.stringbool().default(false),
   /** Mail a welcome once to each reader who confirms (false: none). */
   WELCOME_EMAIL: z.stringbool().default(true),
+  /** This process in every log line (`instance`) and in `verdicts_info`: default host:pid. */
+  INSTANCE_ID: z
+    .string()
+    .default(() => `${hostname()}:${process.pid}`)
+    .transform((v) => v.trim()),
+  /** `serve` and `schedule` answer GET /metrics (Prometheus) on this port; unset: no metrics. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Bind address of the metrics port (keep it private: a scraper, not the public, reads it). */
+  METRICS_HOST: z.string().default('127.0.0.1'),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -19,6 +19,7 @@ export type ErrorCodes = {
     | 'db_unreachable'
     | 'db_auth_failed'
     | 'db_missing'
+    | 'db_unavailable'
     | 'bad_csv'
     | 'csv_not_found';
   send:

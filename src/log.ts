@@ -23,6 +23,8 @@ export type LoggerOptions = {
   now?: () => Date;
   /** Values to scrub from every line (API keys, signing secrets). */
   secrets?: readonly (string | undefined)[];
+  /** Which process wrote the line (INSTANCE_ID): a field `instance` on every line. */
+  instance?: string;
 };
 
 const SECRET_NAME = /key|secret|token|password|authorization/i;
@@ -39,7 +41,7 @@ export function createLogger(opts: LoggerOptions): Logger {
     );
   const write = (level: LogLevel, event: string, fields: LogFields = {}) => {
     const time = (opts.now ?? (() => new Date()))().toISOString();
-    const safe = clean(fields);
+    const safe = clean(opts.instance ? { ...fields, instance: opts.instance } : fields);
     const line =
       opts.format === 'json'
         ? JSON.stringify({ time, level, event: scrub(event), ...safe })

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Issue } from '../content/index.ts';
 import { VerdictsError } from '../errors.ts';
 import { compilePersonaliser, type Personaliser } from '../render/index.ts';
-import { ARCHIVE_FILES, archivePath } from './layout.ts';
+import { ARCHIVE_FILES, archivePath, weekDir } from './layout.ts';
 import { parseIssueJson } from './list-issues.ts';
 import { type ArchiveMeta, contentHashText } from './write-issue.ts';
 
@@ -32,7 +32,7 @@ export async function readArchive(issuesDir: string, week: string): Promise<Arch
     throw e;
   }
   // Named before the hash: "issue.json: not valid JSON" says more than "the hash differs".
-  const issue = parseIssueJson(archivePath(issuesDir, week, 'issue'), issueJson);
+  parseIssueJson(archivePath(issuesDir, week, 'issue'), issueJson);
   const [html, text, webHtml, metaJson, hash] = await Promise.all([
     read('emailHtml'),
     read('emailText'),
@@ -46,16 +46,55 @@ export async function readArchive(issuesDir: string, week: string): Promise<Arch
     [ARCHIVE_FILES.emailText, text],
     [ARCHIVE_FILES.web, webHtml],
     [ARCHIVE_FILES.meta, metaJson],
+    [ARCHIVE_FILES.hash, hash],
   ]);
-  if (contentHashText(files) !== hash) {
+  return archiveFromFiles(files, { where: weekDir(issuesDir, week), week });
+}
+
+/**
+ * A week's archive from its files' texts (read from the folder, or as published in the
+ * database), checked against its content hash. `where` names the source in errors.
+ */
+export function archiveFromFiles(
+  files: ReadonlyMap<string, string>,
+  source: { where: string; week: string },
+): ArchivedEmail {
+  const get = (f: keyof typeof ARCHIVE_FILES) => {
+    const text = files.get(ARCHIVE_FILES[f]);
+    if (text === undefined) {
+      throw new VerdictsError(
+        'archive',
+        'invalid_issue',
+        `${source.where}: ${ARCHIVE_FILES[f]} is missing from the archive of ${source.week}`,
+      );
+    }
+    return text;
+  };
+  const issueJson = get('issue');
+  const issue = parseIssueJson(`${source.where}/${ARCHIVE_FILES.issue}`, issueJson);
+  const hash = get('hash');
+  const hashed = new Map(
+    (['issue', 'emailHtml', 'emailText', 'web', 'meta'] as const).map((f) => [
+      ARCHIVE_FILES[f],
+      get(f),
+    ]),
+  );
+  if (contentHashText(hashed) !== hash) {
     throw new VerdictsError(
       'archive',
       'hash_mismatch',
-      `${archivePath(issuesDir, week, 'hash')} does not match the files next to it: the archive of ${week} was changed after it was built; rebuild it (if not frozen) or restore it from git`,
+      `${source.where}/${ARCHIVE_FILES.hash} does not match the files next to it: the archive of ${source.week} was changed after it was built; rebuild it (if not frozen) or restore it from git`,
     );
   }
   const digest = createHash('sha256').update(hash).digest('hex');
-  return { issue, html, text, webHtml, meta: JSON.parse(metaJson) as ArchiveMeta, digest };
+  return {
+    issue,
+    html: get('emailHtml'),
+    text: get('emailText'),
+    webHtml: get('web'),
+    meta: JSON.parse(get('meta')) as ArchiveMeta,
+    digest,
+  };
 }
 
 /** As readArchive, for callers to whom a missing archive is a mistake. */

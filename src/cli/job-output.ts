@@ -18,6 +18,7 @@ export function jobOutput(io: CliIo, config: Config): JobOutput {
     out: io.stdout,
     err: io.stderr,
     secrets: secretsOf(config),
+    instance: config.INSTANCE_ID,
   });
   if (config.LOG_FORMAT === 'text') {
     return {

@@ -12,6 +12,7 @@ import { EXIT, exitCodeForError } from './exit-codes.ts';
 const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
   build: async () => (await import('./commands/build.ts')).registerBuild,
   check: async () => (await import('./commands/check.ts')).registerCheck,
+  db: async () => (await import('./commands/db.ts')).registerDb,
   lint: async () => (await import('./commands/lint.ts')).registerLint,
   pairs: async () => (await import('./commands/pairs.ts')).registerPairs,
   preview: async () => (await import('./commands/preview.ts')).registerPreview,

@@ -9,6 +9,7 @@ export * from './open-pipeline.ts';
 export * from './plan-issue.ts';
 export * from './prepare-week.ts';
 export * from './preview-week.ts';
+export * from './published-archive.ts';
 export * from './run-report.ts';
 export * from './run-weekly.ts';
 export * from './send-gate.ts';

@@ -3,6 +3,7 @@
 // scheduler and both servers take what this opened; the jobs take a Pipeline, never Config.
 import type { Config } from '../config.ts';
 import type { VoteCounts } from '../content/index.ts';
+import type { SendMetrics } from '../metrics.ts';
 import { createTransport, type Transport, type TransportChoice } from '../send/index.ts';
 import { type OpenDatabase, openStore, type Store, type StoreTarget } from '../store/index.ts';
 import { type JobSettings, jobSettings } from './settings.ts';
@@ -22,6 +23,8 @@ export type Pipeline = {
   votes: () => Promise<ReadonlyMap<string, VoteCounts>>;
   isFrozen: (week: string) => Promise<boolean>;
   now: () => Date;
+  /** What the weekly send reports to the process's metrics (schedule with METRICS_PORT). */
+  sendMetrics?: SendMetrics;
   close: () => Promise<void>;
 };
 
@@ -30,6 +33,7 @@ export type PipelineOptions = {
   now?: () => Date;
   /** How the database is opened (tests count the opens). */
   openDatabase?: OpenDatabase;
+  sendMetrics?: SendMetrics;
 };
 
 export function openPipeline(config: Config, opts: PipelineOptions = {}): Pipeline {
@@ -74,6 +78,7 @@ export function openPipeline(config: Config, opts: PipelineOptions = {}): Pipeli
     votes: async () => (await (await existing())?.votes.countsByPair()) ?? new Map(),
     isFrozen: async (week) => (await (await existing())?.ledger.isFrozen(week)) ?? false,
     now,
+    ...(opts.sendMetrics ? { sendMetrics: opts.sendMetrics } : {}),
     close: async () => {
       const open = store;
       store = null;

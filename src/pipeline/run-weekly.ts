@@ -42,8 +42,10 @@ export async function runWeekly(p: Pipeline, opts: RunWeeklyOptions): Promise<Ru
   try {
     report = await runSteps(p, week, cutoff, opts);
   } catch (e) {
-    // A changed archive under a started send is resumable once restored, not bad input.
-    const resumable = isVerdictsError(e) && e.code === 'archive_changed';
+    // A changed archive under a started send is resumable once restored, not bad input; so is
+    // a PostgreSQL server that went away midway (every change is one transaction).
+    const resumable =
+      isVerdictsError(e) && (e.code === 'archive_changed' || e.code === 'db_unavailable');
     report = emptyReport(id, resumable ? 'incomplete' : 'error', (e as Error).message);
     if (isVerdictsError(e)) report.details = e.details;
     else report.bug = true;
@@ -168,7 +170,7 @@ async function reportOf(p: Pipeline, sent: SendWeekResult, cutoff: Date): Promis
         elapsedMs: 0,
         message:
           outcome === 'sent'
-            ? `${week}: sent to ${s.sent} of ${s.recipients} recipients (${s.skipped} skipped; ${run.sent} by this run)`
+            ? `${week}: sent to ${s.sent} of ${s.recipients} recipients (${s.skipped} skipped${s.refused > 0 ? `, ${s.refused} refused by the provider` : ''}; ${run.sent} by this run)`
             : `${week}: send ${outcome}; ${problemLines(sent.report).join(' ')}`,
         archiveDir: sent.built?.dir ?? weekDir(p.settings.issuesDir, week),
         outboxDir: p.settings.outboxDir,

@@ -8,8 +8,15 @@ import { formatWeek, type Issue, type Week } from '../content/index.ts';
 import { DATABASE_BUSY_MESSAGE } from '../db-busy.ts';
 import { isVerdictsError, VerdictsError } from '../errors.ts';
 import { compileFiller, type LintFinding } from '../render/index.ts';
-import { type OutgoingEmail, type Progress, type SendReport, sendBatches } from '../send/index.ts';
 import {
+  type OutgoingEmail,
+  type Progress,
+  type SendReport,
+  sendBatches,
+  sharedSlots,
+} from '../send/index.ts';
+import {
+  hostLabel,
   type IssueSend,
   type LeaseHolder,
   type LedgerSummary,
@@ -17,6 +24,7 @@ import {
 } from '../store/index.ts';
 import type { Pipeline } from './open-pipeline.ts';
 import type { PrepareProblem } from './prepare-week.ts';
+import { publishArchive } from './published-archive.ts';
 import { type BaseUrlMismatch, gateArchive } from './send-gate.ts';
 import { type JobSettings, senderSettings } from './settings.ts';
 import { type ArchiveWhen, weekArchive } from './week-archive.ts';
@@ -58,7 +66,7 @@ export const sendLeaseName = (week: string) => `send:${week}`;
 
 export const describeHolder = (h: LeaseHolder | null) =>
   h
-    ? `${h.owner} (pid ${h.pid} on ${h.host}, lease until ${h.expiresAt.toISOString()})`
+    ? `${h.owner} (pid ${h.pid} on ${hostLabel(h.host)}, lease until ${h.expiresAt.toISOString()})`
     : `another process: ${DATABASE_BUSY_MESSAGE}`;
 
 export function emailBuilder(
@@ -86,7 +94,7 @@ export async function sendWeek(
   opts: SendWeekOptions,
 ): Promise<SendWeekResult> {
   const week = formatWeek(w);
-  const { ledger, leases, subscribers } = await p.store();
+  const { ledger, leases, subscribers, archive, providerBudget } = await p.store();
   const existing = await ledger.get(week);
   if (existing?.status === 'sent') {
     return { status: 'already-sent', week, send: existing, summary: await ledger.summary(week) };
@@ -152,6 +160,8 @@ export async function sendWeek(
       );
     }
     const { send, resumed } = frozen.value;
+    // Every public server serves the week from the store from now on, wherever it runs.
+    await publishArchive(archive, p.settings.issuesDir, week, p.now());
     opts.say(
       resumed
         ? `${week}: resuming the send started ${send.startedAt} (${send.recipients} recipients, ${send.batches} batches)`
@@ -166,6 +176,15 @@ export async function sendWeek(
         signal: AbortSignal.any([opts.signal, lost.signal]),
         lease: { name, owner },
         progress: opts.progress,
+        ...(p.sendMetrics ? { metrics: p.sendMetrics } : {}),
+        // Resend's limit is the team's: every server's confirmations draw on it too.
+        ...(p.settings.sharedRate && transport.name === 'resend'
+          ? {
+              shared: sharedSlots(providerBudget, {
+                perSecond: p.settings.sender.ratePerSecond,
+              }),
+            }
+          : {}),
       },
       senderSettings(p.settings, opts.resendUncertain),
     );

@@ -21,6 +21,8 @@ export type JobSettings = {
   outboxDir: string | null;
   /** The public site's base URL (lint, preview links). */
   baseUrl: string;
+  /** Take the sender's request slots from the team's budget in the store (with Resend only). */
+  sharedRate: boolean;
 };
 
 export function jobSettings(config: Config): JobSettings {
@@ -45,6 +47,7 @@ export function jobSettings(config: Config): JobSettings {
     leaseMs: config.LEASE_SECONDS * 1000,
     outboxDir: config.RESEND_API_KEY ? null : config.OUTBOX_DIR,
     baseUrl: config.PUBLIC_BASE_URL,
+    sharedRate: config.RESEND_SHARED_RATE,
   };
 }
 

@@ -7,6 +7,8 @@ export type SendFigures = {
   finishedAt: string | null;
   recipients: number;
   submitted: number;
+  /** Refused by the provider one by one (permissive batches): never sent, not retried. */
+  refused: number;
   /** Submitted through the local outbox (ids `outbox-…`): such messages have no events. */
   viaOutbox: number;
 };
@@ -18,6 +20,8 @@ export type EventFigure = {
   total: number;
   readers: number;
 };
+/** Readers the provider refused, per issue and message. */
+export type RefusalFigure = { week: string; message: string; readers: number };
 export type ClickerFigure = { week: string; readers: number };
 export type ChangeFigure = { week: string; change: string; readers: number };
 export type VoteFigure = { week: string; pairId: string; toolId: string; votes: number };
@@ -29,4 +33,5 @@ export type IssueFigures = {
   clickers: ClickerFigure[];
   changes: ChangeFigure[];
   votes: VoteFigure[];
+  refusals: RefusalFigure[];
 };

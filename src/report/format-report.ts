@@ -20,7 +20,13 @@ function heading(r: IssueReport): string {
 }
 
 export function formatIssueReport(r: IssueReport): string {
-  const out = [heading(r), `  recipients ${r.recipients} · submitted ${r.submitted}`];
+  const refused = r.refused > 0 ? ` · refused ${r.refused}` : '';
+  const out = [heading(r), `  recipients ${r.recipients} · submitted ${r.submitted}${refused}`];
+  for (const x of r.refusals) {
+    out.push(
+      `    refused by the provider: ${plural(x.readers, 'reader')}: ${x.message || '(no reason given)'}`,
+    );
+  }
   if (!r.deliveryEvents) {
     out.push(`  ${r.via === 'outbox' ? OUTBOX_NOTE : 'nothing submitted yet, no delivery events'}`);
   } else {
@@ -63,6 +69,7 @@ const COLUMNS = [
   ['#', (r: IssueReport) => n(r.number)],
   ['via', (r: IssueReport) => r.via],
   ['recipients', (r: IssueReport) => String(r.recipients)],
+  ['refused', (r: IssueReport) => String(r.refused)],
   ['delivered', (r: IssueReport) => n(r.delivered)],
   ['bounced', (r: IssueReport) => n(r.bounced)],
   ['soft', (r: IssueReport) => n(r.softBounced)],

@@ -35,6 +35,9 @@ export type IssueReport = {
   deliveryEvents: boolean;
   recipients: number;
   submitted: number;
+  /** Readers the provider refused one by one (never sent, not retried), and why. */
+  refused: number;
+  refusals: { message: string; readers: number }[];
   delivered: number | null;
   delayed: number | null;
   bounced: number | null;
@@ -137,6 +140,11 @@ export function buildIssueReport(
     deliveryEvents,
     recipients,
     submitted,
+    refused: send?.refused ?? 0,
+    refusals: figures.refusals
+      .filter((x) => x.week === week)
+      .map(({ message, readers }) => ({ message, readers }))
+      .sort((a, b) => b.readers - a.readers || (a.message < b.message ? -1 : 1)),
     delivered,
     delayed: sum('email.delivery_delayed', 'readers'),
     bounced: sum('email.bounced', 'readers', 'hard'),

@@ -4,6 +4,7 @@ export * from './catch-up.ts';
 export * from './clock.ts';
 export * from './health.ts';
 export * from './runner.ts';
+export * from './runner-metrics.ts';
 export * from './schedule-lease.ts';
 export * from './slots.ts';
 export * from './weekly-runner.ts';

@@ -8,7 +8,7 @@ import type { ScheduledTask } from 'node-cron';
 import { formatWeek } from '../content/index.ts';
 import type { Logger } from '../log.ts';
 import { emptyReport, type RunReport } from '../pipeline/index.ts';
-import type { LeaseHolder, WeekState } from '../store/index.ts';
+import { hostLabel, type LeaseHolder, type WeekState } from '../store/index.ts';
 import { decideCatchUp, dueWeek } from './catch-up.ts';
 import type { Clock } from './clock.ts';
 import { createCronTask } from './cron-task.ts';
@@ -184,7 +184,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       heldBy:
         heldBy === null
           ? 'unknown (the database stayed locked)'
-          : heldBy && `${heldBy.host}:${heldBy.pid}`,
+          : heldBy && `${hostLabel(heldBy.host)}:${heldBy.pid}`,
       until: heldBy?.expiresAt.toISOString(),
     });
     background(health());

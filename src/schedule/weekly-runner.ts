@@ -39,6 +39,7 @@ export async function createWeeklyRunner(p: Pipeline, o: WeeklyRunnerOptions): P
     weekState: async (week) => weekState(await ledger.get(week)),
     graceHours: o.graceHours,
     healthFile: o.healthFile,
-    ...(o.standbyPollMs ? { standbyPollMs: o.standbyPollMs } : {}),
+    // A standby looks often enough to take over within the lease's life once its holder died.
+    standbyPollMs: o.standbyPollMs ?? Math.min(15_000, Math.max(1000, p.settings.leaseMs / 3)),
   });
 }

@@ -11,5 +11,6 @@ export * from './resend-transport.ts';
 export * from './resend-webhooks.ts';
 export * from './sender.ts';
 export * from './sender-types.ts';
+export * from './shared-budget.ts';
 export * from './summary.ts';
 export * from './transport.ts';

@@ -2,7 +2,8 @@
 // text and HTML parts, every header) so the whole pipeline runs on a fresh machine and the
 // result can be opened in a mail client.
 //
-// It behaves like Resend where the sender can tell: ids come back in order, and a request
+// It behaves like Resend where the sender can tell: ids come back in order (it refuses no
+// address, so a batch's `refused` is always empty), and a request
 // repeated with the same idempotency key and payload returns the same ids without writing
 // anything again, while the same key with a different payload is refused (409
 // invalid_idempotent_request). Ids, Message-IDs and MIME boundaries derive from the key and
@@ -113,7 +114,7 @@ export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
     names: string[],
     ids: string[],
     emails: OutgoingEmail[],
-  ): Promise<Result<{ ids: string[] }, TransportFailure>> {
+  ): Promise<Result<{ ids: string[]; refused: [] }, TransportFailure>> {
     const dir = path.join(opts.dir, folder);
     const hash = payloadHash(emails);
     const previous = await readFile(path.join(dir, MARKER), 'utf8').catch(() => null);
@@ -130,7 +131,7 @@ export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
       await writeFile(tmp, hash);
       await rename(tmp, path.join(dir, MARKER));
     }
-    return ok({ ids });
+    return ok({ ids, refused: [] });
   }
 
   const keyed = (key: string, emails: OutgoingEmail[]) => {
@@ -149,7 +150,7 @@ export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
       if (emails.length > MAX_BATCH) {
         throw new Error(`sendBatch: ${emails.length} emails, at most ${MAX_BATCH} per batch`);
       }
-      if (emails.length === 0) return ok({ ids: [] });
+      if (emails.length === 0) return ok({ ids: [], refused: [] });
       await beforeWrite?.();
       onWrite?.();
       return keyed(idempotencyKey, emails);
@@ -167,7 +168,7 @@ export function createOutboxTransport(opts: OutboxTransportOptions): Transport {
             await mkdir(path.join(opts.dir, 'single'), { recursive: true });
             const id = `outbox-${hash}`;
             await writeEml(path.join(opts.dir, 'single', name), email, id);
-            return ok({ ids: [id] });
+            return ok({ ids: [id], refused: [] });
           })();
       return res.ok ? ok({ id: res.value.ids[0]! }) : res;
     },

@@ -18,6 +18,13 @@
 // A 429 did not count against the window: its retry takes the freed moment at once, ahead of
 // the queue (`retake`), so one miss costs milliseconds, not a slot; the margin widens so the
 // same jitter does not miss again.
+//
+// The provider's limit is per team, so other processes (every server's mail worker) draw on
+// the same window. With `shared`, each start also takes a slot of the budget they all share
+// (the database's provider_slots row) when its ticket is due, never further ahead: the local
+// schedule stays what it was as long as nobody else took that moment, and moves behind the
+// shared slot when someone did. What the pacer learns (its spacing, a 429's hold) it writes
+// back, so every process follows the latest word from the provider.
 import type { RateInfo } from './transport.ts';
 
 /** Slack per window before anything is learned: the spacing is (window + margin) / limit. */
@@ -32,6 +39,11 @@ const SQUEEZE_SLACK_MS = 4;
 const DEFAULT_WINDOW_MS = 1000;
 /** Starts remembered: enough for any limit the window can hold at these rates. */
 const KEPT_STARTS = 64;
+/**
+ * A shared slot this close after the one asked for counts as the one asked for: the clocks of
+ * the budget and the pacer are read a moment apart, so the schedule does not drift by that.
+ */
+const SHARED_SLACK_MS = 2;
 
 export type Clock = { now: () => number };
 
@@ -78,11 +90,23 @@ export type Pacer = {
   readonly marginMs: number;
 };
 
+/** The request budget every process on the database shares (send/shared-budget.ts). */
+export type SharedSlots = {
+  /** Reserve the next shared slot at or after `earliest` (the pacer's clock); resolves with its time. */
+  reserve(earliest: number, intervalMs: number): Promise<number>;
+  /** A 429: nothing of anyone's starts before `until` (the pacer's clock). */
+  hold(until: number, intervalMs: number): void;
+  /** The spacing changed (learned from the headers, or widened by a 429): everyone follows it. */
+  learned(intervalMs: number): void;
+};
+
 export type PacerOptions = {
   /** Requests per second until the provider says otherwise (RESEND_RATE_LIMIT). */
   perSecond: number;
   marginMs?: number;
   leadMs?: number;
+  /** Take every start's slot from this shared budget too (none: this process alone). */
+  shared?: SharedSlots;
 };
 
 export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }): Pacer {
@@ -92,6 +116,14 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
   let marginMs = opts.marginMs ?? PACE_MARGIN_MS;
   const leadMs = opts.leadMs ?? PACE_LEAD_MS;
   const interval = () => (windowMs + marginMs) / limit;
+  const { shared } = opts;
+  let told = Number.NaN;
+  /** Tell the shared budget the spacing when it changed since it was last told. */
+  const tell = () => {
+    if (!shared || interval() === told) return;
+    told = interval();
+    shared.learned(told);
+  };
   // What the provider counts, as we can see it: the tickets of requests started, oldest first.
   const counted: Ticket[] = [];
   const written = new WeakSet<Ticket>();
@@ -159,20 +191,38 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
     }
   };
 
+  /**
+   * The shared slot for a start the pacer would make at `at`: `at` itself unless another
+   * process took that moment (or a 429 held everyone), then the shared slot, waited for.
+   */
+  const sharedSlot = async (
+    at: number,
+    local: () => number,
+    signal?: AbortSignal,
+  ): Promise<{ at: number; moved: boolean }> => {
+    if (!shared) return { at, moved: false };
+    const got = await shared.reserve(at, interval());
+    if (got <= at + SHARED_SLACK_MS) return { at, moved: false };
+    return { at: await waitFor(() => Math.max(got, local()), signal), moved: true };
+  };
+
   // Takers queue, so each slot is computed from the slot before it.
   let queue: Promise<unknown> = Promise.resolve();
   const turn = async (signal?: AbortSignal): Promise<Ticket> => {
     const scheduled = slot + interval();
-    const at = await waitFor(
-      () => Math.max(scheduled, floor(), nextNotBefore, heldUntil, clock.now()),
+    const local = () => Math.max(floor(), nextNotBefore, heldUntil, clock.now());
+    const { at, moved } = await sharedSlot(
+      await waitFor(() => Math.max(scheduled, local()), signal),
+      local,
       signal,
     );
     // A late start (a busy machine, a slow caller) keeps the schedule where it was, so the
     // next slots catch up as far as the window floor allows; a hold moves it, and so does
-    // falling a whole window behind (nothing to catch up: the sender was idle).
+    // falling a whole window behind (nothing to catch up: the sender was idle), and so does
+    // a shared slot another process had taken.
     const behind = at - scheduled > windowMs;
     nextNotBefore = 0;
-    slot = at === heldUntil || behind ? at : scheduled;
+    slot = moved || at === heldUntil || behind ? at : scheduled;
     const ticket = { at };
     count(ticket);
     return ticket;
@@ -202,6 +252,7 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
     observe(ticket, rate) {
       learn(rate);
       squeezed(ticket, rate);
+      tell();
       // A full window, reported finely: the next arrival must come after its oldest leaves.
       if (rate && rate.remaining <= 0 && rate.resetMs % 1000 !== 0) {
         nextNotBefore = Math.max(nextNotBefore, ticket.at + rate.resetMs + marginMs / 2);
@@ -215,6 +266,8 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
       const early = rate && rate.resetMs % 1000 !== 0 ? retryAfterMs : 0;
       marginMs = Math.min(MAX_MARGIN_MS, marginMs + Math.max(MARGIN_STEP_MS, early / 2));
       holdUntil(clock.now() + retryAfterMs + marginMs / 2);
+      tell();
+      shared?.hold(heldUntil, interval());
     },
     async retake(signal) {
       // Spaced from what has started by now; a ticket already out for a later slot is
@@ -225,7 +278,8 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
         while (k > 0 && counted[k - 1]!.at > t) k--;
         return k;
       };
-      const at = await waitFor(() => Math.max(floor(started()), heldUntil, clock.now()), signal);
+      const local = () => Math.max(floor(started()), heldUntil, clock.now());
+      const { at } = await sharedSlot(await waitFor(local, signal), local, signal);
       const ticket = { at };
       count(ticket);
       return ticket;

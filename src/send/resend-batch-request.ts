@@ -1,7 +1,7 @@
 // POST /emails/batch with a laid-out body, over node:http(s): the body is copied out a 64 KB
 // block at a time as the socket takes them, with the headers the resend SDK sets
 // (Authorization, User-Agent and Content-Type from the SDK's own client, Idempotency-Key,
-// x-batch-validation: strict), and the answer is read as the SDK's fetchRequest reads it, so
+// and x-batch-validation: permissive, as `batchValidation: 'permissive'` sets it), and the answer is read as the SDK's fetchRequest reads it, so
 // classifyResendError sees the same { data, error, headers } values either way.
 //
 // Why not the SDK's post() or fetch: fetch (undici) copies or re-chunks the body through web
@@ -19,7 +19,14 @@ export type SdkResponse<T> = {
   error: SdkError | null;
   headers: Record<string, string> | null;
 };
-export type BatchAnswer = { data: { id: string }[] };
+/**
+ * Permissive validation: `data` holds ids of the accepted emails only, in request order;
+ * `errors` the refused ones by their index in the request (absent or empty: none refused).
+ */
+export type BatchAnswer = {
+  data: { id: string }[];
+  errors?: { index: number; message: string }[];
+};
 
 export type BatchEndpoint = { baseUrl: string; apiKey: string; userAgent: string };
 
@@ -95,7 +102,8 @@ export function createBatchPoster(endpoint: BatchEndpoint) {
         Authorization: `Bearer ${endpoint.apiKey}`,
         'User-Agent': endpoint.userAgent,
         'Content-Type': 'application/json',
-        'x-batch-validation': 'strict',
+        // One address the provider will not take is refused alone, not with its whole batch.
+        'x-batch-validation': 'permissive',
         'Idempotency-Key': opts.idempotencyKey,
         'Content-Length': String(body.length),
       };

@@ -20,9 +20,16 @@ import { bodyString } from '../render/index.ts';
 import { err, ok, type Result } from '../result.ts';
 import { rateInfoFrom } from './rate-headers.ts';
 import { type BatchBody, batchBody } from './resend-batch-body.ts';
-import { createBatchPoster, type SdkError, type SdkResponse } from './resend-batch-request.ts';
+import {
+  type BatchAnswer,
+  createBatchPoster,
+  type SdkError,
+  type SdkResponse,
+} from './resend-batch-request.ts';
 import {
   type BatchOptions,
+  type BatchRefusal,
+  type BatchSent,
   MAX_BATCH,
   type OutgoingEmail,
   type RateInfo,
@@ -120,7 +127,7 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
     idempotencyKey: string,
     signal: AbortSignal | undefined,
     slot: Pick<BatchOptions, 'beforeWrite' | 'onWrite'>,
-  ): Promise<Result<{ ids: string[]; rate?: RateInfo }, TransportFailure>> {
+  ): Promise<Result<BatchSent, TransportFailure>> {
     // The pacer's slot: the work of laying the body out lies before it, not between it and
     // the request's arrival.
     await slot.beforeWrite?.();
@@ -134,13 +141,17 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
     });
     const res = answer(posted.res, posted.timedOut, signal);
     if (!res.ok) return res;
-    const ids = res.value.data.data.map((d) => d.id);
-    if (ids.length !== body.count) {
-      // Strict validation is all or nothing, so this is Resend misbehaving: stop loudly.
-      const message = `Resend returned ${ids.length} ids for ${body.count} emails`;
-      return err({ kind: 'rejected', status: 200, name: 'unexpected_response', message });
+    const aligned = alignBatchAnswer(res.value.data, body.count);
+    if (!aligned.ok) {
+      // Ids and refusals that do not add up to the request: Resend misbehaving, stop loudly.
+      return err({
+        kind: 'rejected',
+        status: 200,
+        name: 'unexpected_response',
+        message: aligned.error,
+      });
     }
-    return ok({ ids, ...(res.value.rate ? { rate: res.value.rate } : {}) });
+    return ok({ ...aligned.value, ...(res.value.rate ? { rate: res.value.rate } : {}) });
   }
 
   return {
@@ -150,7 +161,7 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
       if (emails.length > MAX_BATCH) {
         throw new Error(`sendBatch: ${emails.length} emails, at most ${MAX_BATCH} per batch`);
       }
-      if (emails.length === 0) return ok({ ids: [] });
+      if (emails.length === 0) return ok({ ids: [], refused: [] });
       // Laid out now, before the slot, and not awaited here: the emails are not kept while
       // the request waits for its slot or is out (only the body's pieces until written), so a
       // batch in flight holds little but a socket.
@@ -165,6 +176,37 @@ export function createResendTransport(opts: ResendTransportOptions): Transport {
       return res.ok ? ok({ id: res.value.data.id }) : res;
     },
   };
+}
+
+/**
+ * A permissive batch answer laid over the request: `data` holds the accepted emails' ids in
+ * order and `errors` the refused positions, so position i gets the next id unless refused.
+ * Anything that does not account for every email exactly once is an error.
+ */
+export function alignBatchAnswer(
+  answer: BatchAnswer,
+  count: number,
+): Result<Omit<BatchSent, 'rate'>, string> {
+  const data = Array.isArray(answer.data) ? answer.data : [];
+  const refused: BatchRefusal[] = [];
+  const seen = new Set<number>();
+  for (const e of answer.errors ?? []) {
+    const { index } = e;
+    if (!Number.isInteger(index) || index < 0 || index >= count || seen.has(index)) {
+      return err(`Resend refused email ${index} of a batch of ${count}`);
+    }
+    seen.add(index);
+    refused.push({ index, message: String(e.message ?? '') });
+  }
+  if (data.length + refused.length !== count) {
+    return err(
+      `Resend returned ${data.length} ids and ${refused.length} refusals for ${count} emails`,
+    );
+  }
+  refused.sort((a, b) => a.index - b.index);
+  let next = 0;
+  const ids = Array.from({ length: count }, (_, i) => (seen.has(i) ? null : data[next++]!.id));
+  return ok({ ids, refused });
 }
 
 /**

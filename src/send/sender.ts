@@ -7,17 +7,23 @@
 // holding one batch's payload (≤100 emails), never the whole list. With a lease, every attempt
 // first confirms this sender still holds it: one that was paused past its lease (SIGSTOP, a
 // suspended VM) stops taking work instead of sending for a week another sender now owns.
-import { type AttemptStart, batchKey, type FrozenRecipient } from '../store/index.ts';
+import {
+  type AttemptStart,
+  batchKey,
+  type FrozenRecipient,
+  type RecipientOutcome,
+} from '../store/index.ts';
 import { backoffMs } from './backoff.ts';
 import { createPacer, sleep } from './pace.ts';
 import {
   describeFailure,
+  REFUSALS_LISTED,
   type SenderDeps,
   type SenderSettings,
   type SendReport,
   type StopReason,
 } from './sender-types.ts';
-import type { BatchOptions } from './transport.ts';
+import type { BatchOptions, BatchSent } from './transport.ts';
 
 /** Consecutive 429s one batch tolerates: beyond this something else is using the team's limit. */
 const MAX_RATE_LIMITED = 30;
@@ -32,7 +38,10 @@ export async function sendBatches(
   const now = deps.now ?? Date.now;
   const date = () => new Date(now());
   const started = now();
-  const pacer = createPacer({ perSecond: s.ratePerSecond }, { now });
+  const pacer = createPacer(
+    { perSecond: s.ratePerSecond, ...(deps.shared ? { shared: deps.shared } : {}) },
+    { now },
+  );
   const sendId = (await ledger.get(week))?.sendId;
   if (!sendId) throw new Error(`sender: ${week} is not frozen`);
   const stopper = new AbortController();
@@ -41,15 +50,17 @@ export async function sendBatches(
     week,
     sendId,
     summary: await ledger.summary(week),
-    run: { sent: 0, skipped: 0, requests: 0, elapsedMs: 0 },
+    run: { sent: 0, skipped: 0, refused: 0, requests: 0, elapsedMs: 0 },
     stopped: null,
     failed: [],
     uncertain: [],
+    refusals: [],
     complete: false,
   };
   let fatal: { error: unknown } | null = null;
-  let done = report.summary.sent + report.summary.skipped;
+  let done = report.summary.sent + report.summary.skipped + report.summary.refused;
   progress.start(report.summary.recipients, done);
+  deps.metrics?.sending?.(week);
 
   const stop = (reason: StopReason, message: string) => {
     report.stopped ??= { reason, message };
@@ -153,15 +164,21 @@ export async function sendBatches(
       const res = await answer;
       if (res.ok) {
         pacer.observe(ticket, res.value.rate);
-        await ledger.markSubmitted(week, batchNo, subscriberIds, res.value.ids, date());
-        report.run.sent += subscriberIds.length;
+        // Addresses refused one by one are final (recorded with the provider's reason in the
+        // same transaction): the batch is submitted, and a retry would be refused again.
+        const outcomes = outcomesOf(res.value);
+        await ledger.markSubmitted(week, batchNo, subscriberIds, outcomes, date());
+        report.run.sent += subscriberIds.length - res.value.refused.length;
+        report.run.refused += res.value.refused.length;
         done += subscriberIds.length;
         progress.update(done);
         return;
       }
       const f = res.error;
-      if (f.kind === 'rate_limited') pacer.limited(ticket, f.retryAfterMs, f.rate);
-      else pacer.observe(ticket, f.rate);
+      if (f.kind === 'rate_limited') {
+        pacer.limited(ticket, f.retryAfterMs, f.rate);
+        deps.metrics?.rateLimited();
+      } else pacer.observe(ticket, f.rate);
       if (f.kind === 'quota') {
         return stop(
           'quota',
@@ -187,6 +204,7 @@ export async function sendBatches(
         }
         await sleep(backoffMs(retries, s.backoff, deps.random), halt);
       }
+      deps.metrics?.retried(f.kind);
       // A 429 did not count: its retry takes the moment the window frees, ahead of the queue.
       ticket = f.kind === 'rate_limited' ? await pacer.retake(halt) : await pacer.take(halt);
       if (!insideWindow(batch.firstAttemptAt)) {
@@ -232,6 +250,7 @@ export async function sendBatches(
   } finally {
     await Promise.all(inflight);
     progress.stop();
+    deps.metrics?.sending?.(null);
   }
   if (fatal) throw (fatal as { error: unknown }).error;
   if (deps.signal.aborted && !report.stopped) {
@@ -243,6 +262,13 @@ export async function sendBatches(
   }
   report.complete = await ledger.finishIfComplete(week, date());
   report.summary = await ledger.summary(week);
+  if (report.summary.refused > 0) report.refusals = await ledger.refusals(week, REFUSALS_LISTED);
   report.run.elapsedMs = now() - started;
   return report;
 }
+
+/** Per email of the request: its message id, or the provider's refusal. */
+const outcomesOf = ({ ids, refused }: BatchSent): RecipientOutcome[] => {
+  const why = new Map(refused.map((r) => [r.index, r.message]));
+  return ids.map((id, i) => id ?? { refused: why.get(i) ?? '' });
+};

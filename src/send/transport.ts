@@ -43,13 +43,27 @@ export type BatchOptions = SendOptions & {
   onWrite?: () => void;
 };
 
+/** One email of a batch the provider would not take (its position in the request). */
+export type BatchRefusal = { index: number; message: string };
+
+/**
+ * A batch the provider answered. Batches go out with permissive validation: the provider
+ * queues the emails it accepts and refuses the others one by one, so `ids` holds, per email
+ * of the request and in its order, the message id, or null where `refused` says why not.
+ */
+export type BatchSent = {
+  ids: (string | null)[];
+  refused: BatchRefusal[];
+  rate?: RateInfo;
+};
+
 export interface Transport {
   readonly name: 'resend' | 'outbox';
-  /** Up to 100 emails in one request; ids come back in order. */
+  /** Up to 100 emails in one request; per email, its id or its refusal, in request order. */
   sendBatch(
     emails: OutgoingEmail[],
     opts: BatchOptions,
-  ): Promise<Result<{ ids: string[]; rate?: RateInfo }, TransportFailure>>;
+  ): Promise<Result<BatchSent, TransportFailure>>;
   sendOne(
     email: OutgoingEmail,
     opts?: SendOptions,

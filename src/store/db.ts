@@ -27,6 +27,11 @@ export function openDatabase(file: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma(`busy_timeout = ${BUSY_WAIT_SECONDS * 1000}`);
   db.pragma('foreign_keys = ON');
+  // Every delete and update zeroes the bytes it frees, on every connection, from the first
+  // write: an erased address must not survive in a freed cell, in a page's slack (a leaf that
+  // split or became interior keeps its old content otherwise) or on the freelist. Forget also
+  // rewrites the whole file (VACUUM) for pages written before this was on.
+  db.pragma('secure_delete = ON');
   db.pragma('synchronous = NORMAL');
   // better-sqlite3 builds SQLite with a 16 MiB page cache; freezing a 200,000-reader send fills
   // all of it with dirty pages, and the process keeps that memory to the end of the send. The

@@ -14,9 +14,17 @@ import type { RejectedRow } from './import-csv.ts';
 import type { ImportStatus } from './import-formats.ts';
 import type { AcquireOptions, Lease, LeaseHolder } from './leases.ts';
 import type { AttemptStart, SendLease } from './ledger.ts';
-import type { Batch, FrozenRecipient, IssueSend, LedgerSummary } from './ledger-rows.ts';
+import type {
+  Batch,
+  FrozenRecipient,
+  IssueSend,
+  LedgerSummary,
+  RecipientOutcome,
+  Refusal,
+} from './ledger-rows.ts';
 import type { SubscriberChange } from './list-hygiene.ts';
 import type { MailKind, MailStatus, QueuedMail } from './mail-queue.ts';
+import type { ProviderBudgetState, ProviderSlot } from './provider-budget.ts';
 import type { AddOptions, RemoveOutcome, Subscriber, SubscriberStatus } from './subscribers.ts';
 import type { SuppressionReason, SuppressionRow } from './suppressions.ts';
 import type { Vote } from './votes.ts';
@@ -72,14 +80,20 @@ export type LedgerRepo = {
   leaseLostTo(lease: SendLease): Promise<string | null>;
   /** The batch's queued recipients in subscriber order: its payload, ≤ 100 rows. */
   queuedRecipients(week: string, batchNo: number): Promise<FrozenRecipient[]>;
-  /** Message ids in the order of `subscriberIds`; one statement for the whole batch. */
+  /**
+   * The batch submitted and, per recipient in the order of `subscriberIds`, its message id or
+   * the provider's refusal, in one transaction (one statement for the recipients). Only from
+   * submitting: a repeat (a retry the provider replayed, a late answer) changes nothing.
+   */
   markSubmitted(
     week: string,
     batchNo: number,
     subscriberIds: readonly number[],
-    ids: readonly string[],
+    outcomes: readonly RecipientOutcome[],
     now: Date,
   ): Promise<void>;
+  /** The first `limit` recipients the provider refused, with its message, in subscriber order. */
+  refusals(week: string, limit: number): Promise<Refusal[]>;
   markFailed(week: string, batchNo: number, error: string): Promise<void>;
   markUncertain(week: string, batchNo: number, reason: string): Promise<void>;
   reopenUncertain(week: string, batchNo: number, now: Date): Promise<boolean>;
@@ -123,6 +137,17 @@ export type MailQueueRepo = {
   failed(id: number, error: string, now: Date): Promise<void>;
   retryAt(id: number, at: Date, error: string): Promise<void>;
   countByStatus(): Promise<Record<MailStatus, number>>;
+  /** What waits to be sent at `now` (the metrics' gauge): one small read. */
+  depth(now: Date): Promise<MailQueueDepth>;
+};
+
+export type MailQueueDepth = {
+  /** Rows `queued` (due now or retried later). */
+  queued: number;
+  /** Rows a worker claimed and has not finished (or that a dead process left). */
+  sending: number;
+  /** Age of the oldest row still `queued` or `sending`, in seconds; 0 when there is none. */
+  oldestAgeSeconds: number;
 };
 
 export type HygieneRepo = {
@@ -140,6 +165,54 @@ export type StatsRepo = {
   figures(week?: string): Promise<IssueFigures>;
 };
 
+/** A file of a week's archive as published in the store. */
+export type PublishedFile = { name: string; body: Buffer };
+
+export type ArchiveRepo = {
+  /**
+   * Publish a frozen week's archive files: bytes kept once by sha256, names per week. The same
+   * bytes again change nothing ('unchanged'); other bytes under a published name are refused
+   * ('conflict': a frozen week's archive never changes).
+   */
+  publish(
+    week: string,
+    files: readonly PublishedFile[],
+    at: Date,
+  ): Promise<'published' | 'unchanged' | 'conflict'>;
+  /** The week's published files, each checked against its sha256; none when unpublished. */
+  files(week: string): Promise<PublishedFile[]>;
+};
+
+export type LimitsRepo = {
+  /**
+   * Count one hit of `key` in its fixed window of `windowMs`; false when this hit is over
+   * `limit`. One statement: every server on the database counts into the same row.
+   */
+  hit(key: string, limit: number, windowMs: number, now: Date): Promise<boolean>;
+};
+
+export type ProviderBudgetRepo = {
+  /**
+   * Reserve the next request slot of budget `name` (the provider's per-team rate), not before
+   * `notBeforeMs` from now: one statement, so every connection gets a slot of its own, spaced
+   * by the row's interval from the slot before it. `intervalMs` seeds a budget nobody has used
+   * yet; after that the interval last learned (`setInterval`) holds for everyone. `lagMs`:
+   * how late after its slot this taker's request may arrive (a mail worker's request goes
+   * through the SDK's fetch, not written at its slot): the next slot is that much later, so
+   * a late arrival never crowds a window.
+   */
+  take(
+    name: string,
+    opts: { intervalMs: number; notBeforeMs?: number; lagMs?: number },
+  ): Promise<ProviderSlot>;
+  /** The provider refused a request (429): no slot starts before `ms` from now, for anyone. */
+  hold(name: string, ms: number, intervalMs: number): Promise<void>;
+  /** The spacing every taker follows from now on, learned from the provider's headers. */
+  setInterval(name: string, intervalMs: number): Promise<void>;
+  /** The row as it stands (none before the first use). */
+  state(name: string): Promise<ProviderBudgetState | undefined>;
+};
+
 /** What a unit of work sees: the repositories, inside one transaction. */
 export type StoreRepos = {
   subscribers: SubscribersRepo;
@@ -151,6 +224,9 @@ export type StoreRepos = {
   mailQueue: MailQueueRepo;
   hygiene: HygieneRepo;
   stats: StatsRepo;
+  archive: ArchiveRepo;
+  limits: LimitsRepo;
+  providerBudget: ProviderBudgetRepo;
 };
 
 export type ImportApplied = {

@@ -1,6 +1,7 @@
 // The store's face (face.ts) and its two adapters: SQLite (sqlite-store.ts) and PostgreSQL
 // (pg/). Only this folder imports better-sqlite3 or the PostgreSQL driver, and nothing outside
 // it sees a connection, SQL or a transaction.
+export * from './copy/index.ts';
 export * from './email-address.ts';
 export type { EventLink, ProviderEvent, Recorded } from './events.ts';
 export * from './face.ts';
@@ -19,6 +20,7 @@ export type { SubscriberChange } from './list-hygiene.ts';
 export { MailKind, MailStatus, type QueuedMail } from './mail-queue.ts';
 export * from './mailbox-key.ts';
 export * from './open-store.ts';
+export type { ProviderBudgetState, ProviderSlot } from './provider-budget.ts';
 export * from './subscriber-name.ts';
 export {
   type AddOptions,
@@ -33,4 +35,5 @@ export {
   type SuppressionReason,
   type SuppressionRow,
 } from './suppressions.ts';
+export { hostLabel } from './this-host.ts';
 export type { Vote } from './votes.ts';

@@ -8,6 +8,7 @@ import type {
   ClickerFigure,
   EventFigure,
   IssueFigures,
+  RefusalFigure,
   SendFigures,
   VoteFigure,
 } from '../report/index.ts';
@@ -30,6 +31,7 @@ export function createIssueStats(db: Db) {
       w,
     ) => `SELECT s.week AS week, s.status AS status, s.finished_at AS finishedAt, COUNT(r.subscriber_id) AS recipients,
        COALESCE(SUM(r.status = 'sent'), 0) AS submitted,
+       COALESCE(SUM(r.status = 'refused'), 0) AS refused,
        COALESCE(SUM(r.status = 'sent' AND r.message_id LIKE 'outbox-%'), 0) AS viaOutbox
      FROM issue_sends s LEFT JOIN send_recipients r ON r.week = s.week
      WHERE s.week ${w} GROUP BY s.week ORDER BY s.week DESC`,
@@ -57,6 +59,11 @@ export function createIssueStats(db: Db) {
     (w) => `SELECT week, pair_id AS pairId, tool_id AS toolId, COUNT(*) AS votes FROM votes
      WHERE week ${w} GROUP BY week, pair_id, tool_id`,
   );
+  const refusals = perWeek<RefusalFigure>(
+    db,
+    (w) => `SELECT week, IFNULL(refusal, '') AS message, COUNT(*) AS readers FROM send_recipients
+     WHERE status = 'refused' AND week ${w} GROUP BY week, message ORDER BY week, message`,
+  );
 
   return {
     /** Figures of one week, or of every week with a send (`week` undefined). */
@@ -66,6 +73,7 @@ export function createIssueStats(db: Db) {
       clickers: clickers(week),
       changes: changes(week),
       votes: votes(week),
+      refusals: refusals(week),
     }),
   };
 }

@@ -3,10 +3,10 @@
 // ours, or held by a process on this host that no longer exists: a `kill -9`'d sender must not
 // block a restart until its TTL runs out.
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { isDatabaseBusy } from '../db-busy.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Db } from './db.ts';
+import { hostLabel, thisHost } from './this-host.ts';
 
 export type LeaseHolder = { owner: string; host: string; pid: number; expiresAt: Date };
 export type Lease = LeaseHolder & { name: string };
@@ -24,7 +24,7 @@ type Row = { name: string; owner: string; host: string; pid: number; expires_at:
 
 /** `${hostname}:${pid}:${random}`: unique per acquisition, readable in a "held by" message. */
 export const newLeaseOwner = (): string =>
-  `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  `${hostLabel(thisHost())}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 /**
  * Whether a process with this pid exists on this machine. EPERM means it exists but belongs
@@ -58,7 +58,7 @@ export function createLeases(db: Db) {
   );
   const remove = db.prepare<[string, string]>('DELETE FROM leases WHERE name = ? AND owner = ?');
 
-  const here = hostname();
+  const here = thisHost();
   const isStale = (r: Row, now: number): boolean =>
     r.expires_at <= now || (r.host === here && !isProcessAlive(r.pid));
 

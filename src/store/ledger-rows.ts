@@ -39,10 +39,21 @@ export const newSendId = (week: string, random: Buffer): string =>
 /** A recipient as frozen: the address and name a retry must reuse byte for byte. */
 export type FrozenRecipient = { subscriberId: number; email: string; name: string | null };
 
+/**
+ * What the provider did with one recipient of a submitted batch: took it (its message id) or
+ * refused that address alone (its message), while taking the rest of the batch.
+ */
+export type RecipientOutcome = string | { refused: string };
+
+/** A recipient the provider refused, and why (its own words). */
+export type Refusal = { subscriberId: number; email: string; message: string };
+
 export type LedgerSummary = {
   recipients: number;
   sent: number;
   skipped: number;
+  /** Refused by the provider alone, in a batch it otherwise took: final, never re-sent. */
+  refused: number;
   /** Still queued, by the state of their batch. */
   pending: number;
   failed: number;
@@ -101,6 +112,7 @@ export function summarise(
     recipients: 0,
     sent: 0,
     skipped: 0,
+    refused: 0,
     pending: 0,
     failed: 0,
     uncertain: 0,
@@ -110,6 +122,7 @@ export function summarise(
     out.recipients += n;
     if (status === 'sent') out.sent += n;
     else if (status === 'skipped') out.skipped += n;
+    else if (status === 'refused') out.refused += n;
     else if (batch === 'failed') out.failed += n;
     else if (batch === 'uncertain') out.uncertain += n;
     else out.pending += n;

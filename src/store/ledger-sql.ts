@@ -5,6 +5,7 @@ import {
   type BatchRow,
   type BatchStatus,
   type FrozenRecipient,
+  type Refusal,
   type SendRow,
 } from './ledger-rows.ts';
 
@@ -71,6 +72,15 @@ export function ledgerStatements(db: Db) {
     recipientSent: db.prepare<[string, string, number]>(
       `UPDATE send_recipients SET status = 'sent', message_id = ?
        WHERE week = ? AND subscriber_id = ? AND status = 'queued'`,
+    ),
+    // message_id stays NULL: the provider gave none, and the event-link trigger has no id to follow.
+    recipientRefused: db.prepare<[string, string, number]>(
+      `UPDATE send_recipients SET status = 'refused', refusal = ?
+       WHERE week = ? AND subscriber_id = ? AND status = 'queued'`,
+    ),
+    refusals: db.prepare<[string, number], Refusal>(
+      `SELECT subscriber_id AS subscriberId, email, IFNULL(refusal, '') AS message
+       FROM send_recipients WHERE week = ? AND status = 'refused' ORDER BY subscriber_id LIMIT ?`,
     ),
     // Each transition names the states it may leave: a sender that lost its lease (or a late
     // answer) can never knock a submitted batch back.

@@ -1,10 +1,12 @@
 // The send ledger: the frozen recipient list of one issue, in numbered batches of at most 100,
 // and each batch's state. Every state change is one statement or one transaction, so a kill at
-// any instant leaves a state the sender can resume from. Recipients never pass through
+// any instant leaves a state the sender can resume from. A submitted batch's recipients are
+// `sent` (with their message id) or `refused` (the provider would not take that address; its
+// message kept), both recorded in the transaction that marks the batch submitted. Recipients never pass through
 // JavaScript in bulk: the freeze is one INSERT … SELECT, and reads fetch one batch at a time.
 //
 // Batch states:  pending ─▶ submitting ─▶ submitted
-//                              │  ▲ ╲──▶ failed (refused by the provider; retried on resume)
+//                              │  ▲ ╲──▶ failed (refused whole by the provider; retried on resume)
 //                              ▼  │
 //                          uncertain (key window passed; re-sent only on the operator's word)
 import { randomBytes } from 'node:crypto';
@@ -17,6 +19,8 @@ import {
   type IssueSend,
   type LedgerSummary,
   newSendId,
+  type RecipientOutcome,
+  type Refusal,
   summarise,
   toBatch,
   toSend,
@@ -38,6 +42,8 @@ export function createLedger(db: Db) {
     retryAttempt,
     queued,
     recipientSent,
+    recipientRefused,
+    refusals,
     submitBatch,
     failBatch,
     holdBatch,
@@ -102,13 +108,15 @@ export function createLedger(db: Db) {
       week: string,
       batchNo: number,
       subscriberIds: readonly number[],
-      ids: readonly string[],
+      outcomes: readonly RecipientOutcome[],
       now: Date,
     ) => {
       // The batch first: only the attempt that holds it submitting records its answer.
       if (submitBatch.run(now.toISOString(), week, batchNo).changes !== 1) return;
       subscriberIds.forEach((id, i) => {
-        recipientSent.run(ids[i] ?? '', week, id);
+        const o = outcomes[i] ?? '';
+        if (typeof o === 'string') recipientSent.run(o, week, id);
+        else recipientRefused.run(o.refused, week, id);
       });
     },
   );
@@ -164,16 +172,22 @@ export function createLedger(db: Db) {
     queuedRecipients: (week: string, batchNo: number): FrozenRecipient[] =>
       queued.all(week, batchNo),
 
-    /** Message ids in the order of `subscriberIds` (the provider answers in request order). */
+    /**
+     * Per recipient in the order of `subscriberIds` (the provider answers in request order),
+     * its message id or its refusal; nothing changes unless the batch was submitting.
+     */
     markSubmitted(
       week: string,
       batchNo: number,
       subscriberIds: readonly number[],
-      ids: readonly string[],
+      outcomes: readonly RecipientOutcome[],
       now: Date,
     ): void {
-      submitTx.immediate(week, batchNo, subscriberIds, ids, now);
+      submitTx.immediate(week, batchNo, subscriberIds, outcomes, now);
     },
+
+    /** The first `limit` recipients the provider refused, in subscriber order. */
+    refusals: (week: string, limit: number): Refusal[] => refusals.all(week, limit),
 
     markFailed(week: string, batchNo: number, error: string): void {
       failBatch.run(error, week, batchNo);

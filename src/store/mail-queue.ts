@@ -3,6 +3,7 @@
 // one UPDATE … RETURNING, so several `serve` processes on one database never take one row twice.
 import { z } from 'zod';
 import type { Db } from './db.ts';
+import type { MailQueueDepth } from './face.ts';
 
 /** What the email is; the worker composes each kind from the subscriber's current row. */
 export const MailKind = z.enum(['confirm', 'welcome']);
@@ -29,6 +30,24 @@ type Row = {
   attempts: number;
   created_at: string;
 };
+
+/** Rows not finished, per status, with the oldest one's created_at (both adapters' query). */
+export const DEPTH_SQL = `SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM mail_queue
+   WHERE status IN ('queued', 'sending') GROUP BY status`;
+
+export type DepthRow = { status: MailStatus; n: number; oldest: string | null };
+
+export function depthOf(found: readonly DepthRow[], now: Date): MailQueueDepth {
+  const out: MailQueueDepth = { queued: 0, sending: 0, oldestAgeSeconds: 0 };
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const r of found) {
+    if (r.status === 'queued' || r.status === 'sending') out[r.status] = r.n;
+    const t = r.oldest ? Date.parse(r.oldest) : Number.NaN;
+    if (Number.isFinite(t)) oldest = Math.min(oldest, t);
+  }
+  if (Number.isFinite(oldest)) out.oldestAgeSeconds = Math.max(0, (now.getTime() - oldest) / 1000);
+  return out;
+}
 
 const toMail = (r: Row): QueuedMail => ({
   id: r.id,
@@ -81,6 +100,7 @@ export function createMailQueue(db: Db) {
   const byStatus = db.prepare<[], { status: MailStatus; n: number }>(
     'SELECT status, COUNT(*) AS n FROM mail_queue GROUP BY status',
   );
+  const waiting = db.prepare<[], DepthRow>(DEPTH_SQL);
 
   return {
     enqueue(kind: MailKind, subscriberId: number, mailbox: string, now: Date): number {
@@ -119,6 +139,7 @@ export function createMailQueue(db: Db) {
       for (const { status, n } of byStatus.all()) out[status] = n;
       return out;
     },
+    depth: (now: Date): MailQueueDepth => depthOf(waiting.all(), now),
   };
 }
 

@@ -195,4 +195,69 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE issue_sends ADD COLUMN send_id TEXT;
   UPDATE issue_sends SET send_id = week;
   `,
+  // The archive of every frozen week, published into the database so that a public server on
+  // another host (with no issues/ folder) serves it: files by name per week, their bytes kept
+  // once by sha256 (a rebuilt week that did not change stores nothing new). And the counters of
+  // the public site's rate limits, shared by every server on the database: one row per key
+  // and fixed window.
+  `
+  CREATE TABLE archive_blobs (
+    sha256 TEXT PRIMARY KEY,
+    body BLOB NOT NULL
+  );
+  CREATE TABLE archive_files (
+    week TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES archive_blobs(sha256),
+    published_at TEXT NOT NULL,
+    PRIMARY KEY (week, name)
+  );
+  CREATE TABLE rate_windows (
+    key TEXT PRIMARY KEY,
+    window_start INTEGER NOT NULL,
+    hits INTEGER NOT NULL
+  );
+  `,
+  // Permissive batches: the provider may refuse one address and take the rest of its batch.
+  // Such a recipient is `refused`, with the provider's message in `refusal`. A CHECK cannot be
+  // altered in place, so send_recipients is rebuilt (SQLite's documented procedure: new table,
+  // copy, drop, rename), and its indexes and the event-link trigger on it are made again.
+  // Nothing refers to send_recipients by foreign key, so dropping it checks nothing.
+  `
+  CREATE TABLE send_recipients_new (
+    week TEXT NOT NULL REFERENCES issue_sends(week),
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers(id),
+    batch_no INTEGER NOT NULL,
+    email TEXT NOT NULL,
+    name TEXT,
+    status TEXT NOT NULL CHECK (status IN ('queued','sent','skipped','refused')),
+    message_id TEXT,
+    refusal TEXT,
+    PRIMARY KEY (week, subscriber_id)
+  );
+  INSERT INTO send_recipients_new (week, subscriber_id, batch_no, email, name, status, message_id)
+    SELECT week, subscriber_id, batch_no, email, name, status, message_id FROM send_recipients;
+  DROP TABLE send_recipients;
+  ALTER TABLE send_recipients_new RENAME TO send_recipients;
+  CREATE INDEX send_recipients_batch ON send_recipients(week, batch_no);
+  CREATE INDEX send_recipients_message ON send_recipients(message_id) WHERE message_id IS NOT NULL;
+  CREATE INDEX send_recipients_subscriber ON send_recipients(subscriber_id, week);
+  CREATE TRIGGER events_link_late AFTER UPDATE OF message_id ON send_recipients
+  WHEN NEW.message_id IS NOT NULL AND NEW.message_id <> ''
+  BEGIN
+    UPDATE events SET week = NEW.week, subscriber_id = NEW.subscriber_id
+    WHERE message_id = NEW.message_id AND week IS NULL;
+  END;
+  `,
+  // The provider's request budget, shared by every process on the database (Resend's rate
+  // limit is per team): one row per budget, its next free slot and the spacing every taker
+  // follows, in ms on the database's clock. Runtime state: a copy leaves it behind.
+  `
+  CREATE TABLE provider_slots (
+    name TEXT PRIMARY KEY,
+    next_at_ms REAL NOT NULL,
+    interval_ms REAL NOT NULL,
+    updated_at_ms REAL NOT NULL
+  );
+  `,
 ];

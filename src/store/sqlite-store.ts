@@ -4,6 +4,7 @@
 // must be kept apart is a unit of work that awaits between its steps. While one is open, every
 // other operation of this process waits behind it (one connection cannot hold two
 // transactions), and each unit runs inside BEGIN IMMEDIATE, which excludes other processes.
+import { createArchiveFiles } from './archive-files.ts';
 import { type Db, openDatabase } from './db.ts';
 import { createEvents } from './events.ts';
 import type { Store, StoreRepos } from './face.ts';
@@ -15,6 +16,8 @@ import { createLedger } from './ledger.ts';
 import { createListHygiene } from './list-hygiene.ts';
 import { createMailQueue } from './mail-queue.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { createProviderBudget } from './provider-budget.ts';
+import { createRateWindows } from './rate-windows.ts';
 import { createSubscribers } from './subscribers.ts';
 import { createSuppressions } from './suppressions.ts';
 import { createVotes } from './votes.ts';
@@ -77,6 +80,9 @@ function reposOver(db: Db, secret: string, run: Run): StoreRepos {
     mailQueue: lift(createMailQueue(db), run),
     hygiene: lift(createListHygiene(db, subscribers), run),
     stats: lift(createIssueStats(db), run),
+    archive: lift(createArchiveFiles(db), run),
+    limits: lift(createRateWindows(db), run),
+    providerBudget: lift(createProviderBudget(db), run),
   };
 }
 

@@ -39,6 +39,13 @@ describe('layers under src/', () => {
     ]);
   });
 
+  it('one module speaks Prometheus: only src/metrics.ts imports prom-client', () => {
+    const importers = [...sources()]
+      .filter(([, text]) => /from\s+['"]prom-client['"]/.test(text))
+      .map(([file]) => file);
+    expect(importers).toEqual(['metrics.ts']);
+  });
+
   it('nothing outside the store sees a connection, a statement or a transaction', () => {
     const outside = [...sources()].filter(([file]) => !file.startsWith('store/'));
     const uses = (pattern: RegExp) =>

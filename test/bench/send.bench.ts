@@ -10,7 +10,7 @@ import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { sendWorkspace } from '../send/send-fixture.ts';
+import { sendWorkspace, type Workspace } from '../send/send-fixture.ts';
 import { binPath, repoRoot, tempDir } from '../support/paths.ts';
 import type { BenchRow } from './types.ts';
 
@@ -18,7 +18,7 @@ const KEY = 're_bench';
 const standInMain = path.join(repoRoot, 'test/support/resend-stand-in/main.ts');
 
 // Written to a temp file and preloaded into the sender: its own peak RSS, on exit, to stderr.
-const PEAK_PRELOAD = `import { readFileSync, writeSync } from 'node:fs';
+export const PEAK_PRELOAD = `import { readFileSync, writeSync } from 'node:fs';
 process.on('exit', () => {
   const m = /VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
   writeSync(2, 'PEAK_RSS_KB=' + (m ? m[1] : '') + '\\n');
@@ -27,7 +27,7 @@ process.on('exit', () => {
 
 type Stats = { accepted: number; requests: number; byStatus: Record<string, number> };
 
-async function startStandIn(rate: number): Promise<{ url: string; child: ChildProcess }> {
+export async function startStandIn(rate: number): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
     [
@@ -51,7 +51,7 @@ async function startStandIn(rate: number): Promise<{ url: string; child: ChildPr
   return { url: (JSON.parse(line) as { url: string }).url, child };
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
@@ -70,7 +70,7 @@ async function stats(url: string): Promise<Stats> {
   }
 }
 
-type SendRun = {
+export type SendRun = {
   code: number | null;
   peakKb: number;
   stdout: string;
@@ -79,13 +79,15 @@ type SendRun = {
 };
 
 /** One `verdicts send` child; while it runs, note when each batch is accepted (10 ms polling). */
-async function runSend(
+export async function runSend(
   subscribers: number,
   url: string,
   rate: number,
   preload: string,
   extraEnv: Record<string, string> = {},
   pairs = 1,
+  /** Settings the workspace needs beyond its own (a store elsewhere: DATABASE_URL). */
+  prepare?: (ws: Workspace) => Promise<Record<string, string>>,
 ): Promise<SendRun> {
   const ws = await sendWorkspace({ subscribers, pairs });
   const env = {
@@ -93,6 +95,7 @@ async function runSend(
     ...ws.env({ RESEND_API_KEY: KEY, RESEND_BASE_URL: url, RESEND_RATE_LIMIT: String(rate) }),
     SEND_REQUEST_TIMEOUT_SECONDS: '30',
     ...extraEnv,
+    ...(prepare ? await prepare(ws) : {}),
   };
   const child = spawn(process.execPath, ['--import', preload, binPath, ...ws.args()], {
     cwd: ws.dir, // not the repo: a developer's .env must not change the measured run
@@ -120,7 +123,7 @@ async function runSend(
   return { code, peakKb, stdout, stderr: stderr.replace(/PEAK_RSS_KB=\d+\n/, ''), acceptedAt };
 }
 
-function checkRun(name: string, run: SendRun, subscribers: number): void {
+export function checkRun(name: string, run: SendRun, subscribers: number): void {
   if (
     run.code !== 0 ||
     !run.stdout.includes(`sent ${subscribers}, skipped 0, failed 0, uncertain 0`)

@@ -58,13 +58,21 @@ const issue = (week: string, number: number, pairs: PairScore[]): Issue => ({
   timeZone: 'UTC',
   pairs,
 });
-const empty = (): IssueFigures => ({ sends: [], events: [], clickers: [], changes: [], votes: [] });
+const empty = (): IssueFigures => ({
+  sends: [],
+  events: [],
+  clickers: [],
+  changes: [],
+  votes: [],
+  refusals: [],
+});
 const sent = (week: string, submitted: number, viaOutbox = 0) => ({
   week,
   status: 'sent' as const,
   finishedAt: '2026-11-30T09:00:00.000Z',
   recipients: submitted,
   submitted,
+  refused: 0,
   viaOutbox,
 });
 

@@ -41,6 +41,23 @@ describe('logger', () => {
     });
   });
 
+  it('names the instance on every line, in either format (serve and schedule set INSTANCE_ID)', () => {
+    const lines: string[] = [];
+    for (const format of ['text', 'json'] as const) {
+      const log = createLogger({
+        format,
+        out: (l) => lines.push(l),
+        now: () => new Date('2026-11-30T09:00:00Z'),
+        instance: 'runner-a',
+      });
+      log.info('runner.active', { schedule: '0 9 * * 1' });
+    }
+    expect(lines[0]).toBe(
+      '2026-11-30T09:00:00.000Z info runner.active schedule="0 9 * * 1" instance=runner-a\n',
+    );
+    expect(JSON.parse(lines[1]!)).toMatchObject({ event: 'runner.active', instance: 'runner-a' });
+  });
+
   it('never prints a secret: by field name or by value, in either format', () => {
     for (const format of ['text', 'json'] as const) {
       const { log, out, err } = capture(format, ['re_live_abcdef123456']);

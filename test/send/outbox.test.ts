@@ -69,8 +69,8 @@ describeTransport('outbox', async () => {
   const dir = path.join(tempDir('verdicts-outbox-'), 'outbox');
   const inner = createOutboxTransport({ dir, now: fixedNow });
   const order: string[] = [];
-  const note = (ids: string[]) => {
-    for (const id of ids) if (!order.includes(id)) order.push(id);
+  const note = (ids: (string | null)[]) => {
+    for (const id of ids) if (id !== null && !order.includes(id)) order.push(id);
   };
   const transport: Transport = {
     name: inner.name,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  alignBatchAnswer,
   classifyResendError,
   createResendTransport,
   retryAfterMs,
@@ -50,14 +51,14 @@ const onFirst =
     requestNo === 1 ? (kind as 'status500') : null;
 
 describe('resend transport: requests', () => {
-  it('sends the key as Idempotency-Key with strict batch validation, snake_case through the SDK', async () => {
+  it('sends the key as Idempotency-Key with permissive batch validation, snake_case through the SDK', async () => {
     const { standIn, transport } = await resendAt();
     await transport.sendBatch([outgoing(0, { replyTo: 'ed@verdicts.example' })], {
       idempotencyKey: '2026-W35:0',
     });
     expect(standIn.requests[0]?.headers).toMatchObject({
       'idempotency-key': '2026-W35:0',
-      'x-batch-validation': 'strict',
+      'x-batch-validation': 'permissive',
       authorization: `Bearer ${KEY}`,
     });
     expect(standIn.deliveries()[0]?.reply_to).toEqual(['ed@verdicts.example']);
@@ -68,7 +69,10 @@ describe('resend transport: requests', () => {
     const lost = await transport.sendBatch(batch(), { idempotencyKey: 'b0' });
     expect(lost).toMatchObject({ ok: false, error: { kind: 'retryable', status: null } });
     const retry = await transport.sendBatch(batch(), { idempotencyKey: 'b0' });
-    expect(retry).toEqual({ ok: true, value: { ids: standIn.deliveries().map((d) => d.id) } });
+    expect(retry).toEqual({
+      ok: true,
+      value: { ids: standIn.deliveries().map((d) => d.id), refused: [] },
+    });
     expect(standIn.stats().duplicates).toBe(0);
   });
 });
@@ -109,10 +113,9 @@ describe('resend transport: failures become TransportFailure values', () => {
       ok: true,
       value: { rate: { limit: 3, remaining: 1, resetMs: 600 } },
     });
-    // A refused batch (422) still says where the team stands.
-    const refused = await transport.sendBatch([{ ...batch(1)[0]!, to: 'not an address' }], {
-      idempotencyKey: 'h3',
-    });
+    // A refused request (422) still says where the team stands. (A batch is permissive: an
+    // address it refuses is a value in a 200, so a single email shows the 422.)
+    const refused = await transport.sendOne({ ...batch(1)[0]!, to: 'not an address' });
     expect(refused).toMatchObject({
       ok: false,
       error: { kind: 'rejected', rate: { limit: 3, remaining: 0, resetMs: 600 } },
@@ -148,13 +151,54 @@ describe('resend transport: failures become TransportFailure values', () => {
     expect(standIn.deliveries()).toHaveLength(0);
   });
 
-  it('an address Resend refuses → rejected 422, the whole batch unsent', async () => {
-    const { standIn, transport } = await resendAt();
-    const res = await transport.sendBatch([outgoing(0), outgoing(1, { to: 'not-an-address' })], {
-      idempotencyKey: 'v',
+  it('an address Resend refuses is refused alone: the rest of the batch is sent, in order', async () => {
+    const { standIn, transport } = await resendAt({ refuseAddresses: ['Reader2@Example.com'] });
+    const emails = [outgoing(0), outgoing(1, { to: 'not-an-address' }), outgoing(2), outgoing(3)];
+    emails[2] = { ...emails[2]!, to: 'reader2@example.com' };
+    const res = await transport.sendBatch(emails, { idempotencyKey: 'v' });
+    const delivered = standIn.deliveries();
+    expect(delivered.map((d) => d.to[0])).toEqual([emails[0]!.to, emails[3]!.to]);
+    expect(res).toEqual({
+      ok: true,
+      value: {
+        ids: [delivered[0]!.id, null, null, delivered[1]!.id],
+        refused: [
+          { index: 1, message: expect.stringContaining('not-an-address') },
+          { index: 2, message: expect.stringContaining('Invalid `to` field') },
+        ],
+      },
     });
-    expect(res).toMatchObject({ ok: false, error: { kind: 'rejected', status: 422 } });
-    expect(standIn.deliveries()).toHaveLength(0);
+    // The same key again: Resend replays the first answer and sends nothing.
+    expect(await transport.sendBatch(emails, { idempotencyKey: 'v' })).toEqual(res);
+    expect(standIn.deliveries()).toHaveLength(2);
+  });
+
+  it('an answer whose ids and refusals do not add up → rejected unexpected_response', async () => {
+    expect(alignBatchAnswer({ data: [{ id: 'a' }] }, 2)).toMatchObject({ ok: false });
+    expect(
+      alignBatchAnswer({ data: [{ id: 'a' }], errors: [{ index: 2, message: 'x' }] }, 2),
+    ).toMatchObject({ ok: false });
+    expect(
+      alignBatchAnswer(
+        {
+          data: [{ id: 'a' }],
+          errors: [
+            { index: 0, message: 'x' },
+            { index: 0, message: 'y' },
+          ],
+        },
+        3,
+      ),
+    ).toMatchObject({ ok: false });
+    expect(
+      alignBatchAnswer(
+        { data: [{ id: 'a' }, { id: 'c' }], errors: [{ index: 1, message: 'no' }] },
+        3,
+      ),
+    ).toEqual({
+      ok: true,
+      value: { ids: ['a', null, 'c'], refused: [{ index: 1, message: 'no' }] },
+    });
   });
 
   it('a wrong API key → rejected 403 invalid_api_key', async () => {

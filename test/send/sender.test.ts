@@ -48,7 +48,7 @@ function scripted(script: (call: number, key: string) => Answer = () => 'ok') {
           answer = 'ok';
         }
         if (answer !== 'ok') return err(answer);
-        return ok({ ids: emails.map((_, i) => `${idempotencyKey}/${i}`) });
+        return ok({ ids: emails.map((_, i) => `${idempotencyKey}/${i}`), refused: [] });
       } finally {
         inFlight--;
       }

@@ -40,12 +40,14 @@ export const outgoing = (i: number, extra: Partial<OutgoingEmail> = {}): Outgoin
 
 export function describeTransport(name: string, setup: () => Promise<TransportUnderTest>): void {
   describe(`transport contract: ${name}`, () => {
-    it('a batch of 3 lands in order, with one id per email', async () => {
+    it('a batch of 3 lands in order, with one id per email and nothing refused', async () => {
       const { transport, delivered } = await setup();
       const emails = [0, 1, 2].map((i) => outgoing(i));
       const res = await transport.sendBatch(emails, { idempotencyKey: '2026-W35:0' });
       if (!res.ok) throw new Error(JSON.stringify(res.error));
+      expect(res.value.refused).toEqual([]);
       expect(res.value.ids).toHaveLength(3);
+      expect(res.value.ids.every((id) => typeof id === 'string')).toBe(true);
       expect(new Set(res.value.ids).size).toBe(3);
       const got = await delivered();
       expect(got.map((d) => [d.id, d.to, d.subject])).toEqual(
@@ -152,7 +154,7 @@ export function describeTransport(name: string, setup: () => Promise<TransportUn
       const { transport, delivered } = await setup();
       expect(await transport.sendBatch([], { idempotencyKey: 'e' })).toEqual({
         ok: true,
-        value: { ids: [] },
+        value: { ids: [], refused: [] },
       });
       const big = Array.from({ length: 101 }, (_, i) => outgoing(i));
       await expect(transport.sendBatch(big, { idempotencyKey: 'big' })).rejects.toThrow(/100/);

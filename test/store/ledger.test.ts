@@ -134,6 +134,7 @@ describe('ledger: batch states', () => {
       recipients: 120,
       sent: 120,
       skipped: 0,
+      refused: 0,
       pending: 0,
       failed: 0,
       uncertain: 0,

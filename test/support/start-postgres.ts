@@ -8,7 +8,15 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
-export type PostgresServer = { baseUrl: string; port: number; stop: () => Promise<void> };
+export type PostgresServer = {
+  baseUrl: string;
+  port: number;
+  stop: () => Promise<void>;
+  /** Stop the server process and keep its data: connections fail until resume(). */
+  pause: () => Promise<void>;
+  /** Start the paused server again on the same port, with the same data. */
+  resume: () => Promise<void>;
+};
 
 /** A port nobody listens on right now: the kernel's pick for port 0, given back at once. */
 async function freePort(): Promise<number> {
@@ -98,7 +106,8 @@ export async function startPostgres(
       user: 'postgres',
       password,
       port,
-      persistent: false,
+      // Its own stop() must keep the data (pause/resume); our stop() removes the folder.
+      persistent: true,
       // PostgreSQL refuses to run as root; as root, run it as a `postgres` system user.
       createPostgresUser: process.getuid?.() === 0,
       initdbFlags: ['--no-sync', '--encoding=UTF8'],
@@ -123,7 +132,14 @@ export async function startPostgres(
     await pg.initialise();
     await withTimeout(pg.start(), START_TIMEOUT_MS, 'the server did not start within 60 s');
     const baseUrl = `postgres://postgres:${password}@127.0.0.1:${port}`;
-    return { baseUrl, port, stop };
+    const server = pg;
+    const pause = async () => {
+      if (alive()) await withTimeout(server.stop(), 15_000, 'stop timed out');
+    };
+    const resume = async () => {
+      if (!alive()) await withTimeout(server.start(), START_TIMEOUT_MS, 'restart timed out');
+    };
+    return { baseUrl, port, stop, pause, resume };
   } catch (e) {
     const why = e instanceof Error && e.message ? e.message : lastError(log) || 'it exited at once';
     await stop().catch(() => undefined);

@@ -1,12 +1,19 @@
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { confirmUrl } from '../../src/links.ts';
 import { createTransport } from '../../src/send/create-transport.ts';
+import { NAME_COOKIE, rememberSignupName } from '../../src/web/public/name-cookie.ts';
 import { KEY, useStandIn } from '../support/stand-in-fixture.ts';
-import { mailTo, SECRET, useServer } from './web-fixture.ts';
+import { cookieJar, mailTo, SECRET, useServer } from './web-fixture.ts';
 
 const start = useServer();
 const startStandIn = useStandIn();
 const ADA = 'ada@example.com';
+const VICTIM = 'victim@example.com';
+
+/** The value the confirm page's name field comes with (as the browser would post it). */
+const nameField = (html: string) =>
+  /<input type="text" name="name"[^>]*value="([^"]*)"/.exec(html)![1]!;
 
 describe('subscribe and confirm (double opt-in)', () => {
   it('stores a pending address, mails one confirmation, GET changes nothing, POST activates', async () => {
@@ -132,26 +139,132 @@ describe('subscribe and confirm (double opt-in)', () => {
     expect(other.ok && s.subscribers.getById(other.value.id)?.status).toBe('pending');
   });
 
-  it('greets the reader by the name the confirm page submitted, not by what the form stored', async () => {
-    const s = await start();
+  it('keeps a name a stranger typed off the owner’s page and greeting; the owner’s own sign-up keeps theirs', async () => {
+    const s = await start({ sent: false });
     const planted = 'Your account is locked, verify at https://evil.example/login';
-    await s.subscribe(ADA, planted); // anyone can type this for ADA's address
+    // A stranger signs the victim up, with a name, from the stranger's own browser: nothing of
+    // it is stored, the name goes back to the stranger's device only.
+    const stranger = cookieJar();
+    stranger.take(await s.subscribe(VICTIM, planted));
+    expect(s.subscribers.getByEmail(VICTIM)).toMatchObject({ status: 'pending', name: null });
+    expect(stranger.get(NAME_COOKIE)).toBeDefined();
+    // The victim opens the link on their own device (no cookie) and confirms without reading:
+    // the form is posted as the page filled it.
+    const victimPath = await s.confirmPath(VICTIM);
+    const victimPage = await (await s.get(victimPath)).text();
+    expect(victimPage).not.toContain('account is locked');
+    expect(nameField(victimPage)).toBe('');
+    expect((await s.post(victimPath, { name: nameField(victimPage) })).status).toBe(200);
+    expect(s.subscribers.getByEmail(VICTIM)).toMatchObject({ status: 'active', name: null });
+
+    // The owner signs up from their own browser and confirms there without editing.
+    const owner = cookieJar();
+    owner.take(await s.subscribe(ADA, 'Ada'));
+    expect(s.subscribers.getByEmail(ADA)).toMatchObject({ status: 'pending', name: null });
+    const adaPath = await s.confirmPath(ADA);
+    const adaPage = await (await s.get(adaPath, { headers: owner.header() })).text();
+    expect(nameField(adaPage)).toBe('Ada');
+    owner.take(await s.post(adaPath, { name: nameField(adaPage) }, owner.header()));
+    expect(s.subscribers.getByEmail(ADA)).toMatchObject({ status: 'active', name: 'Ada' });
+    expect(owner.get(NAME_COOKIE)).toBeUndefined(); // used: the confirm answer removes it
+
+    // The next issue greets each by what the mailbox owner kept: the victim by no name at all.
+    const run = await s.sendWeek();
+    expect(run.code, run.stderr).toBe(0);
+    const issueTo = async (to: string) =>
+      (await s.outbox()).find(
+        (m) =>
+          (Array.isArray(m.to) ? m.to[0] : m.to)?.value[0]?.address === to &&
+          !m.subject?.startsWith('Confirm') &&
+          !m.subject?.startsWith('Welcome'),
+      )!;
+    const victimIssue = await issueTo(VICTIM);
+    expect(victimIssue.text).toMatch(/^Hi there,$/m);
+    expect(`${victimIssue.text}${victimIssue.html}`).not.toContain('account is locked');
+    expect((await issueTo(ADA)).text).toMatch(/^Hi Ada,$/m);
+  });
+
+  it('prefills the name of the latest sign-up on this device, only for its own mailbox, only if signed by us', async () => {
+    const s = await start();
+    // Someone else signed ADA up first; the owner later signs up with their own name (the row
+    // exists, the mailbox cap sends no second email): that name is not discarded.
+    cookieJar().take(await s.subscribe(ADA, 'Evil'));
+    const owner = cookieJar();
+    const answer = owner.take(await s.subscribe(ADA, 'Ada'));
+    const cookie = answer.headers.getSetCookie().find((c) => c.startsWith(`${NAME_COOKIE}=`))!;
+    expect(cookie).toMatch(/; Max-Age=604800(;|$)/);
+    expect(cookie).toMatch(/; Path=\/confirm(;|$)/);
+    expect(cookie).toMatch(/; HttpOnly(;|$)/);
+    expect(cookie).toMatch(/; SameSite=Lax(;|$)/);
+    expect(cookie).not.toMatch(/Secure/); // this test site is http; https gets Secure (below)
+    expect(cookie).not.toContain(ADA); // the address is not in it
     const path = await s.confirmPath(ADA);
-    const page = await (await s.get(path)).text();
-    // The mailbox owner sees the name in an editable field, before anything is kept.
-    expect(page).toMatch(/<input type="text" name="name"[^>]*value="Your account is locked/);
-    expect((await s.post(path, { name: '  Ada \u0007 Lovelace ' })).status).toBe(200);
-    expect(s.subscribers.getByEmail(ADA)).toMatchObject({
-      status: 'active',
-      name: 'Ada Lovelace',
+    const page = async (jar: ReturnType<typeof cookieJar>) =>
+      nameField(await (await s.get(path, { headers: jar.header() })).text());
+    expect(await page(owner)).toBe('Ada');
+    // The latest sign-up on this device wins; one with no name clears it.
+    owner.take(
+      await s.subscribe(ADA.toUpperCase().replace('EXAMPLE.COM', 'example.com'), 'Ada L.'),
+    );
+    expect(await page(owner)).toBe('Ada L.');
+    owner.take(await s.subscribe(ADA, ''));
+    expect(owner.get(NAME_COOKIE)).toBeUndefined();
+    expect(await page(owner)).toBe('');
+
+    // A cookie for another mailbox prefills nothing here (a minute on: the form's rate limit).
+    s.clock.now = new Date(s.clock.now.getTime() + 2 * 60_000);
+    const other = cookieJar();
+    other.take(await s.subscribe('bob@example.com', 'Bob'));
+    expect(await page(other)).toBe('');
+    // Nor an altered one: the name swapped, the signature kept.
+    const mine = cookieJar();
+    mine.take(await s.subscribe(ADA, 'Ada'));
+    const [body, sig] = mine.get(NAME_COOKIE)!.split('.');
+    const claims = JSON.parse(Buffer.from(body!, 'base64url').toString());
+    const forged = Buffer.from(JSON.stringify({ ...claims, n: 'Evil' })).toString('base64url');
+    mine.set(NAME_COOKIE, `${forged}.${sig}`);
+    expect(await page(mine)).toBe('');
+    // Nor one past its week (the clock moved on; this link itself is still good).
+    mine.take(await s.subscribe(ADA, 'Ada'));
+    s.clock.now = new Date(s.clock.now.getTime() + 7 * 24 * 3600_000 + 1000);
+    expect(await page(mine)).toBe('');
+  });
+
+  it('marks the name cookie Secure, under the base path, when the site is https', async () => {
+    const app = new Hono();
+    const settings = {
+      secret: SECRET,
+      baseUrl: 'https://verdicts.example.com/news/',
+      ttlMs: 7 * 24 * 3600_000,
+    };
+    app.get('/set', (c) => {
+      rememberSignupName(c, settings, ADA, 'Ada', new Date());
+      return c.text('ok');
     });
-    // Cleared on the page (or a page without the field): no name at all.
-    await s.subscribe('bob@example.com', planted);
-    await s.post(await s.confirmPath('bob@example.com'), {});
-    expect(s.subscribers.getByEmail('bob@example.com')).toMatchObject({
-      status: 'active',
-      name: null,
-    });
+    const [cookie] = (await app.request('/set')).headers.getSetCookie();
+    expect(cookie).toMatch(/; Path=\/news\/confirm(;|$)/);
+    expect(cookie).toMatch(/; Secure(;|$)/);
+    expect(cookie).toMatch(/; HttpOnly(;|$)/);
+  });
+
+  it('greets by a name the reader confirmed before, when they come back from another device', async () => {
+    const s = await start();
+    const owner = cookieJar();
+    owner.take(await s.subscribe(ADA, 'Ada'));
+    const first = await s.confirmPath(ADA);
+    await s.post(first, { name: 'Ada' }, owner.header());
+    const id = s.subscribers.getByEmail(ADA)!.id;
+    s.clock.now = new Date(s.clock.now.getTime() + 25 * 3600_000);
+    s.subscribers.setStatus(id, 'unsubscribed', s.clock.now);
+    s.clock.now = new Date(s.clock.now.getTime() + 3600_000);
+    // Someone signs the address up again with another name; the owner confirms elsewhere.
+    cookieJar().take(await s.subscribe(ADA, 'Evil'));
+    const again = await s.confirmPath(ADA);
+    expect(again).not.toBe(first);
+    const page = await (await s.get(again)).text();
+    expect(nameField(page)).toBe('Ada'); // the owner's own, from their first confirmation
+    await s.post(again, { name: nameField(page) });
+    expect(s.subscribers.getById(id)).toMatchObject({ status: 'active', name: 'Ada' });
   });
 
   it('refuses invalid addresses with the form again, and stores nothing for the honeypot', async () => {
@@ -172,17 +285,20 @@ describe('subscribe and confirm (double opt-in)', () => {
   it('renders a hostile name and query parameters as inert text, in pages and in the email', async () => {
     const s = await start();
     const evil = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'';
-    await s.subscribe(ADA, evil);
-    const stored = s.subscribers.getByEmail(ADA)!;
-    expect(stored.name).toBe(evil);
+    const visitor = cookieJar();
+    visitor.take(await s.subscribe(ADA, evil));
+    expect(s.subscribers.getByEmail(ADA)!.name).toBeNull(); // not stored
     // The email carries nothing the visitor typed, escaped or not.
     const [mail] = await mailTo(s, ADA);
     for (const part of [mail!.html, mail!.text]) {
       expect(part).not.toMatch(/&lt;script|<script|alert\(|onerror/);
     }
-    const page = await (await s.get(await s.confirmPath(ADA))).text();
+    // Back on the visitor's own browser, the name they typed is text in the field.
+    const path = await s.confirmPath(ADA);
+    const page = await (await s.get(path, { headers: visitor.header() })).text();
     expect(page).not.toContain('<script>');
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(await (await s.get(path)).text()).not.toContain('alert(1)');
 
     const q = new URLSearchParams({ email: `"><script>alert(3)</script>`, name: evil });
     const form = await (await s.get(`/subscribe?${q}`)).text();

@@ -170,6 +170,32 @@ async function listMail(dir: string) {
   }));
 }
 
+/**
+ * One browser's cookies, for the helpers above (which send none by themselves): `take` keeps
+ * what a response set (a Max-Age=0 or empty value removes it), `header()` sends them back.
+ * Paths and expiry are not modelled: the tests look at the attributes themselves.
+ */
+export function cookieJar() {
+  const jar = new Map<string, string>();
+  return {
+    take(res: Response): Response {
+      for (const line of res.headers.getSetCookie()) {
+        const [pair = '', ...attrs] = line.split(';');
+        const eq = pair.indexOf('=');
+        const name = pair.slice(0, eq).trim();
+        const value = pair.slice(eq + 1).trim();
+        if (value === '' || attrs.some((a) => /^\s*max-age=0\s*$/i.test(a))) jar.delete(name);
+        else jar.set(name, value);
+      }
+      return res;
+    },
+    get: (name: string) => jar.get(name),
+    set: (name: string, value: string) => jar.set(name, value),
+    header: (): Record<string, string> =>
+      jar.size === 0 ? {} : { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+  };
+}
+
 /** Mail in the outbox to `to`, once the queue has sent what it holds. */
 export const mailTo = async (s: TestServer, to: string) => {
   await s.mailSent();

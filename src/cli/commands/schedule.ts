@@ -7,7 +7,12 @@
 import type { Command } from 'commander';
 import { VerdictsError } from '../../errors.ts';
 import { openPipeline } from '../../pipeline/index.ts';
-import { clockFromEnv, createWeeklyRunner, parseSchedule } from '../../schedule/index.ts';
+import {
+  clockFromEnv,
+  createWeeklyRunner,
+  parseSchedule,
+  watchRunner,
+} from '../../schedule/index.ts';
 import {
   type CliIo,
   type PathFlags,
@@ -19,17 +24,18 @@ import {
 } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { jobOutput } from '../job-output.ts';
+import { type MetricsFlags, startMetricsEndpoint, withMetricsPort } from '../metrics-endpoint.ts';
 
 export function registerSchedule(
   program: Command,
   io: CliIo,
   setExit: (code: number) => void,
 ): void {
-  withOutbox(withDb(withIssues(withData(program.command('schedule')))))
+  withMetricsPort(withOutbox(withDb(withIssues(withData(program.command('schedule'))))))
     .description(
       'run the weekly job on SEND_SCHEDULE (cron, in NEWSLETTER_TIMEZONE) until SIGTERM or SIGINT',
     )
-    .action(async (flags: PathFlags) => {
+    .action(async (flags: PathFlags & MetricsFlags) => {
       const config = resolveConfig(io, flags);
       const parsed = parseSchedule(config.SEND_SCHEDULE, config.NEWSLETTER_TIMEZONE);
       if (!parsed.ok) throw new VerdictsError('schedule', 'bad_schedule', parsed.error);
@@ -41,14 +47,21 @@ export function registerSchedule(
           note: 'VERDICTS_FAKE_NOW is for tests only',
         });
       }
-      const pipeline = openPipeline(config);
+      const endpoint = await startMetricsEndpoint('schedule', config, flags, out.log);
+      const pipeline = openPipeline(config, {
+        ...(endpoint ? { sendMetrics: endpoint.metrics.sender('issue') } : {}),
+      });
       const runner = await createWeeklyRunner(pipeline, {
         ...out,
         schedule: parsed.value,
         clock,
         graceHours: config.CATCH_UP_GRACE_HOURS,
         healthFile: config.HEALTH_FILE,
+      }).catch(async (e: unknown) => {
+        await endpoint?.server.close();
+        throw e;
       });
+      if (endpoint) await watchRunner(endpoint.metrics, runner, pipeline);
       const stop = () => void runner.stop();
       io.signal.addEventListener('abort', stop, { once: true });
       try {
@@ -60,6 +73,7 @@ export function registerSchedule(
       } finally {
         io.signal.removeEventListener('abort', stop);
         await runner.stop();
+        await endpoint?.server.close();
         await pipeline.close();
       }
       if (runner.stoppedMidSend) setExit(EXIT.incomplete);

@@ -12,13 +12,19 @@ import {
   startPublicServer,
 } from '../../web/public/index.ts';
 import { type CliIo, type PathFlags, resolveConfig, withDb, withIssues } from '../context.ts';
+import {
+  type MetricsEndpoint,
+  type MetricsFlags,
+  startMetricsEndpoint,
+  withMetricsPort,
+} from '../metrics-endpoint.ts';
 
-type Flags = PathFlags & { port?: string; host?: string };
+type Flags = PathFlags & MetricsFlags & { port?: string; host?: string };
 
 const LOCAL = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
 export function registerServe(program: Command, io: CliIo): void {
-  withDb(withIssues(program.command('serve')))
+  withMetricsPort(withDb(withIssues(program.command('serve'))))
     .description(
       'run the public site: archive, feed, subscribe, confirm, unsubscribe, votes, webhooks',
     )
@@ -43,15 +49,22 @@ export function registerServe(program: Command, io: CliIo): void {
         out: io.stdout,
         err: io.stderr,
         secrets: secretsOf(config),
+        instance: config.INSTANCE_ID,
       });
       if (!config.RESEND_WEBHOOK_SECRET)
         logger.warn('RESEND_WEBHOOK_SECRET is not set: /webhooks/resend answers 503', {});
 
       const pipeline = openPipeline(config);
       let deps: PublicDeps | undefined;
+      let endpoint: MetricsEndpoint | undefined;
       try {
         const transport = pipeline.transport();
-        deps = publicDeps(config, await pipeline.store(), transport, logger);
+        const store = await pipeline.store();
+        endpoint = await startMetricsEndpoint('serve', config, flags, logger);
+        endpoint?.metrics.watchMailQueue(() => store.mailQueue.depth(new Date()));
+        deps = publicDeps(config, store, transport, logger, {
+          ...(endpoint ? { metrics: endpoint.metrics } : {}),
+        });
         // Confirmations a previous run queued but did not send go out now, then on each wake.
         deps.mail.start();
         const server = await startPublicServer({
@@ -65,11 +78,13 @@ export function registerServe(program: Command, io: CliIo): void {
           transport: transport.name,
         });
         await aborted(io.signal);
+        // Stop accepting; requests in flight finish (cut off after 5 s).
         logger.info('stopping', {});
         await server.close();
       } finally {
-        // A send in flight is aborted and its row queued again for the next start.
+        // A send in flight is aborted and its row queued again, due at once, for the next start.
         await deps?.mail.stop();
+        await endpoint?.server.close();
         await pipeline.close();
       }
     });

@@ -188,6 +188,44 @@ export const PG_MIGRATIONS: readonly string[] = [
     FOR EACH ROW WHEN (NEW.message_id IS NOT NULL AND NEW.message_id <> '')
     EXECUTE FUNCTION events_link_late();
   `,
+  // The published archive (a public server on another host serves it) and the shared rate
+  // limit counters: see the SQLite migration of the same name.
+  `
+  CREATE TABLE archive_blobs (
+    sha256 text COLLATE "C" PRIMARY KEY,
+    body bytea NOT NULL
+  );
+  CREATE TABLE archive_files (
+    week text COLLATE "C" NOT NULL,
+    name text COLLATE "C" NOT NULL,
+    sha256 text COLLATE "C" NOT NULL REFERENCES archive_blobs(sha256),
+    published_at text COLLATE "C" NOT NULL,
+    PRIMARY KEY (week, name)
+  );
+  CREATE TABLE rate_windows (
+    key text COLLATE "C" PRIMARY KEY,
+    window_start bigint NOT NULL,
+    hits integer NOT NULL
+  );
+  `,
+  // Permissive batches: a recipient the provider refused alone is `refused`, with its message
+  // (see the SQLite migration of the same name). The column CHECK has PostgreSQL's default name.
+  `
+  ALTER TABLE send_recipients ADD COLUMN refusal ${T};
+  ALTER TABLE send_recipients DROP CONSTRAINT send_recipients_status_check;
+  ALTER TABLE send_recipients ADD CONSTRAINT send_recipients_status_check
+    CHECK (status IN ('queued','sent','skipped','refused'));
+  `,
+  // The provider's shared request budget: see the SQLite migration of the same name. Times in
+  // ms on the database's clock (clock_timestamp()), fractions kept.
+  `
+  CREATE TABLE provider_slots (
+    name ${T} PRIMARY KEY,
+    next_at_ms double precision NOT NULL,
+    interval_ms double precision NOT NULL,
+    updated_at_ms double precision NOT NULL
+  );
+  `,
 ];
 
 /** Held (session-level, on one client) while migrating: 'verd' in ASCII. */

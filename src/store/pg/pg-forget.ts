@@ -55,7 +55,8 @@ export async function forgetPg(
         const events = await deleteEvents(c, address, found.id);
         const ledgerRows = await changes(
           c,
-          `UPDATE send_recipients SET email = '', name = NULL, message_id = NULL WHERE subscriber_id = $1`,
+          `UPDATE send_recipients SET email = '', name = NULL, message_id = NULL, refusal = NULL
+           WHERE subscriber_id = $1`,
           [found.id],
         );
         const votesKept =

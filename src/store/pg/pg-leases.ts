@@ -3,10 +3,10 @@
 // already ours), and renewing one conditional UPDATE. The same-host dead-pid shortcut (a
 // `kill -9`'d sender must not block a restart for its TTL) is a second statement, conditional
 // on the exact owner the check looked at.
-import { hostname } from 'node:os';
 import { err, ok } from '../../result.ts';
 import type { LeasesRepo } from '../face.ts';
 import { isProcessAlive, type LeaseHolder } from '../leases.ts';
+import { thisHost } from '../this-host.ts';
 import { changes, one, type Queryable } from './queryable.ts';
 
 type Row = { name: string; owner: string; host: string; pid: number; expires_at: Date };
@@ -32,7 +32,7 @@ const TAKE_OVER = `UPDATE leases SET owner = $2, host = $3, pid = $4, expires_at
    WHERE name = $1 AND owner = $6 RETURNING *`;
 
 export function createPgLeases(q: Queryable): LeasesRepo {
-  const here = hostname();
+  const here = thisHost();
   const select = (name: string) => one<Row>(q, 'SELECT * FROM leases WHERE name = $1', [name]);
 
   return {

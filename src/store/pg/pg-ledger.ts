@@ -12,6 +12,7 @@ import {
   type BatchStatus,
   type FrozenRecipient,
   newSendId,
+  type Refusal,
   type SendRow,
   summarise,
   toBatch,
@@ -167,15 +168,22 @@ export function createPgLedger(q: Queryable): LedgerRepo {
       ),
 
     /**
-     * The batch and all its recipients' message ids, in one transaction of two statements.
-     * The batch first, and only from submitting: only the attempt that holds it records its
-     * answer (a sender that lost its lease, or a late answer, never knocks it back). The
-     * event-link lock is taken exclusively: a webhook recording an event of one of these ids
-     * at the same moment either sees these ids or is seen by the link trigger, never neither
-     * (see pg-events.ts).
+     * The batch and all its recipients' outcomes (message id, or the provider's refusal), in
+     * one transaction of two statements. The batch first, and only from submitting: only the
+     * attempt that holds it records its answer (a sender that lost its lease, or a late
+     * answer, never knocks it back). The event-link lock is taken exclusively: a webhook
+     * recording an event of one of these ids at the same moment either sees these ids or is
+     * seen by the link trigger, never neither (see pg-events.ts). A refused recipient gets no
+     * message id, so the link trigger does not fire for it.
      */
-    async markSubmitted(week, batchNo, subscriberIds, ids, now) {
-      const mids = subscriberIds.map((_, i) => ids[i] ?? '');
+    async markSubmitted(week, batchNo, subscriberIds, outcomes, now) {
+      const mids: (string | null)[] = [];
+      const refusals: (string | null)[] = [];
+      subscriberIds.forEach((_, i) => {
+        const o = outcomes[i] ?? '';
+        mids.push(typeof o === 'string' ? o : null);
+        refusals.push(typeof o === 'string' ? null : o.refused);
+      });
       await inTransaction(q, async (c) => {
         if (subscriberIds.length > 0) {
           await c.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LINK_LOCK]);
@@ -189,13 +197,24 @@ export function createPgLedger(q: Queryable): LedgerRepo {
         );
         if (submitted !== 1 || subscriberIds.length === 0) return;
         await c.query(
-          `UPDATE send_recipients r SET status = 'sent', message_id = u.mid
-           FROM unnest($1::bigint[], $2::text[]) AS u(sid, mid)
-           WHERE r.week = $3 AND r.subscriber_id = u.sid AND r.status = 'queued'`,
-          [subscriberIds, mids, week],
+          `UPDATE send_recipients r
+           SET status = CASE WHEN u.refusal IS NULL THEN 'sent' ELSE 'refused' END,
+             message_id = u.mid, refusal = u.refusal
+           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(sid, mid, refusal)
+           WHERE r.week = $4 AND r.subscriber_id = u.sid AND r.status = 'queued'`,
+          [subscriberIds, mids, refusals, week],
         );
       });
     },
+
+    refusals: (week, limit) =>
+      rows<Refusal>(
+        q,
+        `SELECT subscriber_id AS "subscriberId", email, COALESCE(refusal, '') AS message
+         FROM send_recipients WHERE week = $1 AND status = 'refused'
+         ORDER BY subscriber_id LIMIT $2`,
+        [week, limit],
+      ),
 
     /** Only from submitting: a batch another sender submitted meanwhile stays submitted. */
     async markFailed(week, batchNo, error) {

@@ -2,7 +2,14 @@
 // queue: the row is picked FOR UPDATE SKIP LOCKED, so two claimers never get the same row and
 // neither waits for the other.
 import type { MailQueueRepo } from '../face.ts';
-import { MailKind, MailStatus, type QueuedMail } from '../mail-queue.ts';
+import {
+  DEPTH_SQL,
+  type DepthRow,
+  depthOf,
+  MailKind,
+  MailStatus,
+  type QueuedMail,
+} from '../mail-queue.ts';
 import { changes, one, type Queryable, rows } from './queryable.ts';
 
 type Row = {
@@ -92,5 +99,6 @@ export function createPgMailQueue(q: Queryable): MailQueueRepo {
       for (const { status, n } of counted) out[status] = n;
       return out;
     },
+    depth: async (now) => depthOf(await rows<DepthRow>(q, DEPTH_SQL), now),
   };
 }

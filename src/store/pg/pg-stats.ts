@@ -10,6 +10,7 @@ type Sql = (where: string) => string;
 const SENDS: Sql = (w) => `SELECT s.week AS week, s.status AS status, s.finished_at AS "finishedAt",
      COUNT(r.subscriber_id) AS recipients,
      COUNT(*) FILTER (WHERE r.status = 'sent') AS submitted,
+     COUNT(*) FILTER (WHERE r.status = 'refused') AS refused,
      COUNT(*) FILTER (WHERE r.status = 'sent' AND r.message_id LIKE 'outbox-%') AS "viaOutbox"
    FROM issue_sends s LEFT JOIN send_recipients r ON r.week = s.week
    WHERE s.week ${w} GROUP BY s.week ORDER BY s.week DESC`;
@@ -24,6 +25,10 @@ const CHANGES: Sql = (w) => `SELECT week, change, COUNT(*) AS readers FROM subsc
    WHERE week ${w} GROUP BY week, change ORDER BY week, change`;
 const VOTES: Sql = (w) => `SELECT week, pair_id AS "pairId", tool_id AS "toolId", COUNT(*) AS votes
    FROM votes WHERE week ${w} GROUP BY week, pair_id, tool_id ORDER BY week, pair_id, tool_id`;
+const REFUSALS: Sql = (
+  w,
+) => `SELECT week, COALESCE(refusal, '') AS message, COUNT(*) AS readers FROM send_recipients
+   WHERE status = 'refused' AND week ${w} GROUP BY week, message ORDER BY week, message`;
 
 export function createPgStats(q: Queryable): StatsRepo {
   const run = <R>(sql: Sql, week: string | undefined) =>
@@ -36,6 +41,7 @@ export function createPgStats(q: Queryable): StatsRepo {
         clickers: await run(CLICKERS, week),
         changes: await run(CHANGES, week),
         votes: await run(VOTES, week),
+        refusals: await run(REFUSALS, week),
       };
     },
   };

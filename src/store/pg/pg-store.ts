@@ -5,13 +5,16 @@
 import type pg from 'pg';
 import type { Store, StoreRepos } from '../face.ts';
 import { PG_MIGRATIONS, schemaStatus } from './migrations.ts';
+import { createPgArchive } from './pg-archive.ts';
 import { createPgEvents } from './pg-events.ts';
 import { forgetPg } from './pg-forget.ts';
 import { createPgHygiene } from './pg-hygiene.ts';
 import { importRowsPg } from './pg-import.ts';
 import { createPgLeases } from './pg-leases.ts';
 import { createPgLedger } from './pg-ledger.ts';
+import { createPgLimits } from './pg-limits.ts';
 import { createPgMailQueue } from './pg-mail-queue.ts';
+import { createPgProviderBudget } from './pg-provider-budget.ts';
 import { createPgStats } from './pg-stats.ts';
 import { createPgSubscribers } from './pg-subscribers.ts';
 import { createPgSuppressions } from './pg-suppressions.ts';
@@ -29,6 +32,9 @@ export function pgReposOver(q: Queryable, secret: string): StoreRepos {
     mailQueue: createPgMailQueue(q),
     hygiene: createPgHygiene(q),
     stats: createPgStats(q),
+    archive: createPgArchive(q),
+    limits: createPgLimits(q),
+    providerBudget: createPgProviderBudget(q),
   };
 }
 

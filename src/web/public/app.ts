@@ -4,9 +4,11 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { matchedRoutes } from 'hono/route';
 import { timeout } from 'hono/timeout';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { routes } from '../../links.ts';
+import type { SiteMetrics } from '../../metrics.ts';
 import { accessLog, maskPath } from './access-log.ts';
 import type { PublicContext } from './context.ts';
 import type { PublicDeps } from './deps.ts';
@@ -33,11 +35,17 @@ export function createPublicApp(deps: PublicDeps): Hono {
     deps,
     site,
     live: createLiveIssues(deps),
-    subscribeLimiter: createRateLimiter(deps.limits.subscribePerWindow, deps.limits.windowMs),
+    subscribeLimiter: createRateLimiter(
+      deps.rateLimits,
+      'subscribe',
+      deps.limits.subscribePerWindow,
+      deps.limits.windowMs,
+    ),
     csrf: formCsrf(deps.config.PUBLIC_BASE_URL),
   };
   const app = new Hono();
 
+  if (deps.metrics) app.use(countRequests(deps.metrics.site));
   app.use(accessLog(deps.logger));
   app.use(publicSecureHeaders());
   app.use(timeout(deps.limits.requestTimeoutMs));
@@ -46,9 +54,11 @@ export function createPublicApp(deps: PublicDeps): Hono {
   // Liveness: the process answers. Readiness: the database answers with the schema this
   // program knows; a proxy takes a server out of rotation while it is not ready.
   app.get('/healthz', (c) => c.text('ok'));
+  // A database that does not answer (stopped, paused, partitioned) is 503 within
+  // readyTimeoutMs, before the proxy's own check times out.
   app.get('/readyz', async (c) => {
     try {
-      const { applied, known } = await deps.schema();
+      const { applied, known } = await within(deps.schema(), deps.limits.readyTimeoutMs);
       if (applied === known) return c.text('ready');
       return c.text(`schema ${applied}, this program knows ${known}`, 503);
     } catch (e) {
@@ -77,6 +87,43 @@ export function createPublicApp(deps: PublicDeps): Hono {
   );
   app.onError((e, c) => errorPage(deps, site, e, c));
   return app;
+}
+
+/** `p`, or a rejection once `ms` have passed without an answer. */
+async function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const METHODS = new Set(['GET', 'HEAD', 'POST']);
+
+/**
+ * Requests by method, route pattern and status, and their duration. The route is the pattern
+ * of the handler the path matched (`/confirm/:token`), `unmatched` for a 404 nobody routes:
+ * tokens and scanners' paths never become labels, so the series stay few.
+ */
+function countRequests(metrics: SiteMetrics): MiddlewareHandler {
+  const routeOf = (c: Context) => {
+    const handler = matchedRoutes(c).findLast((r) => r.method !== 'ALL');
+    return handler?.path ?? 'unmatched';
+  };
+  return async (c, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const method = METHODS.has(c.req.method) ? c.req.method : 'other';
+      const seconds = (performance.now() - started) / 1000;
+      metrics.request(method, routeOf(c), c.res.status, seconds);
+    }
+  };
 }
 
 /** Form POSTs are small; webhooks somewhat larger. Over the limit: 413 before parsing. */

@@ -2,11 +2,14 @@
 // limits and the logger. `publicDeps` wires the real ones over the store the root opened.
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
-import type { Transport } from '../../send/index.ts';
+import type { Metrics } from '../../metrics.ts';
+import { mailSlots, type Transport } from '../../send/index.ts';
 import type {
+  ArchiveRepo,
   EventsRepo,
   HygieneRepo,
   LedgerRepo,
+  LimitsRepo,
   MailKind,
   MailQueueRepo,
   QueuedMail,
@@ -40,6 +43,8 @@ export type PublicLimits = MailWorkerSettings & {
   formBodyBytes: number;
   webhookBodyBytes: number;
   requestTimeoutMs: number;
+  /** /readyz answers 503 when the database has not answered within this. */
+  readyTimeoutMs: number;
 };
 
 export const DEFAULT_LIMITS: PublicLimits = {
@@ -52,6 +57,7 @@ export const DEFAULT_LIMITS: PublicLimits = {
   formBodyBytes: 8 * 1024,
   webhookBodyBytes: 256 * 1024,
   requestTimeoutMs: 10_000,
+  readyTimeoutMs: 2_000,
   pollMs: 10_000,
   staleMs: 5 * 60_000,
   maxAttempts: 8,
@@ -74,6 +80,8 @@ export type PublicDepsBase = {
     | 'CONFIRM_PER_HOUR'
     | 'WELCOME_EMAIL'
     | 'SOFT_BOUNCE_LIMIT'
+    | 'RESEND_RATE_LIMIT'
+    | 'RESEND_SHARED_RATE'
   >;
   /** Several operations as one transaction (the caps, confirm, unsubscribe, webhook effects). */
   atomically: Store['atomically'];
@@ -87,11 +95,17 @@ export type PublicDepsBase = {
   /** Addresses never to mail (suppression list, forgotten readers). */
   suppressions: SuppressionsRepo;
   hygiene: HygieneRepo;
+  /** Frozen weeks' archives as published by the sender: served whatever this host's disk holds. */
+  archive: ArchiveRepo;
+  /** Counters of the site's rate limits, shared by every server on the database. */
+  rateLimits: LimitsRepo;
   /** Which weeks are public: sent (listed) or sending (reachable by link). */
   ledger: Pick<LedgerRepo, 'get' | 'sentWeeks'>;
   transport: Transport;
   now: () => Date;
   logger: Logger;
+  /** Requests, webhooks, caps and the mail worker's 429s and retries (METRICS_PORT set). */
+  metrics?: Metrics;
   limits: PublicLimits;
   /** Templates folder (default: the repository's templates/). */
   templatesDir?: string;
@@ -121,6 +135,8 @@ export function publicDeps(
     schema: () => store.schema(),
     subscribers: store.subscribers,
     hygiene: store.hygiene,
+    archive: store.archive,
+    rateLimits: store.limits,
     events: store.events,
     votes: store.votes,
     mailQueue: store.mailQueue,
@@ -154,6 +170,11 @@ export function publicDeps(
         compose,
         now: base.now,
         logger: base.logger,
+        ...(base.metrics ? { metrics: base.metrics.sender('site') } : {}),
+        // Resend's limit is the team's: the weekly sender and every server share it.
+        ...(config.RESEND_SHARED_RATE && base.transport.name === 'resend'
+          ? { slots: mailSlots(store.providerBudget, { perSecond: config.RESEND_RATE_LIMIT }) }
+          : {}),
       }),
   };
 }

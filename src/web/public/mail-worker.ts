@@ -2,8 +2,11 @@
 // route only writes a row and calls wake(); this drains the queue one email at a time, so a
 // slow or failing provider never shows in an answer's timing, and a restart (start()) sends
 // whatever a crash left behind. A poll also picks up rows other processes queued or retries.
+// With `slots` (Resend: the limit is the team's), every email first takes a request slot from
+// the budget the weekly sender and every other server share, and waits for it.
 import type { Logger } from '../../log.ts';
-import { backoffMs, type OutgoingEmail, type Transport } from '../../send/index.ts';
+import type { SendMetrics } from '../../metrics.ts';
+import { backoffMs, type MailSlots, type OutgoingEmail, type Transport } from '../../send/index.ts';
 import type { MailKind, MailQueueRepo, QueuedMail } from '../../store/index.ts';
 
 /**
@@ -32,6 +35,12 @@ export type MailWorkerOptions = MailWorkerSettings & {
   compose: (mail: QueuedMail) => Promise<Composed>;
   now: () => Date;
   logger: Logger;
+  /** 429s and retries, for the process's metrics. */
+  metrics?: SendMetrics;
+  /** The provider's request budget shared with every process on the database; none: unpaced. */
+  slots?: MailSlots;
+  /** stop() waits this long for a send in flight, then gives its row back anyway (default 5 s). */
+  stopGraceMs?: number;
 };
 
 export type MailWorker = {
@@ -41,7 +50,11 @@ export type MailWorker = {
   start(): void;
   /** Resolves once no drain is running or asked for (tests wait on it). */
   idle(): Promise<void>;
-  /** Stop polling, abort a send in flight (its row is retried later) and wait for the drain. */
+  /**
+   * Stop polling, abort a send in flight and wait for the drain (at most stopGraceMs). A row
+   * claimed and not sent goes back to `queued`, due at once: the next start (this process or
+   * another) takes it without waiting for it to go stale.
+   */
   stop(): Promise<void>;
 };
 
@@ -52,7 +65,12 @@ export function createMailWorker(opts: MailWorkerOptions): MailWorker {
   let again = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  /** The row claimed and not yet finished, if any. */
+  let current: QueuedMail | undefined;
   const abort = new AbortController();
+  /** Give a claimed row back: queued, due now (the attempt it used is not refunded). */
+  const release = (mail: QueuedMail, why: string) =>
+    opts.queue.retryAt(mail.id, opts.now(), `${why} (stopped)`);
 
   const sendOne = async (mail: QueuedMail) => {
     const label = LABEL[mail.kind];
@@ -64,6 +82,8 @@ export function createMailWorker(opts: MailWorkerOptions): MailWorker {
       return;
     }
     const idempotencyKey = composed.idempotencyKey ?? `mail-${mail.id}`;
+    // Aborted by stop(): the row goes back (drain's catch).
+    await opts.slots?.wait(abort.signal);
     const sent = await opts
       .transport()
       .sendOne(composed.email, { idempotencyKey, signal: abort.signal });
@@ -75,16 +95,25 @@ export function createMailWorker(opts: MailWorkerOptions): MailWorker {
     }
     const f = sent.error;
     const why = `${f.kind}: ${f.name}`;
-    if (stopped) return await opts.queue.retryAt(mail.id, now, `${why} (stopped)`);
+    if (stopped) return await release(mail, why);
     if (f.kind === 'rejected' || mail.attempts >= opts.maxAttempts) {
       await opts.queue.failed(mail.id, why, now);
       await composed.onGiveUp?.();
       opts.logger.error(`${label} email not sent`, { ...fields, failure: f.kind, reason: f.name });
       return;
     }
+    if (f.kind === 'rate_limited') {
+      opts.metrics?.rateLimited();
+      await opts.slots?.limited(f.retryAfterMs, f.rate);
+    }
+    opts.metrics?.retried(f.kind);
+    // A 429 under the shared budget held every taker past its retry-after: the row is due at
+    // once, and its next slot comes after the hold.
     const waitMs =
       f.kind === 'rate_limited'
-        ? f.retryAfterMs
+        ? opts.slots
+          ? 0
+          : f.retryAfterMs
         : backoffMs(mail.attempts, { baseMs: opts.retryBaseMs, capMs: opts.retryCapMs });
     await opts.queue.retryAt(mail.id, new Date(now.getTime() + waitMs), why);
     opts.logger.warn(`${label} email retried later`, { ...fields, failure: f.kind, waitMs });
@@ -98,15 +127,24 @@ export function createMailWorker(opts: MailWorkerOptions): MailWorker {
         const now = opts.now();
         const mail = await opts.queue.claim(now, new Date(now.getTime() - opts.staleMs));
         if (!mail) break;
+        current = mail;
         try {
           await sendOne(mail);
         } catch (e) {
-          // A bug (a broken template, say): keep the row, retry it like a provider error.
           const why = `error: ${(e as Error).message}`;
+          // Stopping (the send aborted by throwing): the row goes back at once.
+          if (stopped) {
+            await release(mail, why);
+            continue;
+          }
+          // A bug (a broken template, say): keep the row, retry it like a provider error.
           opts.logger.error('mail queue failed', { mailId: mail.id, error: (e as Error).message });
           const t = opts.now();
+          opts.metrics?.retried('error');
           if (mail.attempts >= opts.maxAttempts) await opts.queue.failed(mail.id, why, t);
           else await opts.queue.retryAt(mail.id, new Date(t.getTime() + opts.retryCapMs), why);
+        } finally {
+          current = undefined;
         }
       }
     } while (again);
@@ -141,7 +179,24 @@ export function createMailWorker(opts: MailWorkerOptions): MailWorker {
       stopped = true;
       if (timer) clearInterval(timer);
       abort.abort();
-      while (running) await running;
+      const drained = (async () => {
+        while (running) await running;
+        return true;
+      })();
+      let bound: NodeJS.Timeout | undefined;
+      const late = new Promise<false>((resolve) => {
+        bound = setTimeout(() => resolve(false), opts.stopGraceMs ?? 5_000);
+      });
+      const finished = await Promise.race([drained, late]);
+      clearTimeout(bound);
+      if (finished || !current) return;
+      // A transport that ignores the abort: give its row back now. Should the send still go
+      // out, the next one carries the same idempotency key (mail-<id>): one delivery.
+      const mail = current;
+      opts.logger.warn('mail queue stopped mid-send', { mailId: mail.id });
+      await release(mail, 'send did not finish in time').catch((e: Error) =>
+        opts.logger.error('mail queue failed', { mailId: mail.id, error: e.message }),
+      );
     },
   };
 }

@@ -41,10 +41,21 @@ export function startPublicServer(opts: StartOptions): Promise<PublicServer> {
           // Stop accepting, let requests in flight finish, cut keep-alive and stuck sockets.
           close: () =>
             new Promise<void>((done, fail) => {
-              server.close((e) => (e ? fail(e) : done()));
-              if (!('closeAllConnections' in server)) return;
+              if (!('closeAllConnections' in server)) {
+                server.close((e) => (e ? fail(e) : done()));
+                return;
+              }
+              // A keep-alive connection goes idle once its answer is out: close it then, not
+              // when the client's keep-alive timer ends. What still runs after graceMs is cut.
+              const idle = setInterval(() => server.closeIdleConnections(), 50);
+              const cut = setTimeout(() => server.closeAllConnections(), opts.graceMs ?? 5_000);
+              server.close((e) => {
+                clearInterval(idle);
+                clearTimeout(cut);
+                if (e) fail(e);
+                else done();
+              });
               server.closeIdleConnections();
-              setTimeout(() => server.closeAllConnections(), opts.graceMs ?? 5_000).unref();
             }),
         });
       },

@@ -19,8 +19,9 @@ export type LinkProblem =
 export const validEmail = (raw: string | undefined) => normaliseEmail(raw ?? '');
 
 /**
- * Store the address as pending (when new) and queue one confirmation email, unless a cap says
- * no. Nothing is sent here: the queue's worker sends after the answer, so the answer's bytes
+ * Store the address as pending (when new, and with no name: whatever name the form carried was
+ * typed by someone who may not own the mailbox) and queue one confirmation email, unless a cap
+ * says no. Nothing is sent here: the queue's worker sends after the answer, so the answer's bytes
  * and timing are the same for new, pending, active, suppressed and capped addresses. The
  * caps are counted and the row queued in one unit of work under the caps' lock, so racing
  * requests (or several serve processes on one database) cannot both slip under a cap.
@@ -28,7 +29,6 @@ export const validEmail = (raw: string | undefined) => normaliseEmail(raw ?? '')
 export async function requestConfirmation(
   deps: PublicDeps,
   email: string,
-  name: string | null,
 ): Promise<RequestOutcome> {
   const now = deps.now();
   const { limits } = deps;
@@ -37,7 +37,7 @@ export async function requestConfirmation(
     if (await tx.suppressions.has(email)) return 'suppressed';
     let s = await tx.subscribers.getByEmail(email);
     if (!s) {
-      const added = await tx.subscribers.add(email, { name, source: 'form', now });
+      const added = await tx.subscribers.add(email, { name: null, source: 'form', now });
       if (!added.ok) return 'suppressed'; // invalid address: validated before, so never
       s = added.value;
     }
@@ -59,6 +59,8 @@ export async function requestConfirmation(
   if (outcome === 'queued') deps.mail.wake();
   // The site cap being hit is the operator's business (an attack, or a cap set too low).
   if (outcome === 'site_capped') deps.logger.warn('confirmation email capped', { cap: 'hour' });
+  if (outcome === 'site_capped') deps.metrics?.site.confirmCapped('hour');
+  if (outcome === 'mailbox_capped') deps.metrics?.site.confirmCapped('mailbox');
   return outcome;
 }
 
@@ -134,9 +136,16 @@ const confirmable = async (
 export const checkConfirm = (deps: PublicDeps, token: string) => confirmable(deps, deps, token);
 
 /**
- * Activate the reader. `name` is what the mailbox owner submitted on the confirm page: it
- * replaces what the subscribe form stored, which anyone could have typed for this address
- * (and the weekly issue greets the reader by it).
+ * The stored name the confirm page may show its reader: one no visitor typed, i.e. set by the
+ * reader's own earlier confirmation or by the operator (CLI, import). A name on a never
+ * confirmed form sign-up is not shown: versions before this one stored the form's name there.
+ */
+export const ownName = (s: Subscriber): string | null =>
+  s.confirmedAt !== null || s.source !== 'form' ? s.name : null;
+
+/**
+ * Activate the reader. `name` is what the mailbox owner submitted on the confirm page (the
+ * weekly issue greets the reader by it); the subscribe form stores none.
  */
 export function confirm(
   deps: PublicDeps,

@@ -1,9 +1,10 @@
 // Named leases: one holder per name; refused while live (and told who holds it), re-acquired
 // and renewed by the holder, taken over once expired, released only by the holder. Expiry is
 // tested with a real wait: PostgreSQL may judge it by the database clock, not by `now`.
-import { hostname } from 'node:os';
+
 import { describe, expect, it } from 'vitest';
 import { newLeaseOwner } from '../../../src/store/index.ts';
+import { thisHost } from '../../../src/store/this-host.ts';
 import { type OpenStore, sleep, useStores } from './fixture.ts';
 
 const ttlMs = 60_000;
@@ -34,7 +35,7 @@ export function leasesContract(_name: string, open: OpenStore): void {
       const t1 = Date.now();
       expect(first).toMatchObject({
         ok: true,
-        value: { name: 'send:2026-W35', owner: 'A', host: hostname(), pid: process.pid },
+        value: { name: 'send:2026-W35', owner: 'A', host: thisHost(), pid: process.pid },
       });
       if (first.ok) expiresWithin(first.value.expiresAt, t0, t1);
       const second = await store.leases.acquire('send:2026-W35', {
@@ -45,7 +46,7 @@ export function leasesContract(_name: string, open: OpenStore): void {
       expect(second).toEqual({
         ok: false,
         error: {
-          heldBy: { owner: 'A', host: hostname(), pid: process.pid, expiresAt: expect.any(Date) },
+          heldBy: { owner: 'A', host: thisHost(), pid: process.pid, expiresAt: expect.any(Date) },
         },
       });
       if (!second.ok && second.error.heldBy && first.ok) {

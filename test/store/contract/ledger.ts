@@ -167,6 +167,7 @@ export function ledgerContract(_name: string, open: OpenStore): void {
         recipients: 150,
         sent: 0,
         skipped: 2,
+        refused: 0,
         pending: 148,
         failed: 0,
         uncertain: 0,
@@ -209,6 +210,7 @@ export function ledgerContract(_name: string, open: OpenStore): void {
         recipients: 120,
         sent: 120,
         skipped: 0,
+        refused: 0,
         pending: 0,
         failed: 0,
         uncertain: 0,
@@ -231,6 +233,93 @@ export function ledgerContract(_name: string, open: OpenStore): void {
         kind: 'taken',
         status: 'submitted',
       });
+    });
+
+    it('a recipient the provider refused is refused with its message, the rest sent, in one step', async () => {
+      const store = await stores.fresh();
+      await addReaders(store, 100);
+      await store.ledger.freeze(W, 'h', at(0));
+      await store.ledger.startAttempt(W, 0, at(1));
+      const rs = await store.ledger.queuedRecipients(W, 0);
+      const refusedId = await idOf(store, 42);
+      const why =
+        'Invalid `to` field. The email address needs to follow the `email@example.com` format.';
+      const outcomes = rs.map((r) =>
+        r.subscriberId === refusedId ? { refused: why } : `id-${r.subscriberId}`,
+      );
+      const ids = rs.map((r) => r.subscriberId);
+      await store.ledger.markSubmitted(W, 0, ids, outcomes, at(2));
+      expect(await store.ledger.batch(W, 0)).toMatchObject({ status: 'submitted' });
+      expect(await store.ledger.queuedRecipients(W, 0)).toEqual([]);
+      const summary = {
+        recipients: 100,
+        sent: 99,
+        skipped: 0,
+        refused: 1,
+        pending: 0,
+        failed: 0,
+        uncertain: 0,
+        batches: { pending: 0, submitting: 0, submitted: 1, failed: 0, uncertain: 0 },
+      };
+      expect(await store.ledger.summary(W)).toEqual(summary);
+      expect(await store.ledger.refusals(W, 5)).toEqual([
+        { subscriberId: refusedId, email: reader(42), message: why },
+      ]);
+      // A refused reader does not hold the issue open.
+      expect(await store.ledger.nextOpenBatch(W, -1)).toBeUndefined();
+      expect(await store.ledger.finishIfComplete(W, at(3))).toBe(true);
+      // A retry of the batch (a replayed answer, a late one) changes nothing: it is submitted.
+      expect(await store.ledger.startAttempt(W, 0, at(4))).toEqual({
+        kind: 'taken',
+        status: 'submitted',
+      });
+      await store.ledger.markSubmitted(
+        W,
+        0,
+        ids,
+        ids.map((id) => `other-${id}`),
+        at(5),
+      );
+      expect(await store.ledger.summary(W)).toEqual(summary);
+      expect(await store.ledger.refusals(W, 5)).toHaveLength(1);
+      expect(await store.ledger.batch(W, 0)).toMatchObject({ submittedAt: at(2).toISOString() });
+      // No message id for the refused reader; the others keep theirs (events link to them).
+      const linked = await store.events.recordLinked({
+        svixId: 'refused-x',
+        type: 'email.delivered',
+        email: null,
+        messageId: `id-${await idOf(store, 43)}`,
+        createdAt: at(6),
+        payload: {},
+      });
+      expect(linked).toMatchObject({ link: { week: W, subscriberId: await idOf(store, 43) } });
+      // Stats count it per issue, with the reason.
+      const figures = await store.stats.figures(W);
+      expect(figures.sends).toMatchObject([
+        { week: W, recipients: 100, submitted: 99, refused: 1 },
+      ]);
+      expect(figures.refusals).toEqual([{ week: W, message: why, readers: 1 }]);
+    });
+
+    it('refusals lists the first few in subscriber order', async () => {
+      const store = await stores.fresh();
+      await addReaders(store, 10);
+      await store.ledger.freeze(W, 'h', at(0));
+      await store.ledger.startAttempt(W, 0, at(1));
+      const rs = await store.ledger.queuedRecipients(W, 0);
+      await store.ledger.markSubmitted(
+        W,
+        0,
+        rs.map((r) => r.subscriberId),
+        rs.map((r, i) => (i % 2 === 0 ? { refused: `no ${i}` } : `id-${r.subscriberId}`)),
+        at(2),
+      );
+      expect((await store.ledger.summary(W)).refused).toBe(5);
+      expect((await store.ledger.refusals(W, 3)).map((x) => x.message)).toEqual([
+        'no 0',
+        'no 2',
+        'no 4',
+      ]);
     });
 
     it('sentWeeks lists finished weeks newest first', async () => {

@@ -61,6 +61,7 @@ export function statsContract(_name: string, open: OpenStore): void {
           finishedAt: at(3).toISOString(),
           recipients: 4,
           submitted: 4,
+          refused: 0,
           viaOutbox: 1,
         },
       ]);
@@ -96,6 +97,7 @@ export function statsContract(_name: string, open: OpenStore): void {
           finishedAt: null,
           recipients: 3,
           submitted: 3,
+          refused: 0,
           viaOutbox: 0,
         },
         one.sends[0],
@@ -114,6 +116,7 @@ export function statsContract(_name: string, open: OpenStore): void {
         clickers: [],
         changes: [],
         votes: [],
+        refusals: [],
       });
     });
   });

@@ -3,12 +3,14 @@
 // unstorage's driver tests. Each part lives in its own file here; each test opens its own
 // fresh store through `open`.
 import { describe } from 'vitest';
+import { archiveLimitsContract } from './archive-limits.ts';
 import { concurrencyContract } from './concurrency.ts';
 import { exportImportContract } from './export-import.ts';
 import type { OpenStore } from './fixture.ts';
 import { leasesContract } from './leases.ts';
 import { ledgerContract } from './ledger.ts';
 import { mailQueueContract } from './mail-queue.ts';
+import { providerBudgetContract } from './provider-budget.ts';
 import { statsContract } from './stats.ts';
 import { subscribersContract } from './subscribers.ts';
 import { suppressionsContract } from './suppressions.ts';
@@ -29,5 +31,7 @@ export function storeContract(name: string, open: OpenStore): void {
     unitsContract(name, open);
     exportImportContract(name, open);
     concurrencyContract(name, open);
+    archiveLimitsContract(name, open);
+    providerBudgetContract(name, open);
   });
 }

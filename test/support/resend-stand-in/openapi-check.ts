@@ -133,3 +133,22 @@ export const createEmailCheck = (
 /** True when every problem is a missing required field (Resend's `missing_required_field`). */
 export const onlyMissingFields = (problems: string[]): boolean =>
   problems.length > 0 && problems.every((p) => p.includes('missing required field'));
+
+/** Resend's message for a `to` it will not take (its 422 `validation_error`). */
+export const INVALID_TO =
+  'Invalid `to` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.';
+
+/** `check`, and also refusing any email addressed to one of `addresses` (case-insensitive). */
+export const refusing = (check: EmailCheck, addresses: readonly string[]): EmailCheck => {
+  if (addresses.length === 0) return check;
+  const refused = new Set(addresses.map((a) => a.trim().toLowerCase()));
+  const mailbox = (a: unknown) =>
+    (/<([^>]+)>/.exec(String(a))?.[1] ?? String(a)).trim().toLowerCase();
+  const wrapped = (email: unknown, opts: { batch: boolean }): string[] => {
+    const problems = check(email, opts);
+    if (problems.length > 0 || email === null || typeof email !== 'object') return problems;
+    const to = ([] as unknown[]).concat((email as Record<string, unknown>).to ?? []);
+    return to.some((a) => refused.has(mailbox(a))) ? [INVALID_TO] : problems;
+  };
+  return Object.assign(wrapped, { knownFields: check.knownFields });
+};

@@ -9,8 +9,9 @@
  *   await standIn.close(); // also destroys hung sockets
  *
  * Endpoints: POST /emails, POST /emails/batch (see test/fixtures/resend/BEHAVIOUR.md for the
- * behaviour copied: auth, 2 req/s rate limit, 24 h idempotency keys, strict batch validation,
- * OpenAPI `SendEmailRequest` checks); GET /__stand-in/stats, /__stand-in/deliveries and
+ * behaviour copied: auth, 2 req/s rate limit, 24 h idempotency keys, strict and permissive
+ * batch validation, OpenAPI `SendEmailRequest` checks, and `refuseAddresses`: addresses it
+ * refuses as Resend refuses an invalid `to`); GET /__stand-in/stats, /__stand-in/deliveries and
  * /__stand-in/arrivals (no auth).
  * Order of checks: auth (401/403) → rate limit (429) → Idempotency-Key length (400) → fault →
  * JSON → idempotency replay/409 → validation (422) → record → 200.
@@ -26,7 +27,7 @@ import { errorReply, type Reply, writeReply } from './errors.ts';
 import { type FaultsOption, seededRandom, toFaultFn } from './faults.ts';
 import { type Endpoint, handleSend, type Outcome } from './handle-send.ts';
 import { DAY_MS, IdempotencyStore } from './idempotency.ts';
-import { createEmailCheck } from './openapi-check.ts';
+import { createEmailCheck, refusing } from './openapi-check.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { type Delivery, Recorder, type RequestLogEntry, type Stats } from './recorder.ts';
 
@@ -47,6 +48,11 @@ export interface StandInOptions {
   /** Refuse top-level keys `SendEmailRequest` does not list (e.g. `replyTo`). Default true. */
   strictFields?: boolean;
   specPath?: string;
+  /**
+   * Addresses (case-insensitive) refused as Resend refuses an invalid `to`: a 422 for a single
+   * email or a strict batch; in a permissive batch that email alone, listed in `errors`.
+   */
+  refuseAddresses?: readonly string[];
   idempotencyTtlMs?: number;
   /** Each request arrives a random 0..n ms late (seeded by `jitterSeed`). Default 0. */
   arrivalJitterMs?: number;
@@ -98,7 +104,10 @@ const authError = (header: string | undefined, apiKey: string): Reply | null => 
 export const startResendStandIn = async (opts: StandInOptions = {}): Promise<ResendStandIn> => {
   const apiKey = opts.apiKey ?? 're_test';
   const now = opts.now ?? Date.now;
-  const check = createEmailCheck({ specPath: opts.specPath, strictFields: opts.strictFields });
+  const check = refusing(
+    createEmailCheck({ specPath: opts.specPath, strictFields: opts.strictFields }),
+    opts.refuseAddresses ?? [],
+  );
   const limiter = new RateLimiter(
     { perSecond: opts.rateLimit, precision: opts.rateLimitPrecision },
     now,

@@ -1,12 +1,13 @@
 // The subscribe form: GET shows it (pre-filled from the query, escaped), POST stores a pending
 // address and queues one confirmation (sent after the answer, within the caps). Every accepted POST gets the same "check your inbox" page,
 // whether the address is new, pending, active or suppressed, so the form cannot be used to
-// probe who subscribes.
+// probe who subscribes. The name typed here is not stored (anyone can type one for any
+// address): it goes back to this browser only, for its confirm page (name-cookie.ts).
 import { Hono } from 'hono';
 import { routes } from '../../../links.ts';
-import { cleanName } from '../../../store/index.ts';
 import { clientIp } from '../client-ip.ts';
 import type { PublicContext } from '../context.ts';
+import { nameCookieSettings, rememberSignupName } from '../name-cookie.ts';
 import { requestConfirmation, validEmail } from '../subscription.ts';
 
 const field = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -28,7 +29,7 @@ export function subscribeRoutes(ctx: PublicContext): Hono {
   );
 
   app.post(routes.subscribe, ctx.csrf, async (c) => {
-    if (!ctx.subscribeLimiter.hit(clientIp(c, deps.config.TRUST_PROXY), deps.now())) {
+    if (!(await ctx.subscribeLimiter.hit(clientIp(c, deps.config.TRUST_PROXY), deps.now()))) {
       c.header('Retry-After', String(Math.ceil(deps.limits.windowMs / 1000)));
       return site.message(c, 429, {
         title: 'Too many requests',
@@ -54,7 +55,8 @@ export function subscribeRoutes(ctx: PublicContext): Hono {
         400,
       );
     }
-    await requestConfirmation(deps, email.value, cleanName(raw.name));
+    await requestConfirmation(deps, email.value);
+    rememberSignupName(c, nameCookieSettings(deps), email.value, raw.name, deps.now());
     return checkInbox(c);
   });
 

@@ -55,7 +55,7 @@ export function unsubscribeRoutes(ctx: PublicContext): Hono {
       return c.body(null, done.ok ? 200 : 404);
     }
     if (body['action'] === 'resubscribe') {
-      if (!ctx.subscribeLimiter.hit(clientIp(c, deps.config.TRUST_PROXY), deps.now()))
+      if (!(await ctx.subscribeLimiter.hit(clientIp(c, deps.config.TRUST_PROXY), deps.now())))
         return site.message(c, 429, {
           title: 'Too many requests',
           heading: 'Too many requests',

@@ -14,6 +14,7 @@ export function webhookRoutes({ deps }: PublicContext): Hono {
     const secret = deps.config.RESEND_WEBHOOK_SECRET;
     if (!secret) {
       deps.logger.error('webhook refused: RESEND_WEBHOOK_SECRET is not set', {});
+      deps.metrics?.site.webhook('unconfigured');
       return c.json({ error: 'webhook_secret_not_configured' }, 503);
     }
     const raw = await c.req.text();
@@ -25,6 +26,7 @@ export function webhookRoutes({ deps }: PublicContext): Hono {
     const verified = verifyResendWebhook(raw, headers, secret);
     if (!verified.ok) {
       deps.logger.warn('webhook rejected', { reason: verified.error });
+      deps.metrics?.site.webhook(verified.error === 'bad_payload' ? 'bad_payload' : 'rejected');
       return verified.error === 'bad_payload'
         ? c.json({ error: 'bad_payload' }, 400)
         : c.json({ error: 'invalid_signature' }, 401);
@@ -32,6 +34,7 @@ export function webhookRoutes({ deps }: PublicContext): Hono {
     const event = verified.value;
     const { outcome, suppressed } = await applyWebhookEvent(deps, headers.id!, event, raw);
     deps.logger.info('webhook', { type: event.type, outcome, suppressed: suppressed.length });
+    deps.metrics?.site.webhook(outcome);
     return c.json({ ok: true, outcome });
   });
 
