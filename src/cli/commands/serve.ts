@@ -2,7 +2,7 @@
 // SIGINT/SIGTERM, then stops accepting, finishes what is in flight and closes the database.
 import type { Command } from 'commander';
 import { DEV_TOKEN_SECRET } from '../../config.ts';
-import { VerdictsError } from '../../errors.ts';
+import { listenFailed, VerdictsError } from '../../errors.ts';
 import { createLogger, secretsOf } from '../../log.ts';
 import { openPipeline } from '../../pipeline/index.ts';
 import {
@@ -80,6 +80,8 @@ export function registerServe(program: Command, io: CliIo): void {
       let deps: PublicDeps | undefined;
       try {
         const transport = pipeline.transport();
+        // Opened before listening: a database that cannot open fails the command, one line.
+        const store = pipeline.store();
         const host = flags.host ?? config.HOST;
         let site: ReturnType<typeof siteAddress> | undefined;
         const server = await startPublicServer({
@@ -90,7 +92,7 @@ export function registerServe(program: Command, io: CliIo): void {
             site = siteAddress(config.PUBLIC_BASE_URL, host, listenUrl);
             deps = publicDeps(
               { ...config, PUBLIC_BASE_URL: site.publicBaseUrl },
-              pipeline.store(),
+              store,
               transport,
               logger,
             );
@@ -98,6 +100,8 @@ export function registerServe(program: Command, io: CliIo): void {
             deps.mail.start();
             return createPublicApp(deps);
           },
+        }).catch((e: unknown) => {
+          throw listenFailed(e, host, port, 'PORT');
         });
         if (!site) throw new Error('serve: the app was not built on listening');
         if (site.publicBaseUrl !== config.PUBLIC_BASE_URL)
