@@ -105,14 +105,14 @@ const MISTAKES: Mistake[] = [
     args: () => ['pairs'],
     env: { MAX_PAIRS_PER_ISSUE: 'six' },
     code: EXIT.badInput,
-    says: () => /MAX_PAIRS_PER_ISSUE/,
+    says: () => /MAX_PAIRS_PER_ISSUE: .*\(set in the shell environment\)/,
   },
   {
     name: 'a bad setting in .env',
     args: () => ['pairs'],
     dotEnv: 'NEWSLETTER_TIMEZONE=Mars/Olympus\n',
     code: EXIT.badInput,
-    says: () => /NEWSLETTER_TIMEZONE/,
+    says: () => /invalid settings in .*\.env\n {2}NEWSLETTER_TIMEZONE: .*\(set in .*\.env\)/,
   },
 ];
 
