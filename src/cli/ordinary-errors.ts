@@ -2,14 +2,9 @@
 // --db (or DATABASE_PATH) that names a file SQLite cannot use. The store throws SQLite's own
 // error; the CLI, which knows which path it was given, names it and says what to do.
 import path from 'node:path';
+import { DATABASE_FILE_ADVICE, databaseFileProblem } from '../db-busy.ts';
 import { VerdictsError } from '../errors.ts';
 import type { CliIo } from './context.ts';
-
-const SQLITE_WHY: Record<string, string> = {
-  SQLITE_NOTADB: 'is not a SQLite database',
-  SQLITE_CORRUPT: 'is a damaged SQLite database',
-  SQLITE_CANTOPEN: 'cannot be opened as a database (a folder, or a folder that does not exist?)',
-};
 
 /** The database path a command was given: `--db`, else DATABASE_PATH, else the default. */
 function databasePath(argv: readonly string[], io: Pick<CliIo, 'env' | 'cwd'>): string {
@@ -28,12 +23,11 @@ export function ordinaryError(
   argv: readonly string[],
   io: Pick<CliIo, 'env' | 'cwd'>,
 ): VerdictsError | undefined {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !(code in SQLITE_WHY)) return undefined;
-  const file = databasePath(argv, io);
+  const problem = databaseFileProblem(e);
+  if (problem === undefined) return undefined;
   return new VerdictsError(
     'store',
     'not_a_database',
-    `${file} ${SQLITE_WHY[code]} (${code}): point --db or DATABASE_PATH at the verdicts database, or at a new file to start one`,
+    `${databasePath(argv, io)} ${problem}: ${DATABASE_FILE_ADVICE}`,
   );
 }

@@ -64,6 +64,18 @@ const MISTAKES: Mistake[] = [
     says: () => /README\.md is not a SQLite database/,
   },
   {
+    name: 'run --db README.md (the weekly job reports it, exit 1 not 2)',
+    args: () => ['run', '--week', '2026-W48', '--db', README],
+    code: EXIT.badInput,
+    says: () => /the database is not a SQLite database/,
+  },
+  {
+    name: 'serve --db README.md',
+    args: () => ['serve', '--port', '0', '--db', README],
+    code: EXIT.badInput,
+    says: () => /README\.md is not a SQLite database/,
+  },
+  {
     name: 'subscribers list with DATABASE_PATH=README.md',
     args: () => ['subscribers', 'list'],
     env: { DATABASE_PATH: README },
