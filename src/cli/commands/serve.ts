@@ -7,11 +7,11 @@ import { createLogger, secretsOf } from '../../log.ts';
 import { openPipeline } from '../../pipeline/index.ts';
 import {
   createPublicApp,
+  isLoopbackHost,
   type PublicDeps,
   publicDeps,
   startPublicServer,
 } from '../../web/public/index.ts';
-import { isLoopbackHost } from '../../web/public/security.ts';
 import { type CliIo, type PathFlags, resolveConfig, withDb, withIssues } from '../context.ts';
 
 type Flags = PathFlags & { port?: string; host?: string };
