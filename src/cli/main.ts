@@ -6,6 +6,7 @@ import { DATABASE_BUSY_MESSAGE, isDatabaseBusy } from '../db-busy.ts';
 import { isVerdictsError } from '../errors.ts';
 import type { CliIo, RegisterCommand } from './context.ts';
 import { EXIT, exitCodeForError } from './exit-codes.ts';
+import { ordinaryError } from './ordinary-errors.ts';
 
 // Each command's module is imported only when that command runs (all of them for help), so a
 // send does not pay for MJML or the web framework in start-up time and memory.
@@ -80,8 +81,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    // SQLite refusing the file it was pointed at is the user's mistake, not a bug.
+    const e = ordinaryError(thrown, argv, io) ?? thrown;
     if (isVerdictsError(e)) {
       io.stderr(`${e.message}\n${e.details.map((d) => `  ${d}\n`).join('')}`);
     } else if (isDatabaseBusy(e)) {
