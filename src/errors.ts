@@ -13,7 +13,13 @@ export type ErrorCodes = {
     | 'email_too_large'
     | 'no_unsubscribe_placeholder';
   archive: 'invalid_issue' | 'not_archived' | 'hash_mismatch' | 'week_frozen';
-  store: 'db_open_failed' | 'db_too_new' | 'bad_csv' | 'csv_not_found';
+  store:
+    | 'db_open_failed'
+    | 'db_too_new'
+    | 'bad_csv'
+    | 'csv_not_found'
+    | 'not_a_file'
+    | 'interrupted';
   send:
     | 'lease_held'
     | 'archive_changed'
