@@ -24,6 +24,7 @@ import { normaliseEmail } from './email-address.ts';
 import { type ApplyCounts, applyImport, type ImportRow } from './import-apply.ts';
 import type { ImportFormat, ImportStatus, MappedRow } from './import-formats.ts';
 import { type ImportReader, readerFor } from './import-reader.ts';
+import { cleanName } from './subscriber-name.ts';
 
 export type RejectedRow = { line: number; email: string; reason: string };
 export type ImportResult = {
@@ -388,13 +389,6 @@ function checkEmail(raw: string, row: MappedRow) {
       : { ok: false as const, error: 'a forgotten row must hold an hmac-sha256: hash' };
   }
   return normaliseEmail(raw);
-}
-
-/** One line, no control characters: the name ends up in a To: header. */
-function cleanName(name: string | null): string | null {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const clean = (name ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ');
-  return clean.trim() || null;
 }
 
 function toBadCsv(

@@ -70,6 +70,41 @@ const hostile: Record<string, { make: (file: string) => void; reason: RegExp }> 
     reason:
       /crlf\.yaml:2: name: must be one line: no line break, tab or other control character, found "Alpha\\r\\nBcc: victim@example\.org"/,
   },
+  // A right-to-left override in a one-line field: the headline or name would read reversed.
+  bidi: {
+    make: (f) =>
+      writeFileSync(
+        f,
+        [
+          'id: bidi',
+          'name: Alpha',
+          'category: Developer Tools',
+          'tagline: "Ships \u202Epiks\u202C fast"',
+          'description: A small tool used by the test fixtures.',
+          'entryPrice: Free',
+          '',
+        ].join('\n'),
+      ),
+    reason:
+      /bidi\.yaml:4: tagline: must be plain visible text: no bidirectional control .*, found "Ships \\u202epiks\\u202c fast"/,
+  },
+  // A zero-width space: two tools whose names look the same but differ.
+  zerowidth: {
+    make: (f) =>
+      writeFileSync(
+        f,
+        [
+          'id: zerowidth',
+          'name: "Al\u200Bpha"',
+          'category: Developer Tools',
+          'tagline: A tool for tests',
+          'description: A small tool used by the test fixtures.',
+          'entryPrice: Free',
+          '',
+        ].join('\n'),
+      ),
+    reason: /zerowidth\.yaml:2: name: must be plain visible text: .*zero-width character/,
+  },
 };
 
 function dataWith(names: string[]): string {
