@@ -9,6 +9,7 @@ export {
   IMPORT_STATUSES,
   type ImportFormat,
   type ImportStatus,
+  neutraliseCell,
 } from './import-formats.ts';
 export * from './issue-stats.ts';
 export * from './leases.ts';
