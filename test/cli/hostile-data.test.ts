@@ -42,6 +42,11 @@ const hostile: Record<string, { make: (file: string) => void; reason: RegExp }> 
     reason: /a dangling symbolic link \(its target does not exist\)/,
   },
   zero: { make: (f) => symlinkSync('/dev/zero', f), reason: /a device: not a regular file/ },
+  // Its parse error used to quote the first 200 characters of /etc/passwd.
+  passwd: {
+    make: (f) => symlinkSync('/etc/passwd', f),
+    reason: /a symbolic link to a file outside the data folder: not read$/,
+  },
   socket: {
     // A bound Unix socket leaves its file behind; the server is closed again at once.
     make: (f) => {
