@@ -155,7 +155,9 @@ function openRegularFile(file: string): number {
 
 type Scanned =
   | { kind: 'row'; row: ImportRow }
+  | { kind: 'valid' }
   | { kind: 'rejected'; row: RejectedRow; status?: ImportStatus };
+const VALID: Scanned = { kind: 'valid' };
 
 type First = {
   format: ImportFormat;
@@ -166,9 +168,14 @@ type First = {
 /** Pass one: every record validated, only refusals kept; yields between chunks (signals). */
 async function validatePass(fd: number, file: string, opts: ImportOptions): Promise<First> {
   const rejected: First['rejected'] = [];
-  const scan = createScanner(file, opts, (r) => {
-    if (r.kind === 'rejected') rejected.push({ row: r.row, status: r.status });
-  });
+  const scan = createScanner(
+    file,
+    opts,
+    (r) => {
+      if (r.kind === 'rejected') rejected.push({ row: r.row, status: r.status });
+    },
+    false,
+  );
   const buf = Buffer.alloc(READ_CHUNK);
   for (let pos = 0; ; ) {
     if (opts.signal?.aborted) throw interrupted(file, opts.signal);
@@ -227,7 +234,12 @@ type CsvCore = {
  * for) before the parser sees the bytes, so a Latin-1 file is refused naming its line
  * instead of storing U+FFFD in place of a letter.
  */
-function createScanner(file: string, opts: ImportOptions, onRecord: (r: Scanned) => void) {
+function createScanner(
+  file: string,
+  opts: ImportOptions,
+  onRecord: (r: Scanned) => void,
+  build = true,
+) {
   const { parse, CsvError } = loadCsv();
   const encoding = opts.encoding ?? 'utf8';
   let reader: ImportReader | undefined;
@@ -255,8 +267,8 @@ function createScanner(file: string, opts: ImportOptions, onRecord: (r: Scanned)
       record: Record<string, string | undefined>;
       info: { lines: number };
     };
-    const r = scanRecord(reader!, record, info.lines, opts.asSuppressionList === true);
-    if (r.kind === 'row') rows++;
+    const r = scanRecord(reader!, record, info.lines, opts.asSuppressionList === true, build);
+    if (r.kind !== 'rejected') rows++;
     else rejected++;
     onRecord(r);
   };
@@ -294,6 +306,7 @@ function scanRecord(
   record: Record<string, string | undefined>,
   line: number,
   asSuppressionList: boolean,
+  build: boolean,
 ): Scanned {
   const raw = reader.emailOf(record);
   const mapped = reader.map(record);
@@ -312,6 +325,8 @@ function scanRecord(
   const email = checkEmail(raw, mapped.value);
   if (!email.ok)
     return { kind: 'rejected', row: { line, email: raw, reason: email.error }, status };
+  // The first pass only counts good rows: no row object for it to throw away.
+  if (!build) return VALID;
   return {
     kind: 'row',
     row: { ...mapped.value, line, email: email.value, status, name: cleanName(mapped.value.name) },
