@@ -65,6 +65,8 @@ describe('import refuses what is not a regular file', () => {
     const { ended } = start(['subscribers', 'import', fifo], db);
     const res = await ended;
     expect(res.signal).toBeNull();
+    // On its own, long before the 20 s guard (most of this is Node and tsx starting up).
+    expect(res.ms).toBeLessThan(10_000);
     expect(res.code).toBe(EXIT.badInput);
     expect(res.stderr.trim().split('\n')).toEqual([
       `[verdicts] [store] ${fifo}: a FIFO (named pipe): not a regular file`,
@@ -74,6 +76,7 @@ describe('import refuses what is not a regular file', () => {
   it('/dev/zero (suppress too): refused before a byte is read, exit 1', async () => {
     const db = path.join(tempDir('verdicts-db-'), 'v.db');
     const res = await start(['subscribers', 'suppress', '/dev/zero'], db).ended;
+    expect(res.ms).toBeLessThan(10_000);
     expect(res.code).toBe(EXIT.badInput);
     expect(res.stderr.trim()).toBe('[verdicts] [store] /dev/zero: a device: not a regular file');
   }, 30_000);
