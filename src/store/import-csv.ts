@@ -310,9 +310,9 @@ function scanRecord(
   const raw = reader.emailOf(record);
   const mapped = reader.map(record);
   // A suppression list is a list of addresses never to mail, whatever status its tool gave
-  // them (an erased row stays erased).
+  // them (an erased row stays erased); a row refused unread counts as a refused suppression.
   const asked = (s: ImportStatus | undefined) =>
-    asSuppressionList && s !== undefined && s !== 'forgotten' ? 'suppressed' : s;
+    asSuppressionList && s !== 'forgotten' ? 'suppressed' : s;
   if (!mapped.ok) {
     return {
       kind: 'rejected',
