@@ -110,7 +110,7 @@ describe('the first signal ends an import, nothing written', () => {
       signal: abort.signal,
     });
     expect(res.code).toBe(EXIT.incomplete);
-    expect(res.stderr).toMatch(/import stopped \(received SIGINT\) before anything was written/);
+    expect(res.stderr).toMatch(/import stopped \(received SIGINT\); nothing was written/);
     expect(count(db)).toBe(0);
   });
 });
