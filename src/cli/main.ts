@@ -28,7 +28,7 @@ const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
  * Commands that watch `io.signal` and stop at a checkpoint of their own on SIGINT/SIGTERM (a
  * send finishes its batch in flight and records it; servers finish their requests). Every
  * other command is ended by the first signal at once, with EXIT.incomplete: their writes are
- * single synchronous transactions or atomic renames, which no signal handler can split.
+ * transactions committed at their end (an exit before that commits nothing) or atomic renames.
  */
 const STOPS_ITSELF: ReadonlySet<string> = new Set(['send', 'run', 'schedule', 'serve', 'preview']);
 
