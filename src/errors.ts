@@ -22,7 +22,9 @@ export type ErrorCodes = {
     | 'db_unavailable'
     | 'not_a_database'
     | 'bad_csv'
-    | 'csv_not_found';
+    | 'csv_not_found'
+    | 'not_a_file'
+    | 'interrupted';
   send:
     | 'lease_held'
     | 'archive_changed'

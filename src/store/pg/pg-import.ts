@@ -5,12 +5,12 @@
 // existing ones, one UPDATE FROM unnest(…) for the statuses that tighten. A `suppressed` or
 // `forgotten` row (rare) ends a chunk and is applied on its own, so every row still sees the
 // suppression list exactly as the rows before it left it.
-import type { ImportApplied } from '../face.ts';
-import type { ApplyCounts, ImportRow } from '../import-apply.ts';
+import type { ImportApplied, ImportInput } from '../face.ts';
+import { type ApplyCounts, type ImportRow, importChunks } from '../import-apply.ts';
 import type { RejectedRow } from '../import-csv.ts';
 import type { ImportStatus } from '../import-formats.ts';
 import type { SubscriberStatus } from '../subscribers.ts';
-import type { SuppressionReason } from '../suppressions.ts';
+import { legacyAddressHash, type SuppressionReason } from '../suppressions.ts';
 import { createPgSuppressions } from './pg-suppressions.ts';
 import {
   changes,
@@ -66,9 +66,13 @@ const TIGHTEN = `UPDATE subscribers s SET status = u.status, updated_at = $4::te
 type Known = { id: number; k: string; status: SubscriberStatus };
 type Outcome = keyof ApplyCounts;
 
+/**
+ * `input` may be chunks as they come (a streamed file): they are applied as they arrive, all
+ * inside the one transaction, which an error from their source rolls back too.
+ */
 export function importRowsPg(
   pool: Queryable,
-  input: readonly ImportRow[],
+  input: ImportInput,
   opts: { at: Date; source: string; secret: string },
 ): Promise<ImportApplied> {
   const stamp = opts.at.toISOString();
@@ -100,15 +104,17 @@ export function importRowsPg(
       const outcome: (Outcome | undefined)[] = new Array(part.length);
       const why: (SuppressionReason | undefined)[] = new Array(part.length);
       if (checkSuppressed) {
+        // Under the mailbox key, else under the old key (suppressions.ts, addressHash).
         const hashes = part.map((r) => suppressions.hash(r.email));
+        const legacy = part.map((r) => legacyAddressHash(opts.secret, r.email));
         const found = await rows<{ email_hash: string; reason: SuppressionReason }>(
           c,
           'SELECT email_hash, reason FROM suppressions WHERE email_hash = ANY($1::text[])',
-          [textArray(hashes)],
+          [textArray([...new Set([...hashes, ...legacy])])],
         );
         const reasons = new Map(found.map((f) => [f.email_hash, f.reason]));
         hashes.forEach((h, i) => {
-          const reason = reasons.get(h);
+          const reason = reasons.get(h) ?? reasons.get(legacy[i]!);
           if (reason) {
             outcome[i] = 'refused';
             why[i] = reason;
@@ -219,16 +225,18 @@ export function importRowsPg(
     };
 
     let run: ImportRow[] = [];
-    for (const r of input) {
-      if (r.status === 'forgotten' || r.status === 'suppressed') {
-        if (run.length > 0) await chunk(run);
-        run = [];
-        count(r.status, await special(r));
-      } else {
-        run.push(r);
-        if (run.length >= CHUNK) {
-          await chunk(run);
+    for await (const part of importChunks(input)) {
+      for (const r of part) {
+        if (r.status === 'forgotten' || r.status === 'suppressed') {
+          if (run.length > 0) await chunk(run);
           run = [];
+          count(r.status, await special(r));
+        } else {
+          run.push(r);
+          if (run.length >= CHUNK) {
+            await chunk(run);
+            run = [];
+          }
         }
       }
     }
