@@ -24,6 +24,9 @@ export type Opened = {
 };
 export type OpenStore = () => Promise<Opened>;
 
+/** The TOKEN_SECRET both contract runs open their stores with (keyed hashes depend on it). */
+export const CONTRACT_SECRET = 'contract-test-secret-0123456789';
+
 /** The row shape importRows takes (not exported by the face under its own name). */
 export type ImportRow = Extract<Parameters<Store['importRows']>[0], readonly unknown[]>[number];
 
