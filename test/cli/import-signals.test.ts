@@ -7,10 +7,15 @@ import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli/exit-codes.ts';
+import { EXIT, exitCodeForError } from '../../src/cli/exit-codes.ts';
+import { isVerdictsError } from '../../src/errors.ts';
+import { importSubscribersCsv, openStore, type Store } from '../../src/store/index.ts';
 import { runCli } from '../support/cli.ts';
 import { childCwd, childEnv } from '../support/isolated-env.ts';
 import { binPath, tempDir } from '../support/paths.ts';
+import { freshPgDatabase } from '../support/postgres.ts';
+
+type ImportRowOf = Extract<Parameters<Store['importRows']>[0], readonly unknown[]>[number];
 
 type Ended = { code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number };
 
@@ -114,3 +119,55 @@ describe('the first signal ends an import, nothing written', () => {
     expect(count(db)).toBe(0);
   });
 });
+
+describe.each(['sqlite', 'postgres'] as const)(
+  'a signal during the applying pass (%s): every chunk already applied is rolled back',
+  (kind) => {
+    it('stops with interrupted after the store took chunks; the subscribers stay as they were', async () => {
+      const file = bigCsv(9_000);
+      const pg = kind === 'postgres' ? await freshPgDatabase('import_signal') : undefined;
+      const store = await openStore({
+        path: path.join(tempDir('verdicts-db-'), 'v.db'),
+        secret: 'import-signal-secret-0123456789',
+        ...(pg ? { url: pg.url } : {}),
+      });
+      try {
+        await store.subscribers.add('kept@example.com', {
+          status: 'active',
+          source: 'test',
+          now: new Date(0),
+        });
+        const abort = new AbortController();
+        let chunks = 0;
+        // The store sees the chunks the reader hands it; the signal comes after the second.
+        const watched: Pick<Store, 'importRows'> = {
+          importRows: (rows, opts) =>
+            store.importRows(
+              (async function* () {
+                for await (const chunk of rows as AsyncIterable<readonly ImportRowOf[]>) {
+                  yield chunk;
+                  if (++chunks === 2) abort.abort(new Error('received SIGTERM'));
+                }
+              })(),
+              opts,
+            ),
+        };
+        const e = await importSubscribersCsv(watched, file, {
+          at: new Date(0),
+          signal: abort.signal,
+        }).then(
+          () => undefined,
+          (x: unknown) => x,
+        );
+        expect(chunks).toBe(2);
+        expect(isVerdictsError(e) && e.code).toBe('interrupted');
+        expect(exitCodeForError(e)).toBe(EXIT.incomplete);
+        expect(await store.subscribers.countByStatus()).toMatchObject({ active: 1 });
+        expect(await store.subscribers.getByEmail('reader0@example.com')).toBeUndefined();
+      } finally {
+        await store.close();
+        await pg?.drop();
+      }
+    }, 60_000);
+  },
+);
