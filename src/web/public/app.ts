@@ -48,7 +48,7 @@ export function createPublicApp(deps: PublicDeps): Hono {
   if (deps.metrics) app.use(countRequests(deps.metrics.site));
   app.use(accessLog(deps.logger));
   app.use(publicSecureHeaders());
-  app.use(loopbackToPublicOrigin(deps.config.PUBLIC_BASE_URL));
+  app.use(loopbackToPublicOrigin(deps.config.PUBLIC_BASE_URL, ['/healthz', '/readyz']));
   app.use(timeout(deps.limits.requestTimeoutMs));
   app.use(limitBodies(deps, site));
 

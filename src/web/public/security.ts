@@ -42,12 +42,18 @@ export const isLoopbackHost = (hostname: string): boolean =>
  * another loopback origin (http://127.0.0.1:3000 for http://localhost:3000) is redirected to
  * the same path and query at the public origin, where the page's forms and stylesheet are
  * same-origin. A public PUBLIC_BASE_URL gets nothing: its host is the proxy's business.
+ * `except`: paths answered where they were asked (the health probes: a probe at 127.0.0.1
+ * must see the status, not a redirect to a name it may not resolve).
  */
-export function loopbackToPublicOrigin(publicBaseUrl: string): MiddlewareHandler {
+export function loopbackToPublicOrigin(
+  publicBaseUrl: string,
+  except: readonly string[] = [],
+): MiddlewareHandler {
   const pub = new URL(publicBaseUrl);
   if (!isLoopbackHost(pub.hostname)) return (_c, next) => next();
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+    if (except.includes(c.req.path)) return next();
     const host = c.req.header('host');
     let asked: URL;
     try {
