@@ -65,13 +65,21 @@ describe('the public site in a browser', () => {
     await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
     await shot(page, '02-check-inbox');
     expect(await page.locator('form.subscribe').count()).toBe(0);
-    expect(s.subscribers.getByEmail(ADA)?.status).toBe('pending');
+    // The typed name is not stored: it went back to this browser only (a signed cookie).
+    expect(s.subscribers.getByEmail(ADA)).toMatchObject({ status: 'pending', name: null });
 
     // Confirm from the email: the page asks, the button confirms.
-    await page.goto(s.url + (await s.confirmPath(ADA)));
-    // The name comes back in an editable field (as text, not markup): the mailbox owner's to keep.
+    const confirmUrl = s.url + (await s.confirmPath(ADA));
+    await page.goto(confirmUrl);
+    // In the browser that signed up, the name comes back in an editable field (as text, not
+    // markup): the mailbox owner's to keep.
     const nameField = page.getByLabel('Your name, for the greeting');
     await expect(nameField.inputValue()).resolves.toBe('Ada <b>Lovelace</b>');
+    const cookies = await page.context().cookies(s.url + '/confirm/x');
+    expect(cookies.find((c) => c.name === 'verdicts_signup_name')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Lax',
+    });
     await shot(page, '03-confirm');
     expect(s.subscribers.getByEmail(ADA)?.status).toBe('pending');
     await nameField.fill('Ada Lovelace');

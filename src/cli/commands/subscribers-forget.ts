@@ -48,7 +48,7 @@ export function registerForget(group: Command, io: CliIo, setExit: (code: number
         );
         if (!r.filesClean) {
           io.stderr(
-            'warning: another process is reading the database, so its write-ahead log still holds old pages; run forget again once it has stopped\n',
+            'warning: another process is using the database, so its files (the write-ahead log, or pages not yet rewritten) may still hold old copies of the address; run forget again once it has stopped\n',
           );
         }
       });
