@@ -2,9 +2,12 @@
 // a variant of a suppressed or forgotten mailbox (Gmail's dots, googlemail.com, a +tag) is
 // refused like the address itself, and rows hashed under the old key still refuse.
 import { createHmac } from 'node:crypto';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/index.ts';
 import { mailboxKey } from '../../src/store/mailbox-key.ts';
 import { addressHash, createSuppressions } from '../../src/store/suppressions.ts';
+import { freshPgDatabase } from '../support/postgres.ts';
 import { at, useDb } from './db-fixture.ts';
 
 const SECRET = 'test-secret-test-secret-test-secret';
@@ -97,4 +100,38 @@ describe('suppression and forgotten hashes are keyed by the mailbox', () => {
     expect(clear.n).toBe(0);
     expect(sup.reasonFor('bob@example.org')).toBe('forgotten');
   });
+});
+
+describe('the old key on PostgreSQL (pg-suppressions, pg-forget)', () => {
+  it('old-key rows still refuse; forget removes an old-key suppression row, leaving no clear text', async () => {
+    const pgDb = await freshPgDatabase('mailbox_key');
+    const store = await openStore({ url: pgDb.url, path: 'unused', secret: SECRET });
+    const client = new pg.Client({ connectionString: pgDb.url });
+    await client.connect();
+    try {
+      const old = (email: string) =>
+        createHmac('sha256', SECRET).update(`suppression\n${email.toLowerCase()}`).digest('hex');
+      const insert = (hash: string, email: string | null, reason: string) =>
+        client.query(
+          `INSERT INTO suppressions (email_hash, email, reason, source, created_at)
+           VALUES ($1, $2, $3, 'old', '2026-01-01T00:00:00.000Z')`,
+          [hash, email, reason],
+        );
+      await insert(old('j.smith+x@gmail.com'), null, 'forgotten');
+      await insert(old('bob+list@example.org'), 'bob+list@example.org', 'suppressed');
+      expect(await store.suppressions.reasonFor('J.Smith+x@gmail.com')).toBe('forgotten');
+      expect(await store.suppressions.reasonFor('bob+list@example.org')).toBe('suppressed');
+      const res = await store.forget('bob+list@example.org', at(2));
+      expect(res.ok).toBe(true);
+      const clear = await client.query(
+        'SELECT COUNT(*)::int AS n FROM suppressions WHERE email IS NOT NULL',
+      );
+      expect(clear.rows[0].n).toBe(0);
+      expect(await store.suppressions.reasonFor('bob@example.org')).toBe('forgotten');
+    } finally {
+      await client.end();
+      await store.close();
+      await pgDb.drop();
+    }
+  }, 60_000);
 });
