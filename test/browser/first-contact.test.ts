@@ -2,7 +2,9 @@
 // PUBLIC_BASE_URL), opens the URL its `listening` line prints, and subscribes. Before issue 27
 // the page came from 127.0.0.1 while its form and stylesheet pointed at localhost, so the CSP
 // blocked both and nothing happened on Subscribe. Screenshots: test-artifacts/first-contact-*.png.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { artifactPath, type Browser, launchBrowser, screenshot } from '../support/browser.ts';
@@ -24,7 +26,11 @@ afterEach(async () => {
 });
 
 /** `verdicts serve` in-process with only the given settings (the rest are the defaults). */
-async function serve(args: string[], env: Record<string, string> = {}): Promise<Serving> {
+async function serve(
+  args: string[],
+  env: Record<string, string> = {},
+  paths: Record<string, string> = isolatedPaths(),
+): Promise<Serving> {
   const stop = new AbortController();
   const lines: string[] = [];
   let listening!: (entry: { url: string; bound: string }) => void;
@@ -38,7 +44,7 @@ async function serve(args: string[], env: Record<string, string> = {}): Promise<
       if (entry.event === 'listening') listening(entry);
     },
     stderr: (t) => lines.push(t),
-    env: { ...isolatedPaths(), ...env },
+    env: { ...paths, ...env },
     cwd: repoRoot,
     isTTY: false,
     signal: stop.signal,
@@ -125,4 +131,75 @@ describe('serve on the defaults, opened where it says', () => {
     // Production keeps its strict CSP: no alias origins.
     expect(res.headers.get('content-security-policy')).toContain("form-action 'self';");
   });
+
+  it('on the defaults, from the printed URL: subscribe, confirm from the email, then vote from the issue', {
+    timeout: 120_000,
+  }, async () => {
+    const paths = isolatedPaths();
+    const s = await serve(['--port', '0'], {}, paths);
+    const port = Number(new URL(s.url).port);
+    const page = await browser.page({ width: 800 });
+    for (const host of ['localhost', '127.0.0.1'])
+      await page.route(`http://${host}:${port}/**`, (route) => route.continue());
+    await page.goto(`${s.url}/`);
+    await page.getByLabel('Email address').fill('grace@example.com');
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await page.getByRole('heading', { name: 'Check your inbox' }).waitFor({ timeout: 10_000 });
+
+    // The confirmation email, as the outbox received it: its link is on the printed origin.
+    const confirmPattern = /http:\/\/localhost:\d+\/confirm\/[^\s"<>]+/;
+    await expect
+      .poll(() => linkIn(paths.OUTBOX_DIR!, confirmPattern), { timeout: 20_000 })
+      .toMatch(new RegExp(`^${s.url}/confirm/`));
+    const confirmLink = linkIn(paths.OUTBOX_DIR!, confirmPattern)!;
+    await page.goto(confirmLink);
+    await page.getByRole('button', { name: 'Yes, subscribe me' }).click();
+    await page.getByRole('heading', { name: 'You are subscribed' }).waitFor({ timeout: 10_000 });
+
+    // The weekly send, with this site's settings, puts the issue with its vote links in the outbox.
+    let out = '';
+    const sent = await main(['send', '--week', '2026-W48'], {
+      stdout: (t) => {
+        out += t;
+      },
+      stderr: (t) => {
+        out += t;
+      },
+      env: { ...paths, PUBLIC_BASE_URL: s.url },
+      cwd: repoRoot,
+      isTTY: false,
+      signal: new AbortController().signal,
+    });
+    expect(sent, out).toBe(0);
+    const vote = linkIn(
+      paths.OUTBOX_DIR!,
+      /http:\/\/localhost:\d+\/vote\/[^\s"<>]*smolvlm2[^\s"<>]*/,
+    );
+    expect(vote).toBeDefined();
+    await page.goto(vote!);
+    await page.getByRole('button', { name: 'Vote for SmolVLM2' }).click();
+    await page.getByText('your vote for SmolVLM2 is in').waitFor({ timeout: 10_000 });
+    await screenshot(page, { path: artifactPath('first-contact-voted.png'), fullPage: true });
+    await page.close();
+  });
 });
+
+/** The first link matching `pattern` in any .eml under the outbox (quoted-printable undone). */
+function linkIn(outbox: string, pattern: RegExp): string | undefined {
+  let files: string[];
+  try {
+    files = (readdirSync(outbox, { recursive: true }) as string[]).filter((f) =>
+      f.endsWith('.eml'),
+    );
+  } catch {
+    return undefined;
+  }
+  for (const f of files.sort()) {
+    const text = readFileSync(path.join(outbox, f), 'utf8')
+      .replace(/=\r?\n/g, '')
+      .replace(/=3D/g, '=');
+    const hit = pattern.exec(text)?.[0];
+    if (hit) return hit;
+  }
+  return undefined;
+}

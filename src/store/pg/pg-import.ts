@@ -51,6 +51,15 @@ const INSERT = `INSERT INTO subscribers (email, name, status, source, created_at
    ON CONFLICT ((lower(email))) DO NOTHING
    RETURNING id, lower(email) AS k, status`;
 
+// Into a table that was empty when the import began, with this import's own addresses known
+// in memory: no probe per row (the probe is a third of the statement's cost).
+const INSERT_FRESH = INSERT.replace(
+  `   WHERE (SELECT 1 FROM subscribers s WHERE lower(s.email) = lower(u.e COLLATE "C") LIMIT 1) IS NULL\n`,
+  '',
+);
+/** Past this many addresses the in-memory set costs more memory than the probes cost time. */
+const FRESH_KEYS_MAX = 250_000;
+
 // A LATERAL probe per address, for the same reason (`= ANY(…)` may become a seq scan).
 const EXISTING = `SELECT s.id, u.k, s.status FROM unnest($1::text[]) AS u(k)
    CROSS JOIN LATERAL (SELECT id, status FROM subscribers
@@ -98,6 +107,12 @@ export function importRowsPg(
     // No suppression at all (the usual first import): no keyed hash per row.
     let checkSuppressed =
       (await one<{ n: boolean }>(c, 'SELECT EXISTS (SELECT 1 FROM suppressions) AS n'))?.n === true;
+    // The usual first import: every address this import inserted is known here, so the rest
+    // need no probe of the table (ON CONFLICT still guards against a writer racing it).
+    let fresh: Set<string> | null =
+      (await one<{ n: boolean }>(c, 'SELECT EXISTS (SELECT 1 FROM subscribers) AS n'))?.n === true
+        ? null
+        : new Set<string>();
 
     /** A run of ordinary rows (no `suppressed`/`forgotten` among them), in file order. */
     const chunk = async (part: readonly ImportRow[]) => {
@@ -129,6 +144,8 @@ export function importRowsPg(
         const k = foldKey(r.email);
         if (first.has(k)) return;
         first.set(k, i);
+        // Inserted by an earlier chunk of this import: a conflict, looked up below.
+        if (fresh?.has(k)) return;
         const created = r.createdAt ?? stamp;
         const values = [
           r.email,
@@ -153,11 +170,17 @@ export function importRowsPg(
       });
       const known = new Map<string, Known>();
       const added = new Set<string>();
-      if (first.size > 0) {
-        for (const row of await rows<Known>(c, INSERT, cols.map(textArray))) {
+      if (cols[0]!.length > 0) {
+        for (const row of await rows<Known>(
+          c,
+          fresh ? INSERT_FRESH : INSERT,
+          cols.map(textArray),
+        )) {
           known.set(row.k, row);
           added.add(row.k);
+          fresh?.add(row.k);
         }
+        if (fresh && fresh.size > FRESH_KEYS_MAX) fresh = null;
       }
       const conflicting = [...first.keys()].filter((k) => !added.has(k));
       if (conflicting.length > 0) {
