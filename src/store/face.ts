@@ -35,6 +35,20 @@ export type SubscribersRepo = {
   getByEmail(email: string): Promise<Subscriber | undefined>;
   /** The name as the reader gave it (cleaned as every name is), or none. */
   setName(id: number, name: string | null, now: Date): Promise<Subscriber | undefined>;
+  /** The categories the reader wants pairs of (null: everything, later ones too). */
+  setTopics(
+    id: number,
+    topics: readonly string[] | null,
+    now: Date,
+  ): Promise<Result<Subscriber, 'invalid_topics' | 'not_found'>>;
+  /** Skip the next `issues` issues (1–52), counted down by each freeze; replaces a running pause. */
+  pause(
+    id: number,
+    issues: number,
+    now: Date,
+  ): Promise<Result<Subscriber, 'invalid_pause' | 'not_found'>>;
+  /** End a pause early. */
+  resume(id: number, now: Date): Promise<Subscriber | undefined>;
   /** Change a status (stamping confirmed/unsubscribed); the same status changes nothing. */
   setStatus(id: number, status: SubscriberStatus, now: Date): Promise<Subscriber | undefined>;
   /** Every subscriber (or one status) in id order, a page at a time: flat memory. */

@@ -34,9 +34,22 @@ class BadHeader extends Error {}
 export async function importSubscribersCsv(
   store: Pick<Store, 'importRows'>,
   file: string,
-  opts: { at: Date; format?: ImportFormat; asSuppressionList?: boolean },
+  opts: {
+    at: Date;
+    format?: ImportFormat;
+    asSuppressionList?: boolean;
+    /** The data's category slugs: another tool's tags become topics only where they name one. */
+    categories?: readonly string[];
+  },
 ): Promise<ImportResult> {
   const read = await readRows(file, opts.format);
+  if (read.format !== 'verdicts') {
+    const known = new Set(opts.categories ?? []);
+    for (const r of read.rows) {
+      const topics = r.topics?.filter((t) => known.has(t));
+      r.topics = topics && topics.length > 0 ? topics : undefined;
+    }
+  }
   // A suppression list is a list of addresses never to mail, whatever status its tool gave
   // them (an erased row stays erased).
   if (opts.asSuppressionList) {

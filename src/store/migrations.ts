@@ -260,4 +260,11 @@ export const MIGRATIONS: readonly string[] = [
     updated_at_ms REAL NOT NULL
   );
   `,
+  // Topics and pause (issue #26): `topics` is a JSON array of category slugs, NULL for
+  // everything (which also takes categories added later); `paused_issues` counts the issues
+  // still to skip, one per freeze, so a week with no issue does not use up a pause.
+  `
+  ALTER TABLE subscribers ADD COLUMN topics TEXT;
+  ALTER TABLE subscribers ADD COLUMN paused_issues INTEGER NOT NULL DEFAULT 0 CHECK (paused_issues >= 0);
+  `,
 ];

@@ -8,7 +8,10 @@ import {
   type RemoveOutcome,
   SUBSCRIBER_STATUSES,
   type SubscriberStatus,
+  topicsColumn,
   toSubscriber,
+  validPause,
+  validTopics,
 } from '../subscribers.ts';
 import { changes, inTransaction, lowerParam, one, type Queryable, rows } from './queryable.ts';
 
@@ -24,6 +27,9 @@ const UPDATE_STATUS = `UPDATE subscribers SET
      confirmed_at = CASE WHEN $2::text = 'active' THEN $3::text ELSE confirmed_at END,
      unsubscribed_at = CASE WHEN $2::text = 'unsubscribed' THEN $3::text ELSE unsubscribed_at END
    WHERE id = $1 AND status <> $2::text AND forgotten_at IS NULL RETURNING *`;
+
+const SET_PAUSE =
+  'UPDATE subscribers SET paused_issues = $1, updated_at = $2 WHERE id = $3 AND forgotten_at IS NULL RETURNING *';
 
 // A forgotten reader's tombstone (forgotten_at set) is invisible to every lookup.
 const BY_EMAIL = `SELECT * FROM subscribers WHERE lower(email) = ${lowerParam(1)} AND forgotten_at IS NULL`;
@@ -79,6 +85,27 @@ export function createPgSubscribers(q: Queryable): SubscribersRepo {
         'UPDATE subscribers SET name = $1, updated_at = $2 WHERE id = $3 AND forgotten_at IS NULL RETURNING *',
         [cleanName(name), now.toISOString(), id],
       );
+      return row && toSubscriber(row);
+    },
+
+    async setTopics(id, topics, now) {
+      if (!validTopics(topics)) return err('invalid_topics');
+      const row = await one<Row>(
+        q,
+        'UPDATE subscribers SET topics = $1, updated_at = $2 WHERE id = $3 AND forgotten_at IS NULL RETURNING *',
+        [topicsColumn(topics), now.toISOString(), id],
+      );
+      return row ? ok(toSubscriber(row)) : err('not_found');
+    },
+
+    async pause(id, issues, now) {
+      if (!validPause(issues)) return err('invalid_pause');
+      const row = await one<Row>(q, SET_PAUSE, [issues, now.toISOString(), id]);
+      return row ? ok(toSubscriber(row)) : err('not_found');
+    },
+
+    async resume(id, now) {
+      const row = await one<Row>(q, SET_PAUSE, [0, now.toISOString(), id]);
       return row && toSubscriber(row);
     },
 

@@ -29,6 +29,8 @@ export function subscribersContract(_name: string, open: OpenStore): void {
         unsubscribedAt: null,
         confirmSentAt: null,
         welcomedAt: null,
+        topics: null,
+        pausedIssues: 0,
       });
       const byId = await store.subscribers.getById(added.value.id);
       expect(byId).toEqual(added.value);
@@ -192,6 +194,66 @@ export function subscribersContract(_name: string, open: OpenStore): void {
       expect(
         (await store.subscribers.add('fresh@example.com', { source: 'cli', now: at(10) })).ok,
       ).toBe(true);
+    });
+
+    it('topics: null is everything (the default); a list is kept sorted and unique; bad slugs refused', async () => {
+      const store = await stores.fresh();
+      const s = await add(store, 'ada@example.com', { status: 'active' });
+      expect(s).toMatchObject({ topics: null, pausedIssues: 0 });
+      const set = await store.subscribers.setTopics(s.id, ['vision', ' Coding ', 'vision'], at(5));
+      expect(set).toEqual({
+        ok: true,
+        value: expect.objectContaining({ topics: ['coding', 'vision'] }),
+      });
+      expect(set.ok && set.value.updatedAt).toBe(at(5).toISOString());
+      expect((await store.subscribers.getById(s.id))?.topics).toEqual(['coding', 'vision']);
+      expect(await store.subscribers.setTopics(s.id, ['Not a slug!'], at(6))).toEqual({
+        ok: false,
+        error: 'invalid_topics',
+      });
+      expect((await store.subscribers.getById(s.id))?.topics).toEqual(['coding', 'vision']);
+      const none = await store.subscribers.setTopics(s.id, [], at(7));
+      expect(none.ok && none.value.topics).toEqual([]);
+      const all = await store.subscribers.setTopics(s.id, null, at(8));
+      expect(all.ok && all.value.topics).toBeNull();
+      expect(await store.subscribers.setTopics(s.id + 1000, null, at(8))).toEqual({
+        ok: false,
+        error: 'not_found',
+      });
+      // Listing carries them too.
+      await store.subscribers.setTopics(s.id, ['coding'], at(9));
+      expect((await collect(store.subscribers.list()))[0]).toMatchObject({ topics: ['coding'] });
+    });
+
+    it('pause(n) keeps n issues to skip, a new pause replaces it, resume ends it; 1–52 only', async () => {
+      const store = await stores.fresh();
+      const s = await add(store, 'ada@example.com', { status: 'active' });
+      const p = await store.subscribers.pause(s.id, 4, at(5));
+      expect(p.ok && p.value).toMatchObject({ pausedIssues: 4, updatedAt: at(5).toISOString() });
+      const again = await store.subscribers.pause(s.id, 2, at(6));
+      expect(again.ok && again.value.pausedIssues).toBe(2);
+      for (const bad of [0, -1, 53, 2.5]) {
+        expect(await store.subscribers.pause(s.id, bad, at(7))).toEqual({
+          ok: false,
+          error: 'invalid_pause',
+        });
+      }
+      expect(typeof (await store.subscribers.getById(s.id))?.pausedIssues).toBe('number');
+      expect(await store.subscribers.resume(s.id, at(8))).toMatchObject({ pausedIssues: 0 });
+      expect(await store.subscribers.pause(s.id + 1000, 2, at(8))).toEqual({
+        ok: false,
+        error: 'not_found',
+      });
+      expect(await store.subscribers.resume(s.id + 1000, at(8))).toBeUndefined();
+    });
+
+    it('erasing a reader clears their topics and pause with everything else', async () => {
+      const store = await stores.fresh();
+      const s = await add(store, 'ada@example.com', { status: 'active' });
+      await store.subscribers.setTopics(s.id, ['coding'], at(1));
+      await store.subscribers.pause(s.id, 8, at(1));
+      expect((await store.forget('ada@example.com', at(2))).ok).toBe(true);
+      expect(await store.subscribers.getById(s.id)).toBeUndefined();
     });
   });
 }
