@@ -13,4 +13,5 @@ export * from './problem.ts';
 export * from './schema.ts';
 export * from './score.ts';
 export * from './select.ts';
+export * from './variants.ts';
 export * from './week.ts';

@@ -16,11 +16,13 @@ import type { AcquireOptions, Lease, LeaseHolder } from './leases.ts';
 import type { AttemptStart, SendLease } from './ledger.ts';
 import type {
   Batch,
+  FreezeRoute,
   FrozenRecipient,
   IssueSend,
   LedgerSummary,
   RecipientOutcome,
   Refusal,
+  VariantCount,
 } from './ledger-rows.ts';
 import type { SubscriberChange } from './list-hygiene.ts';
 import type { MailKind, MailStatus, QueuedMail } from './mail-queue.ts';
@@ -84,8 +86,20 @@ export type LedgerRepo = {
   isFrozen(week: string): Promise<boolean>;
   /** Weeks whose send finished, newest first. */
   sentWeeks(): Promise<string[]>;
-  /** Freeze the active subscribers (one statement), or return the existing freeze. */
-  freeze(week: string, contentHash: string, now: Date, sendId?: string): Promise<FreezeOutcome>;
+  /**
+   * Freeze the active subscribers (one statement), or return the existing freeze. `route`
+   * says where each distinct topic choice goes this week (default: everyone the full issue);
+   * paused readers are frozen skipped (`paused`) and their pause counts one issue down.
+   */
+  freeze(
+    week: string,
+    contentHash: string,
+    now: Date,
+    sendId?: string,
+    route?: FreezeRoute,
+  ): Promise<FreezeOutcome>;
+  /** Readers of a frozen week by variant (null: full issue), and the skipped by reason. */
+  variants(week: string): Promise<VariantCount[]>;
   batch(week: string, batchNo: number): Promise<Batch | undefined>;
   /** The first batch after `afterBatchNo` that is not submitted (-1 for the first). */
   nextOpenBatch(week: string, afterBatchNo: number): Promise<Batch | undefined>;

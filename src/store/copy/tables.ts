@@ -61,7 +61,7 @@ export const COPIED_TABLES: readonly TableSpec[] = [
     columns: [
       ...text('week'),
       ...int('subscriber_id', 'batch_no'),
-      ...text('email', 'name', 'status', 'message_id', 'refusal'),
+      ...text('email', 'name', 'status', 'message_id', 'refusal', 'variant', 'skip_reason'),
     ],
     key: ['week', 'subscriber_id'],
   },

@@ -231,6 +231,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE subscribers ADD COLUMN topics ${T};
   ALTER TABLE subscribers ADD COLUMN paused_issues integer NOT NULL DEFAULT 0 CHECK (paused_issues >= 0);
   `,
+  // Variants: see the SQLite migration of the same name.
+  `
+  ALTER TABLE send_recipients ADD COLUMN variant ${T};
+  ALTER TABLE send_recipients ADD COLUMN skip_reason ${T};
+  `,
 ];
 
 /** Held (session-level, on one client) while migrating: 'verd' in ASCII. */

@@ -140,7 +140,8 @@ export function exportImportContract(_name: string, open: OpenStore): void {
       expect(first).not.toContain('gone@example.com');
       expect(first).not.toContain('#forgotten');
       expect(first).toContain('"Ada, ""the"" Countess"');
-      expect(first).toContain('"[""coding"",""vision""]",4\r\n');
+      // The send of W48 above counted the pause of 4 down by one.
+      expect(first).toContain('"[""coding"",""vision""]",3\r\n');
 
       const target = await stores.fresh();
       const applied = await target.importRows(importRowsOf(first), {
@@ -165,7 +166,7 @@ export function exportImportContract(_name: string, open: OpenStore): void {
       expect(await target.suppressions.reasonFor('blocked@example.com')).toBe('suppressed');
       expect(await target.subscribers.getByEmail('ada@example.com')).toMatchObject({
         topics: ['coding', 'vision'],
-        pausedIssues: 4,
+        pausedIssues: 3,
       });
     });
   });
