@@ -27,7 +27,13 @@ import type {
 import type { SubscriberChange } from './list-hygiene.ts';
 import type { MailKind, MailStatus, QueuedMail } from './mail-queue.ts';
 import type { ProviderBudgetState, ProviderSlot } from './provider-budget.ts';
-import type { AddOptions, RemoveOutcome, Subscriber, SubscriberStatus } from './subscribers.ts';
+import type {
+  AddOptions,
+  ReaderHistory,
+  RemoveOutcome,
+  Subscriber,
+  SubscriberStatus,
+} from './subscribers.ts';
 import type { SuppressionReason, SuppressionRow } from './suppressions.ts';
 import type { Vote } from './votes.ts';
 
@@ -49,6 +55,8 @@ export type SubscribersRepo = {
     issues: number,
     now: Date,
   ): Promise<Result<Subscriber, 'invalid_pause' | 'not_found'>>;
+  /** The reader's issues, votes and mail events (their data export); undefined: no reader. */
+  history(id: number): Promise<ReaderHistory | undefined>;
   /** End a pause early. */
   resume(id: number, now: Date): Promise<Subscriber | undefined>;
   /** Change a status (stamping confirmed/unsubscribed); the same status changes nothing. */

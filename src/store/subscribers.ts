@@ -40,6 +40,21 @@ export const Subscriber = z.object({
 });
 export type Subscriber = z.infer<typeof Subscriber>;
 
+/** What the store holds about one reader's mail besides their row: their data export. */
+export type ReaderHistory = {
+  /** Each issue frozen for them: sent, skipped (and why), with the variant they got. */
+  issues: {
+    week: string;
+    status: string;
+    variant: string | null;
+    skipReason: string | null;
+    messageId: string | null;
+  }[];
+  votes: { week: string; pairId: string; toolId: string; votedAt: string }[];
+  /** Provider events about their mail (delivered, opened, bounced, …), oldest first. */
+  events: { type: string; createdAt: string; week: string | null; detail: string | null }[];
+};
+
 export type AddOptions = {
   name?: string | null;
   source: string;
@@ -161,6 +176,18 @@ export function createSubscribers(db: Db) {
   const updatePause = db.prepare<[number, string, number], Row>(
     'UPDATE subscribers SET paused_issues = ?, updated_at = ? WHERE id = ? AND forgotten_at IS NULL RETURNING *',
   );
+  const historyIssues = db.prepare<[number], ReaderHistory['issues'][number]>(
+    `SELECT week, status, variant, skip_reason AS skipReason, message_id AS messageId
+     FROM send_recipients WHERE subscriber_id = ? ORDER BY week`,
+  );
+  const historyVotes = db.prepare<[number], ReaderHistory['votes'][number]>(
+    `SELECT week, pair_id AS pairId, tool_id AS toolId, voted_at AS votedAt
+     FROM votes WHERE subscriber_id = ? ORDER BY voted_at, pair_id`,
+  );
+  const historyEvents = db.prepare<[number, string], ReaderHistory['events'][number]>(
+    `SELECT type, created_at AS createdAt, week, detail FROM events
+     WHERE subscriber_id = ? OR email = ? ORDER BY created_at, id`,
+  );
   const releaseWelcome = db.prepare<[number, string]>(
     'UPDATE subscribers SET welcomed_at = NULL WHERE id = ? AND welcomed_at = ?',
   );
@@ -227,6 +254,17 @@ export function createSubscribers(db: Db) {
       if (!validPause(issues)) return err('invalid_pause');
       const row = updatePause.get(issues, now.toISOString(), id);
       return row ? ok(toSubscriber(row)) : err('not_found');
+    },
+
+    /** The reader's issues, votes and mail events (their data export); undefined: no reader. */
+    history(id: number): ReaderHistory | undefined {
+      const s = getById(id);
+      if (!s) return undefined;
+      return {
+        issues: historyIssues.all(id),
+        votes: historyVotes.all(id),
+        events: historyEvents.all(id, s.email),
+      };
     },
 
     /** End a pause early: the next issue comes again. */

@@ -104,6 +104,31 @@ export function createPgSubscribers(q: Queryable): SubscribersRepo {
       return row ? ok(toSubscriber(row)) : err('not_found');
     },
 
+    async history(id) {
+      const s = await getById(id);
+      if (!s) return undefined;
+      return {
+        issues: await rows(
+          q,
+          `SELECT week, status, variant, skip_reason AS "skipReason", message_id AS "messageId"
+           FROM send_recipients WHERE subscriber_id = $1 ORDER BY week`,
+          [id],
+        ),
+        votes: await rows(
+          q,
+          `SELECT week, pair_id AS "pairId", tool_id AS "toolId", voted_at AS "votedAt"
+           FROM votes WHERE subscriber_id = $1 ORDER BY voted_at, pair_id`,
+          [id],
+        ),
+        events: await rows(
+          q,
+          `SELECT type, created_at AS "createdAt", week, detail FROM events
+           WHERE subscriber_id = $1 OR lower(email) = lower($2) ORDER BY created_at, id`,
+          [id, s.email],
+        ),
+      };
+    },
+
     async resume(id, now) {
       const row = await one<Row>(q, SET_PAUSE, [0, now.toISOString(), id]);
       return row && toSubscriber(row);

@@ -2,7 +2,17 @@
 // stamps, names, paging, removal, the confirmation stamp and the once-per-reader welcome.
 import { describe, expect, it } from 'vitest';
 import { Subscriber } from '../../../src/store/index.ts';
-import { add, at, bulkAdd, collect, type OpenStore, reader, useStores } from './fixture.ts';
+import {
+  add,
+  at,
+  bulkAdd,
+  collect,
+  messageId,
+  type OpenStore,
+  reader,
+  sendWeek,
+  useStores,
+} from './fixture.ts';
 
 export function subscribersContract(_name: string, open: OpenStore): void {
   describe('subscribers', () => {
@@ -254,6 +264,60 @@ export function subscribersContract(_name: string, open: OpenStore): void {
       await store.subscribers.pause(s.id, 8, at(1));
       expect((await store.forget('ada@example.com', at(2))).ok).toBe(true);
       expect(await store.subscribers.getById(s.id)).toBeUndefined();
+    });
+
+    it("history: the reader's issues (with variant and skip reason), votes and mail events", async () => {
+      const store = await stores.fresh();
+      const a = await add(store, 'ada@example.com', { status: 'active' });
+      const b = await add(store, 'bob@example.com', { status: 'active' });
+      await sendWeek(store, '2026-W48');
+      await store.subscribers.pause(a.id, 2, at(4));
+      await store.ledger.freeze('2026-W49', 'h', at(5));
+      await store.votes.cast({
+        subscriberId: a.id,
+        pairId: 'p',
+        toolId: 't',
+        week: '2026-W48',
+        now: at(6),
+      });
+      await store.events.recordLinked({
+        svixId: 'x',
+        type: 'email.delivered',
+        email: null,
+        messageId: messageId('2026-W48', a.id),
+        createdAt: at(7),
+        payload: {},
+      });
+      const h = await store.subscribers.history(a.id);
+      expect(h).toEqual({
+        issues: [
+          {
+            week: '2026-W48',
+            status: 'sent',
+            variant: null,
+            skipReason: null,
+            messageId: messageId('2026-W48', a.id),
+          },
+          {
+            week: '2026-W49',
+            status: 'skipped',
+            variant: null,
+            skipReason: 'paused',
+            messageId: null,
+          },
+        ],
+        votes: [{ week: '2026-W48', pairId: 'p', toolId: 't', votedAt: at(6).toISOString() }],
+        events: [
+          {
+            type: 'email.delivered',
+            createdAt: at(7).toISOString(),
+            week: '2026-W48',
+            detail: null,
+          },
+        ],
+      });
+      expect((await store.subscribers.history(b.id))?.votes).toEqual([]);
+      expect(await store.subscribers.history(b.id + 1000)).toBeUndefined();
     });
   });
 }
