@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/store/db.ts';
-import { dataDir, SAMPLE_MARK, tempDir } from '../support/paths.ts';
+import { dataDir, seedOnly, tempDir } from '../support/paths.ts';
 
 export type Site = {
   dir: string;
@@ -23,10 +23,7 @@ export function makeSite(extraEnv: Record<string, string> = {}): Site {
   const dir = tempDir('verdicts-job-');
   // The seed alone: these tests count the pairs of the weeks after it, where data/ keeps its
   // sample pairs (the files marked as sample content).
-  cpSync(dataDir, path.join(dir, 'data'), {
-    recursive: true,
-    filter: (src) => !src.endsWith('.yaml') || !readFileSync(src, 'utf8').includes(SAMPLE_MARK),
-  });
+  cpSync(dataDir, path.join(dir, 'data'), { recursive: true, filter: seedOnly });
   const env: Record<string, string> = {
     DATA_DIR: path.join(dir, 'data'),
     ISSUES_DIR: path.join(dir, 'issues'),
