@@ -33,6 +33,7 @@ import type {
   RemoveOutcome,
   Subscriber,
   SubscriberStatus,
+  TopicChoices,
 } from './subscribers.ts';
 import type { SuppressionReason, SuppressionRow } from './suppressions.ts';
 import type { Vote } from './votes.ts';
@@ -57,6 +58,8 @@ export type SubscribersRepo = {
   ): Promise<Result<Subscriber, 'invalid_pause' | 'not_found'>>;
   /** The reader's issues, votes and mail events (their data export); undefined: no reader. */
   history(id: number): Promise<ReaderHistory | undefined>;
+  /** The active list's topic choices (everything, per topic, paused). */
+  topicChoices(): Promise<TopicChoices>;
   /** End a pause early. */
   resume(id: number, now: Date): Promise<Subscriber | undefined>;
   /** Change a status (stamping confirmed/unsubscribed); the same status changes nothing. */

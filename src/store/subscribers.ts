@@ -55,6 +55,17 @@ export type ReaderHistory = {
   events: { type: string; createdAt: string; week: string | null; detail: string | null }[];
 };
 
+/** The active list's topic choices: what `stats` shows. */
+export type TopicChoices = {
+  active: number;
+  /** Readers on "everything" (no topics chosen). */
+  everything: number;
+  /** Readers who chose a topic, per topic (a reader counts once under each of theirs). */
+  byTopic: Record<string, number>;
+  /** Readers with issues still paused. */
+  paused: number;
+};
+
 export type AddOptions = {
   name?: string | null;
   source: string;
@@ -188,6 +199,17 @@ export function createSubscribers(db: Db) {
     `SELECT type, created_at AS createdAt, week, detail FROM events
      WHERE subscriber_id = ? OR email = ? ORDER BY created_at, id`,
   );
+  const choiceTotals = db.prepare<[], { active: number; everything: number; paused: number }>(
+    `SELECT COUNT(*) AS active,
+       IFNULL(SUM(topics IS NULL), 0) AS everything,
+       IFNULL(SUM(paused_issues > 0), 0) AS paused
+     FROM subscribers WHERE status = 'active' AND forgotten_at IS NULL`,
+  );
+  const choiceTopics = db.prepare<[], { topic: string; n: number }>(
+    `SELECT j.value AS topic, COUNT(*) AS n FROM subscribers s, json_each(s.topics) j
+     WHERE s.status = 'active' AND s.forgotten_at IS NULL AND s.topics IS NOT NULL
+     GROUP BY j.value ORDER BY j.value`,
+  );
   const releaseWelcome = db.prepare<[number, string]>(
     'UPDATE subscribers SET welcomed_at = NULL WHERE id = ? AND welcomed_at = ?',
   );
@@ -264,6 +286,15 @@ export function createSubscribers(db: Db) {
         issues: historyIssues.all(id),
         votes: historyVotes.all(id),
         events: historyEvents.all(id, s.email),
+      };
+    },
+
+    /** The active list's topic choices. */
+    topicChoices(): TopicChoices {
+      const t = choiceTotals.get()!;
+      return {
+        ...t,
+        byTopic: Object.fromEntries(choiceTopics.all().map((r) => [r.topic, r.n])),
       };
     },
 

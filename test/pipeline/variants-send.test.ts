@@ -132,6 +132,34 @@ describe('a send to readers with topics', () => {
     );
     // The pause counted one issue down.
     expect((await store.subscribers.getByEmail(reader(37)))?.pausedIssues).toBe(1);
+
+    // The operator's stats: recipients per variant, and the list's topic choices.
+    const statsArgs = ['stats', '--week', WEEK, '--db', ws.dbPath, '--issues', ws.issuesDir];
+    const stats = await runCli(statsArgs, { env: ws.env() });
+    expect(stats.code, stats.stderr).toBe(0);
+    expect(stats.stdout).toContain('Recipients by variant');
+    expect(stats.stdout).toContain(`  skipped, paused: ${paused}\n`);
+    expect(stats.stdout).toContain(`  skipped, no pair for their topics: ${none}\n`);
+    for (const c of counts.filter((c) => c.variant !== null)) {
+      expect(stats.stdout).toContain(`  variant ${c.variant}: ${c.recipients}\n`);
+    }
+    const everything = Array.from({ length: READERS }, (_, i) => topicsOf(i + 1)).filter(
+      (t) => t === null,
+    ).length;
+    expect(stats.stdout).toContain(`Topic choices (${READERS} active readers)`);
+    expect(stats.stdout).toContain(`  everything: ${everything}\n`);
+    const json = JSON.parse((await runCli([...statsArgs, '--json'], { env: ws.env() })).stdout);
+    expect(json.variants).toEqual(counts);
+    const chose = (t: string) =>
+      Array.from({ length: READERS }, (_, i) => topicsOf(i + 1)).filter((x) => x?.includes(t))
+        .length;
+    expect(json.topics).toMatchObject({
+      active: READERS,
+      everything,
+      byTopic: { 'image-generation': chose('image-generation'), cooking: chose('cooking') },
+    });
+    // Paused readers at the time of stats: the pause of 2 has one issue left.
+    expect(json.topics.paused).toBe(paused);
     await store.close();
     ws.close();
   }, 120_000);

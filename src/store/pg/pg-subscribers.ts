@@ -129,6 +129,29 @@ export function createPgSubscribers(q: Queryable): SubscribersRepo {
       };
     },
 
+    async topicChoices() {
+      const t = await one<{ active: string; everything: string; paused: string }>(
+        q,
+        `SELECT COUNT(*) AS active,
+           COUNT(*) FILTER (WHERE topics IS NULL) AS everything,
+           COUNT(*) FILTER (WHERE paused_issues > 0) AS paused
+         FROM subscribers WHERE status = 'active' AND forgotten_at IS NULL`,
+      );
+      const per = await rows<{ topic: string; n: string }>(
+        q,
+        `SELECT j.topic, COUNT(*) AS n
+         FROM subscribers s, jsonb_array_elements_text(s.topics::jsonb) AS j(topic)
+         WHERE s.status = 'active' AND s.forgotten_at IS NULL AND s.topics IS NOT NULL
+         GROUP BY j.topic ORDER BY j.topic COLLATE "C"`,
+      );
+      return {
+        active: Number(t?.active ?? 0),
+        everything: Number(t?.everything ?? 0),
+        paused: Number(t?.paused ?? 0),
+        byTopic: Object.fromEntries(per.map((r) => [r.topic, Number(r.n)])),
+      };
+    },
+
     async resume(id, now) {
       const row = await one<Row>(q, SET_PAUSE, [0, now.toISOString(), id]);
       return row && toSubscriber(row);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Subscriber } from '../../../src/store/index.ts';
 import {
   add,
+  addReaders,
   at,
   bulkAdd,
   collect,
@@ -318,6 +319,22 @@ export function subscribersContract(_name: string, open: OpenStore): void {
       });
       expect((await store.subscribers.history(b.id))?.votes).toEqual([]);
       expect(await store.subscribers.history(b.id + 1000)).toBeUndefined();
+    });
+
+    it('topicChoices counts the active list: everything, each topic, and the paused', async () => {
+      const store = await stores.fresh();
+      const [a, b, c, d] = await addReaders(store, 4);
+      await add(store, 'gone@example.com', { status: 'unsubscribed' });
+      await store.subscribers.setTopics(b!.id, ['vision', 'coding'], at(1));
+      await store.subscribers.setTopics(c!.id, ['coding'], at(1));
+      await store.subscribers.pause(d!.id, 2, at(1));
+      expect(await store.subscribers.topicChoices()).toEqual({
+        active: 4,
+        everything: 2,
+        paused: 1,
+        byTopic: { coding: 2, vision: 1 },
+      });
+      expect(a).toBeDefined();
     });
   });
 }
