@@ -47,13 +47,13 @@ function addW47Pair(data: string) {
 }
 
 export async function startPreviewFixture(
-  opts: { archive?: boolean; debounceMs?: number } = {},
+  opts: { archive?: boolean; debounceMs?: number; sample?: boolean } = {},
 ): Promise<PreviewFixture> {
   const root = tempDir('verdicts-preview-');
   const data = path.join(root, 'data');
   const templatesDir = path.join(root, 'templates');
   // The seed alone: the weeks after it must stay empty here (data/ keeps sample pairs there).
-  cpSync(dataDir, data, { recursive: true, filter: seedOnly });
+  cpSync(dataDir, data, { recursive: true, filter: opts.sample ? () => true : seedOnly });
   cpSync(path.join(repoRoot, 'templates'), templatesDir, { recursive: true });
   mkdirSync(path.join(root, 'issues'));
   addW47Pair(data);
