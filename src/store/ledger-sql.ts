@@ -49,9 +49,10 @@ export function ledgerStatements(db: Db) {
        ) ORDER BY id`,
     ),
     // Each issue frozen counts a pause down by one (in the freeze's transaction: once).
-    countPauses: db.prepare<[]>(
+    countPauses: db.prepare<[string]>(
       `UPDATE subscribers SET paused_issues = paused_issues - 1
-       WHERE status = 'active' AND forgotten_at IS NULL AND paused_issues > 0`,
+       WHERE paused_issues > 0 AND id IN
+         (SELECT subscriber_id FROM send_recipients WHERE week = ? AND skip_reason = 'paused')`,
     ),
     freezeBatches: db.prepare<[string]>(
       `INSERT INTO send_batches (week, batch_no, status)

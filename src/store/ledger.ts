@@ -75,7 +75,7 @@ export function createLedger(db: Db) {
       insertSend.run(week, sendId, hash, now.toISOString());
       const topics = freezeTopics.all().map((r) => r.topics);
       freezeRecipients.run({ week, routes: routesJson(topics, route, parseTopics) });
-      countPauses.run();
+      countPauses.run(week);
       freezeBatches.run(week);
       countSend.run({ week });
       return { send: toSend(getSend.get(week)!), resumed: false };

@@ -72,12 +72,13 @@ export function createPgLedger(q: Queryable): LedgerRepo {
            VALUES ($1, $2, $3, 'sending', 0, 0, $4)`,
           [week, sendId, contentHash, now.toISOString()],
         );
-        // The distinct topic choices of the readers it would go to: the caller routes each.
-        // FOR SHARE: a reader changing topics meanwhile waits for the freeze (or goes first).
+        // The distinct topic choices of the readers it would go to: the caller routes each. A
+        // choice made after this read (another statement's snapshot) finds no route below and
+        // gets the full issue: never nothing, never twice.
         const choices = await rows<{ topics: string | null }>(
           c,
-          `SELECT DISTINCT topics FROM (SELECT topics FROM subscribers
-             WHERE status = 'active' AND forgotten_at IS NULL FOR SHARE) s`,
+          `SELECT DISTINCT topics FROM subscribers
+           WHERE status = 'active' AND forgotten_at IS NULL AND paused_issues = 0`,
         );
         const routes = routesJson(
           choices.map((r) => r.topics),
@@ -105,21 +106,25 @@ export function createPgLedger(q: Queryable): LedgerRepo {
            ) f ORDER BY id`,
           [week, routes],
         );
-        const skipped = await changes(
+        // Exactly the readers frozen as paused count one issue down (not one who paused a
+        // moment after the insert's snapshot: they got this issue).
+        await changes(
           c,
-          `UPDATE subscribers SET paused_issues = paused_issues - 1
-           WHERE status = 'active' AND forgotten_at IS NULL AND paused_issues > 0`,
+          `UPDATE subscribers s SET paused_issues = s.paused_issues - 1
+           FROM send_recipients r
+           WHERE r.week = $1 AND r.subscriber_id = s.id AND r.skip_reason = 'paused'
+             AND s.paused_issues > 0`,
+          [week],
         );
-        const noTopics = Number(
+        const batches = Number(
           (
-            await one<{ n: string }>(
+            await one<{ n: string | null }>(
               c,
-              `SELECT COUNT(*) AS n FROM send_recipients WHERE week = $1 AND skip_reason = 'no_topics'`,
+              'SELECT MAX(batch_no) + 1 AS n FROM send_recipients WHERE week = $1 AND batch_no >= 0',
               [week],
             )
           )?.n ?? 0,
         );
-        const batches = Math.ceil((recipients - skipped - noTopics) / BATCH_SIZE);
         await c.query(
           `INSERT INTO send_batches (week, batch_no, status)
            SELECT $1::text, g, 'pending' FROM generate_series(0, $2::int - 1) AS g`,
