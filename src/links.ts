@@ -13,6 +13,7 @@ export const routes = {
   subscribe: '/subscribe',
   confirm: (token: string) => `/confirm/${token}`,
   unsubscribe: (token: string) => `/unsubscribe/${token}`,
+  preferences: (token: string) => `/preferences/${token}`,
   vote: (week: string, pairId: string, toolId: string, token: string) =>
     `/vote/${week}/${pairId}/${toolId}/${token}`,
   webhook: '/webhooks/resend',
@@ -42,6 +43,20 @@ export function unsubscribeHeaders(ctx: LinkContext, week: string) {
   const suffix = `?issue=${week}`;
   return idTokens(ctx.secret, 'unsubscribe', '', { before: `<${prefix}`, after: `${suffix}>` });
 }
+
+/** The reader's preference page: never expires, like the unsubscribe link beside it. */
+export const preferencesToken = (ctx: LinkContext, subscriberId: number) =>
+  signToken(ctx.secret, { purpose: 'preferences', subject: String(subscriberId), expiresAt: 0 });
+
+export const preferencesUrl = (ctx: LinkContext, subscriberId: number) =>
+  base(ctx) + routes.preferences(preferencesToken(ctx, subscriberId));
+
+/** preferencesUrl for one site, per subscriber id: the sender's per-reader path. */
+export const preferencesUrls = (ctx: LinkContext) =>
+  idTokens(ctx.secret, 'preferences', '', {
+    before: base(ctx) + routes.preferences(''),
+    after: '',
+  });
 
 /**
  * One vote token per reader per issue (subject `<subscriberId>:<week>`), shared by every vote

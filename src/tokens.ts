@@ -5,7 +5,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type HmacSha256, hmacSha256, hmacSha256Bytes } from './hmac-sha256.ts';
 import { err, ok, type Result } from './result.ts';
 
-export type TokenPurpose = 'unsubscribe' | 'confirm' | 'vote';
+export type TokenPurpose = 'unsubscribe' | 'confirm' | 'vote' | 'preferences';
 
 /** `expiresAt` in whole seconds since the epoch; 0 means the token never expires. */
 export type TokenClaims = { purpose: TokenPurpose; subject: string; expiresAt: number };

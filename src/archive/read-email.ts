@@ -4,10 +4,18 @@
 // reads issue.json or content-hash.txt a second time in the same job.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Issue } from '../content/index.ts';
 import { VerdictsError } from '../errors.ts';
 import { compilePersonaliser, type Personaliser } from '../render/index.ts';
-import { ARCHIVE_FILES, archivePath, weekDir } from './layout.ts';
+import {
+  ARCHIVE_FILES,
+  archivePath,
+  hashedNames,
+  VARIANT_ID,
+  variantFile,
+  weekDir,
+} from './layout.ts';
 import { parseIssueJson } from './list-issues.ts';
 import { type ArchiveMeta, contentHashText } from './write-issue.ts';
 
@@ -19,6 +27,8 @@ export type ArchivedEmail = {
   meta: ArchiveMeta;
   /** sha256 of content-hash.txt: the ledger row pins exactly these archived bytes. */
   digest: string;
+  /** The week's variants by id, each read from variants/<id>/ and checked on its own hash. */
+  variants: ReadonlyMap<string, ArchivedEmail>;
 };
 
 /** The archived week, or null when the week has none. A changed or invalid archive throws. */
@@ -40,7 +50,7 @@ export async function readArchive(issuesDir: string, week: string): Promise<Arch
     read('meta'),
     read('hash'),
   ]);
-  const files = new Map([
+  const files = new Map<string, string>([
     [ARCHIVE_FILES.issue, issueJson],
     [ARCHIVE_FILES.emailHtml, html],
     [ARCHIVE_FILES.emailText, text],
@@ -48,6 +58,15 @@ export async function readArchive(issuesDir: string, week: string): Promise<Arch
     [ARCHIVE_FILES.meta, metaJson],
     [ARCHIVE_FILES.hash, hash],
   ]);
+  // The variants' files, as the hash lists them (a name of any other shape is not read: a
+  // missing one is then named by the check below).
+  for (const name of hashedNames(hash).filter(isVariantFileName)) {
+    try {
+      files.set(name, await readFile(path.join(weekDir(issuesDir, week), name), 'utf8'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
   return archiveFromFiles(files, { where: weekDir(issuesDir, week), week });
 }
 
@@ -73,12 +92,13 @@ export function archiveFromFiles(
   const issueJson = get('issue');
   const issue = parseIssueJson(`${source.where}/${ARCHIVE_FILES.issue}`, issueJson);
   const hash = get('hash');
-  const hashed = new Map(
+  const hashed = new Map<string, string>(
     (['issue', 'emailHtml', 'emailText', 'web', 'meta'] as const).map((f) => [
       ARCHIVE_FILES[f],
       get(f),
     ]),
   );
+  for (const [name, text] of files) if (isVariantFileName(name)) hashed.set(name, text);
   if (contentHashText(hashed) !== hash) {
     throw new VerdictsError(
       'archive',
@@ -87,14 +107,37 @@ export function archiveFromFiles(
     );
   }
   const digest = createHash('sha256').update(hash).digest('hex');
+  const meta = JSON.parse(get('meta')) as ArchiveMeta;
+  const variants = new Map<string, ArchivedEmail>();
+  for (const v of meta.variants ?? []) {
+    const prefix = variantFile(v.id, '');
+    const own = new Map(
+      [...files]
+        .filter(([name]) => name.startsWith(prefix))
+        .map(([name, text]) => [name.slice(prefix.length), text] as const),
+    );
+    variants.set(
+      v.id,
+      archiveFromFiles(own, { where: `${source.where}/${prefix.slice(0, -1)}`, week: source.week }),
+    );
+  }
   return {
     issue,
     html: get('emailHtml'),
     text: get('emailText'),
     webHtml: get('web'),
-    meta: JSON.parse(get('meta')) as ArchiveMeta,
+    meta,
     digest,
+    variants,
   };
+}
+
+const ARCHIVE_NAMES = new Set<string>(Object.values(ARCHIVE_FILES));
+
+/** `variants/<id>/<one of the archive's file names>`, nothing else (no `..`, no nesting). */
+export function isVariantFileName(name: string): boolean {
+  const m = /^variants\/([^/]+)\/([^/]+)$/.exec(name);
+  return m !== null && VARIANT_ID.test(m[1]!) && ARCHIVE_NAMES.has(m[2]!);
 }
 
 /** As readArchive, for callers to whom a missing archive is a mistake. */

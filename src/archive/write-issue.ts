@@ -2,12 +2,12 @@
 // version, meta and a content hash, all at once or not at all. A frozen week (sending has
 // started) is never replaced: what was sent must stay what is archived.
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VerdictsError } from '../errors.ts';
 import type { LintFinding } from '../render/index.ts';
 import { replaceDir } from './atomic.ts';
-import { ARCHIVE_FILES, weekDir } from './layout.ts';
+import { ARCHIVE_FILES, variantFile, weekDir } from './layout.ts';
 
 /** True when the week must not be rebuilt (the send store knows). */
 export type FreezeCheck = (week: string) => Promise<boolean>;
@@ -29,7 +29,18 @@ export type ArchiveMeta = {
   baseUrl?: string;
   /** The lint findings at build time: the pre-send gate reads them. */
   lint?: LintFinding[];
+  /**
+   * The week's variants (issue #26), each archived in variants/<id>/ with its own files and
+   * content hash: the subset of pairs a reader's topics give. None: every reader gets this.
+   */
+  variants?: ArchiveVariantMeta[];
 };
+
+/** A variant as the week's meta.json lists it. */
+export type ArchiveVariantMeta = { id: string; pairs: string[]; categories: string[] };
+
+/** A variant's folder: the same files as the week's, rendered from the variant's pairs. */
+export type ArchiveVariantContent = { id: string; content: ArchiveContent };
 
 export type ArchiveContent = {
   issueJson: string;
@@ -37,11 +48,16 @@ export type ArchiveContent = {
   emailText: string;
   webHtml: string;
   meta: ArchiveMeta;
+  variants?: readonly ArchiveVariantContent[];
 };
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** The files of a week's folder, by name, content hash included (sha256sum format). */
+/**
+ * The files of a week's folder, by name (a variant's under `variants/<id>/`), content hash
+ * included (sha256sum format). Each variant folder has its own content-hash.txt; the week's
+ * lists every file, the variants' too, so the digest the ledger pins covers them all.
+ */
 export function archiveFiles(content: ArchiveContent): Map<string, string> {
   const files = new Map<string, string>([
     [ARCHIVE_FILES.issue, content.issueJson],
@@ -50,6 +66,9 @@ export function archiveFiles(content: ArchiveContent): Map<string, string> {
     [ARCHIVE_FILES.web, content.webHtml],
     [ARCHIVE_FILES.meta, `${JSON.stringify(content.meta, null, 2)}\n`],
   ]);
+  for (const v of content.variants ?? []) {
+    for (const [name, text] of archiveFiles(v.content)) files.set(variantFile(v.id, name), text);
+  }
   files.set(ARCHIVE_FILES.hash, contentHashText(files));
   return files;
 }
@@ -85,7 +104,11 @@ export async function writeIssueArchive(
   const dir = weekDir(issuesDir, week);
   const files = archiveFiles(content);
   await replaceDir(dir, async (tmp) => {
-    for (const [name, text] of files) await writeFile(path.join(tmp, name), text);
+    for (const [name, text] of files) {
+      const file = path.join(tmp, name);
+      await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
+      await writeFile(file, text);
+    }
   });
   return dir;
 }

@@ -2,6 +2,7 @@
 // then selection and scores into a plain Issue. Pure: no clock, network or store.
 export * from './apply-votes.ts';
 export * from './build-issue.ts';
+export * from './category.ts';
 export * from './cross-check.ts';
 export * from './issue.ts';
 export * from './json-schema.ts';
@@ -12,4 +13,5 @@ export * from './problem.ts';
 export * from './schema.ts';
 export * from './score.ts';
 export * from './select.ts';
+export * from './variants.ts';
 export * from './week.ts';

@@ -20,6 +20,7 @@ import {
 } from '../render/index.ts';
 import type { Pipeline } from './open-pipeline.ts';
 import { type PrepareProblem, prepareWeek } from './prepare-week.ts';
+import { renderVariants } from './render-variants.ts';
 
 export type BuildSizes = {
   htmlBytes: number;
@@ -65,6 +66,18 @@ export async function buildWeek(
     textBytes: byteLength(rendered.text),
     webBytes: byteLength(rendered.webHtml),
   };
+  // Every variant some reader's topics give, rendered now: what is frozen is what is archived.
+  let variants: Awaited<ReturnType<typeof renderVariants>>;
+  try {
+    variants = await renderVariants(issue, {
+      ...p.settings.render,
+      ...(opts.templates ? { templates: opts.templates } : {}),
+      baseUrl: p.settings.baseUrl,
+    });
+  } catch (e) {
+    if (!isVerdictsError(e)) throw e;
+    return { status: 'problems', week: id, problem: { stage: 'render', error: e } };
+  }
   const meta: ArchiveMeta = {
     week: id,
     number: issue.number,
@@ -76,6 +89,7 @@ export async function buildWeek(
     // The gate's inputs travel with the archive: send reads them without loading MJML.
     baseUrl: p.settings.baseUrl,
     lint: await lintRendered(rendered, issue, { baseUrl: p.settings.baseUrl }),
+    ...(variants.listed.length > 0 ? { variants: variants.listed } : {}),
   };
   const files = {
     issueJson,
@@ -83,6 +97,7 @@ export async function buildWeek(
     emailText: rendered.text,
     webHtml: rendered.webHtml,
     meta,
+    variants: variants.variants,
   };
   let dir: string;
   try {

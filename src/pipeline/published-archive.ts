@@ -4,7 +4,14 @@
 // against its sha256 (the store), then all of them against content-hash.txt (the archive).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ARCHIVE_FILES, type ArchivedEmail, archiveFromFiles, weekDir } from '../archive/index.ts';
+import {
+  ARCHIVE_FILES,
+  type ArchivedEmail,
+  archiveFromFiles,
+  hashedNames,
+  isVariantFileName,
+  weekDir,
+} from '../archive/index.ts';
 import { VerdictsError } from '../errors.ts';
 import type { ArchiveRepo } from '../store/index.ts';
 
@@ -18,8 +25,10 @@ export async function publishArchive(
   at: Date,
 ): Promise<'published' | 'unchanged'> {
   const dir = weekDir(issuesDir, week);
+  const hash = await readFile(path.join(dir, ARCHIVE_FILES.hash), 'utf8');
+  const names = [...new Set([...NAMES, ...hashedNames(hash).filter(isVariantFileName)])];
   const files = await Promise.all(
-    NAMES.map(async (name) => ({ name, body: await readFile(path.join(dir, name)) })),
+    names.map(async (name) => ({ name, body: await readFile(path.join(dir, name)) })),
   );
   const out = await archive.publish(week, files, at);
   if (out === 'conflict') {

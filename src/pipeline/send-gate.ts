@@ -18,7 +18,11 @@ export type BaseUrlMismatch = { builtFor: string; sendingFor: string; message: s
 
 /** Links in the archive that point at another site than the one we send for, or null. */
 export function baseUrlMismatch(archived: ArchivedEmail, baseUrl: string): BaseUrlMismatch | null {
-  const built = archivedBaseUrl(archived);
+  // A variant built for another site than its week is refused the same way.
+  const other = [...archived.variants.values()].find(
+    (v) => trim(archivedBaseUrl(v) ?? baseUrl) !== trim(archivedBaseUrl(archived) ?? baseUrl),
+  );
+  const built = archivedBaseUrl(other ?? archived);
   if (built === null || trim(built) === trim(baseUrl)) return null;
   const week = archived.issue.week;
   return {
@@ -28,10 +32,19 @@ export function baseUrlMismatch(archived: ArchivedEmail, baseUrl: string): BaseU
   };
 }
 
-/** The findings recorded at build time; an archive from before the gate is linted now. */
+/**
+ * The findings recorded at build time, the variants' too (a variant is mailed like the full
+ * issue, so it passes the same gate); an archive from before the gate is linted now. A
+ * finding several variants share is listed once.
+ */
 async function findingsOf(archived: ArchivedEmail, baseUrl: string): Promise<LintFinding[]> {
   // Only this path loads MJML and caniemail, which the sender otherwise never needs.
-  return archived.meta.lint ?? lintRendered(archived, archived.issue, { baseUrl });
+  const own = async (a: ArchivedEmail) => a.meta.lint ?? lintRendered(a, a.issue, { baseUrl });
+  const all = [await own(archived)];
+  for (const v of archived.variants.values()) all.push(await own(v));
+  const byId = new Map<string, LintFinding>();
+  for (const f of all.flat()) if (!byId.has(f.id)) byId.set(f.id, f);
+  return [...byId.values()];
 }
 
 export type GateOutcome =

@@ -5,7 +5,13 @@
 // Nothing a recipient or a data file contains is ever scanned for placeholders.
 import type { Issue } from '../content/index.ts';
 import { VerdictsError } from '../errors.ts';
-import { type LinkContext, listId, unsubscribeHeaders, voteTokens } from '../links.ts';
+import {
+  type LinkContext,
+  listId,
+  preferencesUrls,
+  unsubscribeHeaders,
+  voteTokens,
+} from '../links.ts';
 import { asciiEscapeHtml, escapeHtml } from './escape.ts';
 import { type Filled, joinFilled } from './filled.ts';
 import {
@@ -75,7 +81,7 @@ function split(body: string, nonce: string, part: string): Split {
 }
 
 // The values of a Filled are in PLACEHOLDER_KEYS order; the filler below lists them so.
-const ORDER: readonly ['unsub', 'vote', 'name', 'email'] = PLACEHOLDER_KEYS;
+const ORDER: readonly ['unsub', 'vote', 'name', 'email', 'prefs'] = PLACEHOLDER_KEYS;
 void ORDER;
 
 /** What every reader of one site shares: the List-Id, and signers for the two tokens. */
@@ -90,6 +96,7 @@ function siteParts(links: LinkContext, week: string) {
     listId: listId(links),
     header,
     vote: voteTokens(links, week),
+    prefs: preferencesUrls(links),
     htmlEscapesUrl: escapeHtml(sample) !== sample,
   };
 }
@@ -116,13 +123,20 @@ export function compileFiller(rendered: { html: string; text: string }, issue: I
     const name = recipient.name ? oneLine(recipient.name) : '';
     const greeting = name === '' ? 'there' : name;
     const email = oneLine(recipient.email);
-    const values = [unsub, vote, greeting, email];
+    const prefs = site.prefs(recipient.subscriberId);
+    const values = [unsub, vote, greeting, email, prefs];
     const htmlGreeting = asciiEscapeHtml(greeting);
     const htmlEmail = asciiEscapeHtml(email);
     const htmlValues =
       !site.htmlEscapesUrl && htmlGreeting === greeting && htmlEmail === email
         ? values
-        : [site.htmlEscapesUrl ? escapeHtml(unsub) : unsub, vote, htmlGreeting, htmlEmail];
+        : [
+            site.htmlEscapesUrl ? escapeHtml(unsub) : unsub,
+            vote,
+            htmlGreeting,
+            htmlEmail,
+            site.htmlEscapesUrl ? escapeHtml(prefs) : prefs,
+          ];
     return {
       html: { literals: html.literals, slots: html.slots, values: htmlValues },
       text: { literals: text.literals, slots: text.slots, values },

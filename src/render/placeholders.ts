@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Issue } from '../content/index.ts';
 
-export const PLACEHOLDER_KEYS = ['unsub', 'vote', 'name', 'email'] as const;
+export const PLACEHOLDER_KEYS = ['unsub', 'vote', 'name', 'email', 'prefs'] as const;
 export type PlaceholderKey = (typeof PLACEHOLDER_KEYS)[number];
 export type Placeholders = Record<PlaceholderKey, string>;
 

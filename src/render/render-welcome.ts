@@ -13,6 +13,7 @@ export type RenderedWelcome = { subject: string; html: string; text: string };
 
 /** Letters and underscores only: survives MJML and minification untouched. */
 const UNSUB = '__vt_welcome_unsub__';
+const PREFS = '__vt_welcome_prefs__';
 
 const cache = new WeakMap<Templates, Map<string, Promise<RenderedWelcome>>>();
 
@@ -38,6 +39,7 @@ async function compile(templates: Templates, view: WelcomeView): Promise<Rendere
     preheader: 'You are subscribed: what to expect each week, and the past issues.',
     palette,
     unsub: UNSUB,
+    prefs: PREFS,
   };
   const html = await compileMjml(templates.welcome(full), templates.files.welcome);
   const text = `${templates.welcomeText(full).trim()}\n`;
@@ -45,11 +47,17 @@ async function compile(templates: Templates, view: WelcomeView): Promise<Rendere
 }
 
 /** One reader's copy: the same bytes for the same link, so a retried send is identical. */
-export function personaliseWelcome(rendered: RenderedWelcome, unsubscribeUrl: string) {
+export function personaliseWelcome(
+  rendered: RenderedWelcome,
+  unsubscribeUrl: string,
+  preferencesUrl: string,
+) {
   return {
     subject: rendered.subject,
-    html: rendered.html.replaceAll(UNSUB, escapeHtml(unsubscribeUrl)),
-    text: rendered.text.replaceAll(UNSUB, unsubscribeUrl),
+    html: rendered.html
+      .replaceAll(UNSUB, escapeHtml(unsubscribeUrl))
+      .replaceAll(PREFS, escapeHtml(preferencesUrl)),
+    text: rendered.text.replaceAll(UNSUB, unsubscribeUrl).replaceAll(PREFS, preferencesUrl),
     headers: {
       'List-Unsubscribe': `<${unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' as const,

@@ -16,16 +16,25 @@ import type { AcquireOptions, Lease, LeaseHolder } from './leases.ts';
 import type { AttemptStart, SendLease } from './ledger.ts';
 import type {
   Batch,
+  FreezeRoute,
   FrozenRecipient,
   IssueSend,
   LedgerSummary,
   RecipientOutcome,
   Refusal,
+  VariantCount,
 } from './ledger-rows.ts';
 import type { SubscriberChange } from './list-hygiene.ts';
 import type { MailKind, MailStatus, QueuedMail } from './mail-queue.ts';
 import type { ProviderBudgetState, ProviderSlot } from './provider-budget.ts';
-import type { AddOptions, RemoveOutcome, Subscriber, SubscriberStatus } from './subscribers.ts';
+import type {
+  AddOptions,
+  ReaderHistory,
+  RemoveOutcome,
+  Subscriber,
+  SubscriberStatus,
+  TopicChoices,
+} from './subscribers.ts';
 import type { SuppressionReason, SuppressionRow } from './suppressions.ts';
 import type { Vote } from './votes.ts';
 
@@ -35,6 +44,24 @@ export type SubscribersRepo = {
   getByEmail(email: string): Promise<Subscriber | undefined>;
   /** The name as the reader gave it (cleaned as every name is), or none. */
   setName(id: number, name: string | null, now: Date): Promise<Subscriber | undefined>;
+  /** The categories the reader wants pairs of (null: everything, later ones too). */
+  setTopics(
+    id: number,
+    topics: readonly string[] | null,
+    now: Date,
+  ): Promise<Result<Subscriber, 'invalid_topics' | 'not_found'>>;
+  /** Skip the next `issues` issues (1–52), counted down by each freeze; replaces a running pause. */
+  pause(
+    id: number,
+    issues: number,
+    now: Date,
+  ): Promise<Result<Subscriber, 'invalid_pause' | 'not_found'>>;
+  /** The reader's issues, votes and mail events (their data export); undefined: no reader. */
+  history(id: number): Promise<ReaderHistory | undefined>;
+  /** The active list's topic choices (everything, per topic, paused). */
+  topicChoices(): Promise<TopicChoices>;
+  /** End a pause early. */
+  resume(id: number, now: Date): Promise<Subscriber | undefined>;
   /** Change a status (stamping confirmed/unsubscribed); the same status changes nothing. */
   setStatus(id: number, status: SubscriberStatus, now: Date): Promise<Subscriber | undefined>;
   /** Every subscriber (or one status) in id order, a page at a time: flat memory. */
@@ -70,8 +97,20 @@ export type LedgerRepo = {
   isFrozen(week: string): Promise<boolean>;
   /** Weeks whose send finished, newest first. */
   sentWeeks(): Promise<string[]>;
-  /** Freeze the active subscribers (one statement), or return the existing freeze. */
-  freeze(week: string, contentHash: string, now: Date, sendId?: string): Promise<FreezeOutcome>;
+  /**
+   * Freeze the active subscribers (one statement), or return the existing freeze. `route`
+   * says where each distinct topic choice goes this week (default: everyone the full issue);
+   * paused readers are frozen skipped (`paused`) and their pause counts one issue down.
+   */
+  freeze(
+    week: string,
+    contentHash: string,
+    now: Date,
+    sendId?: string,
+    route?: FreezeRoute,
+  ): Promise<FreezeOutcome>;
+  /** Readers of a frozen week by variant (null: full issue), and the skipped by reason. */
+  variants(week: string): Promise<VariantCount[]>;
   batch(week: string, batchNo: number): Promise<Batch | undefined>;
   /** The first batch after `afterBatchNo` that is not submitted (-1 for the first). */
   nextOpenBatch(week: string, afterBatchNo: number): Promise<Batch | undefined>;

@@ -74,7 +74,8 @@ export function forgetAddress(
   const tombstone = db.prepare<{ id: number; stamp: string }>(
     `UPDATE subscribers SET email = '#forgotten-' || id, name = NULL, status = 'unsubscribed',
        source = 'forgotten', created_at = @stamp, updated_at = @stamp, confirmed_at = NULL,
-       unsubscribed_at = @stamp, confirm_sent_at = NULL, welcomed_at = NULL, forgotten_at = @stamp
+       unsubscribed_at = @stamp, confirm_sent_at = NULL, welcomed_at = NULL, topics = NULL, paused_issues = 0,
+               forgotten_at = @stamp
      WHERE id = @id`,
   );
 

@@ -5,7 +5,7 @@ import type { Db } from './db.ts';
 import type { ImportApplied, ImportInput } from './face.ts';
 import type { RejectedRow } from './import-csv.ts';
 import type { ImportStatus, MappedRow } from './import-formats.ts';
-import type { SubscriberStatus } from './subscribers.ts';
+import { type SubscriberStatus, topicsColumn } from './subscribers.ts';
 import { createSuppressions } from './suppressions.ts';
 
 export type ImportRow = MappedRow & { line: number; email: string };
@@ -35,8 +35,8 @@ export function applyImport(
   // New addresses are the common case: one statement for them, a lookup only on conflict.
   const insert = db.prepare(
     `INSERT INTO subscribers (email, name, status, source, created_at, updated_at, confirmed_at,
-       unsubscribed_at, welcomed_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(email) DO NOTHING`,
+       unsubscribed_at, welcomed_at, topics, paused_issues)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(email) DO NOTHING`,
   );
   const anySuppression = db.prepare<[], { n: number }>(
     'SELECT EXISTS (SELECT 1 FROM suppressions) AS n',
@@ -107,6 +107,8 @@ export function applyImport(
         ? r.unsubscribedAt
         : (r.unsubscribedAt ?? (r.status === 'unsubscribed' ? stamp : null)),
       r.welcomedAt ?? null,
+      topicsColumn(r.topics ?? null),
+      r.pausedIssues ?? 0,
     );
     if (changes === 1) return 'added';
     const existing = find.get(r.email)!;

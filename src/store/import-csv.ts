@@ -51,6 +51,8 @@ export type ImportOptions = {
   encoding?: ImportEncoding;
   /** Aborted (SIGINT/SIGTERM): the import stops before anything is written. */
   signal?: AbortSignal;
+  /** The data's category slugs: another tool's tags become topics only where they name one. */
+  categories?: readonly string[];
 };
 
 /** Rows handed to the store at a time, all in its one transaction: what the second pass holds. */
@@ -101,11 +103,18 @@ async function* applyPass(
   first: First,
 ): AsyncGenerator<readonly ImportRow[]> {
   const chunk: ImportRow[] = [];
+  // Our own export's topics are ours; another tool's tags count only where they name a category.
+  const known = first.format === 'verdicts' ? null : new Set(opts.categories ?? []);
   const scan = createScanner(
     file,
     opts,
     (r) => {
-      if (r.kind === 'row') chunk.push(r.row);
+      if (r.kind !== 'row') return;
+      if (known) {
+        const topics = r.row.topics?.filter((t) => known.has(t));
+        r.row.topics = topics && topics.length > 0 ? topics : undefined;
+      }
+      chunk.push(r.row);
     },
     true,
   );

@@ -6,8 +6,15 @@
 import { tz } from '@date-fns/tz';
 import { isValid } from 'date-fns/isValid';
 import { parseISO } from 'date-fns/parseISO';
+import { categorySlug } from '../content/index.ts';
 import { err, ok, type Result } from '../result.ts';
-import { SUBSCRIBER_STATUSES, type SubscriberStatus } from './subscribers.ts';
+import {
+  MAX_PAUSE_ISSUES,
+  normaliseTopics,
+  SUBSCRIBER_STATUSES,
+  type SubscriberStatus,
+  TOPIC_SLUG,
+} from './subscribers.ts';
 
 export const IMPORT_FORMATS = [
   'verdicts',
@@ -41,6 +48,13 @@ export type MappedRow = {
   confirmedAt?: string | null;
   unsubscribedAt?: string | null;
   welcomedAt?: string | null;
+  /**
+   * Our export: the reader's topics (null: everything). Other tools: their tags, groups or
+   * labels as slugs, which the import keeps only where they name one of our categories.
+   */
+  topics?: string[] | null;
+  /** Our export: issues still paused. */
+  pausedIssues?: number;
 };
 
 /** Why a row cannot be read, and the status it asked for when that much was readable. */
@@ -88,6 +102,53 @@ export function toIso(raw: string | undefined): string | null {
   return isValid(d) ? new Date(d.getTime()).toISOString() : null;
 }
 
+/** Tags as slugs (none: undefined, so the reader keeps "everything"). */
+const tagTopics = (tags: readonly string[]): string[] | undefined => {
+  const slugs = normaliseTopics(tags.map(categorySlug)).filter((t) => TOPIC_SLUG.test(t));
+  return slugs.length > 0 ? slugs : undefined;
+};
+
+/** Mailchimp's TAGS: each tag double-quoted, comma-separated (`"Editors","Vision"`). */
+const mailchimpTags = (raw: string): string[] =>
+  [...raw.matchAll(/"((?:[^"]|"")*)"|([^,]+)/g)].map((m) =>
+    (m[1] ?? m[2] ?? '').replace(/""/g, '"'),
+  );
+
+/** Buttondown's tags: a JSON array of strings. */
+const jsonTags = (raw: string): string[] => {
+  try {
+    const v: unknown = JSON.parse(raw || '[]');
+    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+};
+
+/** Ghost's labels: comma-separated names. */
+const commaTags = (raw: string): string[] => raw.split(',');
+
+/** Our export's topics column: empty for everything, else a JSON array of slugs. */
+function ourTopics(raw: string): Result<string[] | null, Unreadable> {
+  if (raw === '') return ok(null);
+  try {
+    const v: unknown = JSON.parse(raw);
+    if (Array.isArray(v) && v.every((t) => typeof t === 'string' && TOPIC_SLUG.test(t))) {
+      return ok(normaliseTopics(v as string[]));
+    }
+  } catch {
+    // refused below
+  }
+  return err({ reason: `unknown topics ${JSON.stringify(raw)}` });
+}
+
+function ourPause(raw: string): Result<number, Unreadable> {
+  if (raw === '') return ok(0);
+  const n = Number(raw);
+  return /^\d+$/.test(raw) && n <= MAX_PAUSE_ISSUES
+    ? ok(n)
+    : err({ reason: `unknown pausedIssues ${JSON.stringify(raw)}` });
+}
+
 const byWord =
   (column: string, words: Record<string, ImportStatus>) =>
   (r: Rec): Result<ImportStatus, Unreadable> => {
@@ -122,6 +183,10 @@ export const FORMATS: Record<ImportFormat, Format> = {
     map: (r) => {
       const status = ourStatus(r);
       if (!status.ok) return status;
+      const topics = ourTopics(v(r, 'topics'));
+      if (!topics.ok) return err({ ...topics.error, status: status.value });
+      const paused = ourPause(v(r, 'pausedissues'));
+      if (!paused.ok) return err({ ...paused.error, status: status.value });
       return ok({
         status: status.value,
         name: v(r, 'name') || null,
@@ -132,6 +197,8 @@ export const FORMATS: Record<ImportFormat, Format> = {
         confirmedAt: toIso(r.confirmedat),
         unsubscribedAt: toIso(r.unsubscribedat),
         welcomedAt: toIso(r.welcomedat),
+        topics: topics.value,
+        pausedIssues: paused.value,
       });
     },
   },
@@ -149,6 +216,7 @@ export const FORMATS: Record<ImportFormat, Format> = {
         createdAt: toIso(r.optin_time) ?? toIso(r.confirm_time),
         confirmedAt: toIso(r.confirm_time),
         unsubscribedAt: toIso(r.unsub_time),
+        topics: tagTopics(mailchimpTags(v(r, 'tags'))),
       });
     },
   },
@@ -197,6 +265,7 @@ export const FORMATS: Record<ImportFormat, Format> = {
         name: v(r, 'name') || null,
         createdAt: toIso(r.creation_date),
         unsubscribedAt: toIso(r.unsubscription_date),
+        topics: tagTopics(jsonTags(v(r, 'tags'))),
       });
     },
   },
@@ -256,6 +325,7 @@ export const FORMATS: Record<ImportFormat, Format> = {
         status: subscribed === 'true' ? 'active' : 'unsubscribed',
         name: v(r, 'name') || null,
         createdAt: toIso(r.created_at),
+        topics: tagTopics(commaTags(v(r, 'labels'))),
       });
     },
   },

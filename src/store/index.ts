@@ -25,10 +25,13 @@ export type { ProviderBudgetState, ProviderSlot } from './provider-budget.ts';
 export * from './subscriber-name.ts';
 export {
   type AddOptions,
+  MAX_PAUSE_ISSUES,
+  type ReaderHistory,
   type RemoveOutcome,
   SUBSCRIBER_STATUSES,
   Subscriber,
   SubscriberStatus,
+  type TopicChoices,
 } from './subscribers.ts';
 export {
   addressHash,

@@ -36,8 +36,49 @@ export const batchKey = (sendId: string, batchNo: number): string => `${sendId}:
 export const newSendId = (week: string, random: Buffer): string =>
   `${week}.${random.toString('hex')}`;
 
-/** A recipient as frozen: the address and name a retry must reuse byte for byte. */
-export type FrozenRecipient = { subscriberId: number; email: string; name: string | null };
+/** A recipient as frozen: the address, name and variant a retry must reuse byte for byte. */
+export type FrozenRecipient = {
+  subscriberId: number;
+  email: string;
+  name: string | null;
+  /** The variant of the week's issue this reader gets; null: the full issue. */
+  variant: string | null;
+};
+
+/** Why a reader was frozen without an email: paused, or no pair this week met their topics. */
+export type SkipReason = 'paused' | 'no_topics';
+
+/**
+ * Where the freeze sends a reader with these topics (null: everything): the full issue
+ * (`variant: null`), a variant, or nowhere this week. Called once per distinct choice.
+ */
+export type FreezeRoute = (
+  topics: readonly string[] | null,
+) => { variant: string | null } | { skip: 'no_topics' };
+
+/** Readers of a frozen week by variant (null: full issue) or by why they were skipped. */
+export type VariantCount = {
+  variant: string | null;
+  skipReason: SkipReason | null;
+  recipients: number;
+};
+
+/** The key a reader's topics column routes by: its JSON text, `*` for everything. */
+export const routeKey = (topicsColumn: string | null) => topicsColumn ?? '*';
+
+/** The freeze's routes as JSON (`{routeKey: variant | "" | "!no_topics"}`) for the SQL to join. */
+export function routesJson(
+  columns: readonly (string | null)[],
+  route: FreezeRoute | undefined,
+  parse: (c: string | null) => string[] | null,
+): string {
+  const out: Record<string, string> = {};
+  for (const c of columns) {
+    const r = route ? route(parse(c)) : { variant: null };
+    out[routeKey(c)] = 'skip' in r ? `!${r.skip}` : (r.variant ?? '');
+  }
+  return JSON.stringify(out);
+}
 
 /**
  * What the provider did with one recipient of a submitted batch: took it (its message id) or

@@ -24,15 +24,44 @@ export function ledgerStatements(db: Db) {
     // Row numbers in id order make the batches; integer division in SQL, so the list is never
     // materialised in JavaScript however long it is. (The size is inlined: a bound JS number
     // arrives as REAL and would make the division fractional.)
-    freezeRecipients: db.prepare<[{ week: string }]>(
-      `INSERT INTO send_recipients (week, subscriber_id, batch_no, email, name, status)
-       SELECT @week, id, (ROW_NUMBER() OVER (ORDER BY id) - 1) / ${BATCH_SIZE}, email, name, 'queued'
-       FROM subscribers WHERE status = 'active' AND forgotten_at IS NULL ORDER BY id`,
+    // The distinct topic choices of the readers an issue would go to: the caller routes each.
+    freezeTopics: db.prepare<[], { topics: string | null }>(
+      `SELECT DISTINCT topics FROM subscribers
+       WHERE status = 'active' AND forgotten_at IS NULL AND paused_issues = 0`,
+    ),
+    // Readers that get an email are numbered into batches; a paused reader, or one whose
+    // topics meet no pair this week, is frozen `skipped` with its reason in no batch (-1).
+    freezeRecipients: db.prepare<[{ week: string; routes: string }]>(
+      `INSERT INTO send_recipients (week, subscriber_id, batch_no, email, name, status, variant, skip_reason)
+       SELECT @week, id,
+         CASE WHEN skip IS NULL
+           THEN (ROW_NUMBER() OVER (PARTITION BY skip IS NULL ORDER BY id) - 1) / ${BATCH_SIZE}
+           ELSE -1 END,
+         email, name, CASE WHEN skip IS NULL THEN 'queued' ELSE 'skipped' END, variant, skip
+       FROM (
+         SELECT s.id, s.email, s.name,
+           CASE WHEN s.paused_issues > 0 THEN 'paused'
+                WHEN r.value LIKE '!%' THEN substr(r.value, 2) END AS skip,
+           CASE WHEN s.paused_issues > 0 OR r.value IS NULL OR r.value = '' OR r.value LIKE '!%'
+                THEN NULL ELSE r.value END AS variant
+         FROM subscribers s LEFT JOIN json_each(@routes) r ON r.key = IFNULL(s.topics, '*')
+         WHERE s.status = 'active' AND s.forgotten_at IS NULL
+       ) ORDER BY id`,
+    ),
+    // Each issue frozen counts a pause down by one (in the freeze's transaction: once).
+    countPauses: db.prepare<[string]>(
+      `UPDATE subscribers SET paused_issues = paused_issues - 1
+       WHERE paused_issues > 0 AND id IN
+         (SELECT subscriber_id FROM send_recipients WHERE week = ? AND skip_reason = 'paused')`,
     ),
     freezeBatches: db.prepare<[string]>(
       `INSERT INTO send_batches (week, batch_no, status)
-       SELECT week, batch_no, 'pending' FROM send_recipients WHERE week = ?
+       SELECT week, batch_no, 'pending' FROM send_recipients WHERE week = ? AND batch_no >= 0
        GROUP BY batch_no ORDER BY batch_no`,
+    ),
+    variantCounts: db.prepare<[string], { variant: string | null; skip: string | null; n: number }>(
+      `SELECT variant, skip_reason AS skip, COUNT(*) AS n FROM send_recipients WHERE week = ?
+       GROUP BY variant, skip_reason ORDER BY skip_reason IS NOT NULL, skip_reason, variant IS NOT NULL, variant`,
     ),
     countSend: db.prepare<[{ week: string }]>(
       `UPDATE issue_sends SET
@@ -65,7 +94,7 @@ export function ledgerStatements(db: Db) {
     // its order and filters on batch_no, reading every row of the send for each batch (O(n²)
     // over a send: 48 ms a batch at 200,000 readers). The batch index finds the ≤100 rows.
     queued: db.prepare<[string, number], FrozenRecipient>(
-      `SELECT subscriber_id AS subscriberId, email, name
+      `SELECT subscriber_id AS subscriberId, email, name, variant
        FROM send_recipients INDEXED BY send_recipients_batch
        WHERE week = ? AND batch_no = ? AND status = 'queued' ORDER BY subscriber_id`,
     ),
@@ -108,7 +137,7 @@ export function ledgerStatements(db: Db) {
     ),
     recipientCounts: db.prepare<[string], { status: string; batch: BatchStatus; n: number }>(
       `SELECT r.status AS status, b.status AS batch, COUNT(*) AS n
-       FROM send_recipients r JOIN send_batches b ON b.week = r.week AND b.batch_no = r.batch_no
+       FROM send_recipients r LEFT JOIN send_batches b ON b.week = r.week AND b.batch_no = r.batch_no
        WHERE r.week = ? GROUP BY r.status, b.status`,
     ),
     batchCounts: db.prepare<[string], { status: BatchStatus; n: number }>(

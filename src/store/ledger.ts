@@ -15,25 +15,33 @@ import type { Db } from './db.ts';
 import {
   type Batch,
   type BatchStatus,
+  type FreezeRoute,
   type FrozenRecipient,
   type IssueSend,
   type LedgerSummary,
   newSendId,
   type RecipientOutcome,
   type Refusal,
+  routesJson,
+  type SkipReason,
   summarise,
   toBatch,
   toSend,
+  type VariantCount,
 } from './ledger-rows.ts';
 import { ledgerStatements } from './ledger-sql.ts';
+import { parseTopics } from './subscribers.ts';
 
 export function createLedger(db: Db) {
   const {
     getSend,
     sentWeeks,
     insertSend,
+    freezeTopics,
     freezeRecipients,
+    countPauses,
     freezeBatches,
+    variantCounts,
     countSend,
     getBatch,
     nextOpen,
@@ -60,15 +68,19 @@ export function createLedger(db: Db) {
     return r && toSend(r);
   };
 
-  const freezeTx = db.transaction((week: string, hash: string, now: Date, sendId: string) => {
-    const existing = getSend.get(week);
-    if (existing) return { send: toSend(existing), resumed: true };
-    insertSend.run(week, sendId, hash, now.toISOString());
-    freezeRecipients.run({ week });
-    freezeBatches.run(week);
-    countSend.run({ week });
-    return { send: toSend(getSend.get(week)!), resumed: false };
-  });
+  const freezeTx = db.transaction(
+    (week: string, hash: string, now: Date, sendId: string, route: FreezeRoute | undefined) => {
+      const existing = getSend.get(week);
+      if (existing) return { send: toSend(existing), resumed: true };
+      insertSend.run(week, sendId, hash, now.toISOString());
+      const topics = freezeTopics.all().map((r) => r.topics);
+      freezeRecipients.run({ week, routes: routesJson(topics, route, parseTopics) });
+      countPauses.run(week);
+      freezeBatches.run(week);
+      countSend.run({ week });
+      return { send: toSend(getSend.get(week)!), resumed: false };
+    },
+  );
 
   /** Who holds the lease if it is not `owner` any more (null: `owner` still does). */
   const lostTo = (lease: SendLease): { to: string } | null => {
@@ -137,8 +149,9 @@ export function createLedger(db: Db) {
       contentHash: string,
       now: Date,
       sendId: string = newSendId(week, randomBytes(12)),
+      route?: FreezeRoute,
     ): Result<{ send: IssueSend; resumed: boolean }, { frozenHash: string }> {
-      const out = freezeTx.immediate(week, contentHash, now, sendId);
+      const out = freezeTx.immediate(week, contentHash, now, sendId, route);
       if (out.send.contentHash !== contentHash) return err({ frozenHash: out.send.contentHash });
       return ok(out);
     },
@@ -208,6 +221,14 @@ export function createLedger(db: Db) {
       finishSend.run(now.toISOString(), week);
       return true;
     },
+
+    /** Readers of the week by variant, and those skipped by reason. */
+    variants: (week: string): VariantCount[] =>
+      variantCounts.all(week).map((r) => ({
+        variant: r.variant,
+        skipReason: r.skip as SkipReason | null,
+        recipients: r.n,
+      })),
 
     summary: (week: string): LedgerSummary =>
       summarise(recipientCounts.all(week), batchCounts.all(week)),

@@ -260,4 +260,18 @@ export const MIGRATIONS: readonly string[] = [
     updated_at_ms REAL NOT NULL
   );
   `,
+  // Topics and pause (issue #26): `topics` is a JSON array of category slugs, NULL for
+  // everything (which also takes categories added later); `paused_issues` counts the issues
+  // still to skip, one per freeze, so a week with no issue does not use up a pause.
+  `
+  ALTER TABLE subscribers ADD COLUMN topics TEXT;
+  ALTER TABLE subscribers ADD COLUMN paused_issues INTEGER NOT NULL DEFAULT 0 CHECK (paused_issues >= 0);
+  `,
+  // Variants (issue #26): each recipient is frozen with the variant of the week's issue its
+  // topics chose (NULL: the full issue), or skipped at the freeze with the reason
+  // (`paused`, `no_topics`) and in no batch (batch_no -1).
+  `
+  ALTER TABLE send_recipients ADD COLUMN variant TEXT;
+  ALTER TABLE send_recipients ADD COLUMN skip_reason TEXT;
+  `,
 ];

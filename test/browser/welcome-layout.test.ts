@@ -21,7 +21,11 @@ beforeAll(async () => {
     homeUrl: 'https://verdicts.example.com/',
     postalAddress: '1 Example Street, Example City',
   });
-  html = personaliseWelcome(rendered, 'https://verdicts.example.com/unsubscribe/7.0.abc').html;
+  html = personaliseWelcome(
+    rendered,
+    'https://verdicts.example.com/unsubscribe/7.0.abc',
+    'https://verdicts.example.com/preferences/7.0.def',
+  ).html;
   browser = await launchBrowser();
 });
 

@@ -38,7 +38,7 @@ describe('verdicts check', () => {
     const r = await runCli(['check'], { cwd: repoRoot });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^ok: 4 lenses, 2 tools, 1 comparison in .*\/data\n$/);
+    expect(r.stdout).toMatch(/^ok: 4 lenses, 10 tools, 5 comparisons in .*\/data\n$/);
   });
 
   it('validates the folder given with --data instead', async () => {

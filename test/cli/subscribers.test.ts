@@ -125,7 +125,7 @@ describe('verdicts subscribers', () => {
     const out = await run('export');
     expect(out.code).toBe(0);
     expect(out.stdout.split('\r\n')[0]).toBe(
-      'email,name,status,source,createdAt,updatedAt,confirmedAt,unsubscribedAt,welcomedAt',
+      'email,name,status,source,createdAt,updatedAt,confirmedAt,unsubscribedAt,welcomedAt,topics,pausedIssues',
     );
     const rows = parse(out.stdout, { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => [r.email, r.name, r.status])).toEqual([
@@ -134,7 +134,8 @@ describe('verdicts subscribers', () => {
     ]);
     const none = await run('export', '--status', 'unsubscribed');
     expect(none.stdout).toBe(
-      'email,name,status,source,createdAt,updatedAt,confirmedAt,unsubscribedAt,welcomedAt' + '\r\n',
+      'email,name,status,source,createdAt,updatedAt,confirmedAt,unsubscribedAt,welcomedAt,topics,pausedIssues' +
+        '\r\n',
     );
   });
 });

@@ -1,11 +1,11 @@
-// A throwaway site for weekly-job tests: the real data/ copied to a temp dir (plus any extra
+// A throwaway site for weekly-job tests: the real data/ (its seed) copied to a temp dir (plus any extra
 // comparisons), a real SQLite file with N active subscribers, and the settings pointing there.
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/store/db.ts';
-import { dataDir, tempDir } from '../support/paths.ts';
+import { dataDir, seedOnly, tempDir } from '../support/paths.ts';
 
 export type Site = {
   dir: string;
@@ -21,7 +21,9 @@ const SEED = path.join(dataDir, 'comparisons/2026-11-24-smolvlm2-vs-code-llama-4
 
 export function makeSite(extraEnv: Record<string, string> = {}): Site {
   const dir = tempDir('verdicts-job-');
-  cpSync(dataDir, path.join(dir, 'data'), { recursive: true });
+  // The seed alone: these tests count the pairs of the weeks after it, where data/ keeps its
+  // sample pairs (the files marked as sample content).
+  cpSync(dataDir, path.join(dir, 'data'), { recursive: true, filter: seedOnly });
   const env: Record<string, string> = {
     DATA_DIR: path.join(dir, 'data'),
     ISSUES_DIR: path.join(dir, 'issues'),

@@ -196,3 +196,77 @@ describe('other tools’ exports', () => {
     ]);
   });
 });
+
+describe('tags, groups and labels as topics', () => {
+  const topicsOf = (db: ReturnType<typeof openDb>) =>
+    Object.fromEntries([...createSubscribers(db).list()].map((s) => [s.email, s.topics]));
+
+  it('Mailchimp TAGS: a tag naming one of our categories becomes a topic; others are dropped', async () => {
+    const db = openDb();
+    // ada@ is tagged "Editors" in the fixture: a category named Editors makes it a topic.
+    await importSubscribersCsv(sqliteStore(db, SECRET), fixture('mailchimp-subscribed.csv'), {
+      at: at(0),
+      categories: ['editors', 'vision'],
+    });
+    expect(topicsOf(db)['ada@example.com']).toEqual(['editors']);
+    expect(topicsOf(db)['grace@example.com']).toBeNull();
+  });
+
+  it('without a matching category (or without data) a tag leaves the reader on everything', async () => {
+    const db = openDb();
+    await importFile(db, 'mailchimp-subscribed.csv');
+    expect(topicsOf(db)['ada@example.com']).toBeNull();
+  });
+
+  it('Buttondown tags (JSON) and Ghost labels (comma-separated), by category name or slug', async () => {
+    const dir = tempDir('verdicts-tags-');
+    const bd = path.join(dir, 'bd.csv');
+    writeFileSync(
+      bd,
+      'id,email,creation_date,tags,subscriber_type\n' +
+        '1,a@example.com,2024-08-24T14:15:22Z,"[""Developer Tools"",""vip""]",regular\n' +
+        '2,b@example.com,2024-08-24T14:15:22Z,[],regular\n',
+    );
+    const gh = path.join(dir, 'ghost.csv');
+    writeFileSync(
+      gh,
+      'email,name,subscribed_to_emails,created_at,labels\n' +
+        'c@example.com,C,true,2022-04-06T07:42:08.000Z,"Vision, VIP, developer-tools"\n',
+    );
+    const db = openDb();
+    const store = sqliteStore(db, SECRET);
+    const categories = ['developer-tools', 'vision'];
+    await importSubscribersCsv(store, bd, { at: at(0), categories });
+    await importSubscribersCsv(store, gh, { at: at(0), categories });
+    expect(topicsOf(db)).toEqual({
+      'a@example.com': ['developer-tools'],
+      'b@example.com': null,
+      'c@example.com': ['developer-tools', 'vision'],
+    });
+  });
+
+  it('our own format: topics and pausedIssues are read exactly, and a bad value refuses the row', async () => {
+    const dir = tempDir('verdicts-ours-');
+    const file = path.join(dir, 'ours.csv');
+    writeFileSync(
+      file,
+      'email,status,topics,pausedIssues\n' +
+        'a@example.com,active,"[""coding""]",2\n' +
+        'b@example.com,active,,\n' +
+        'c@example.com,active,coding,0\n' +
+        'd@example.com,active,,many\n',
+    );
+    const db = openDb();
+    const res = await importSubscribersCsv(sqliteStore(db, SECRET), file, {
+      at: at(0),
+      categories: [],
+    });
+    const subs = createSubscribers(db);
+    expect(subs.getByEmail('a@example.com')).toMatchObject({ topics: ['coding'], pausedIssues: 2 });
+    expect(subs.getByEmail('b@example.com')).toMatchObject({ topics: null, pausedIssues: 0 });
+    expect(res.rejected.map((r) => [r.email, r.reason])).toEqual([
+      ['c@example.com', 'unknown topics "coding"'],
+      ['d@example.com', 'unknown pausedIssues "many"'],
+    ]);
+  });
+});

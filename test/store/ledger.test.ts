@@ -40,6 +40,7 @@ describe('ledger: freeze', () => {
       subscriberId: 1,
       email: reader(1),
       name: 'Reader 1',
+      variant: null,
     });
     expect(ledger.batch(W, 0)).toMatchObject({ status: 'pending', attempts: 0 });
   });

@@ -61,7 +61,11 @@ describe('migration: refused recipients', () => {
       const rowsAfter = db
         .prepare('SELECT * FROM send_recipients ORDER BY week, subscriber_id')
         .all() as Record<string, unknown>[];
-      expect(rowsAfter.map(({ refusal: _, ...rest }) => rest)).toEqual(rowsBefore);
+      // The columns the rows had, unchanged (later migrations add more of their own).
+      const before = Object.keys(rowsBefore[0] as object);
+      const asBefore = (r: Record<string, unknown>) =>
+        Object.fromEntries(before.map((k) => [k, r[k]]));
+      expect(rowsAfter.map(asBefore)).toEqual(rowsBefore);
       expect(rowsAfter.every((r) => r.refusal === null)).toBe(true);
       expect(schemaOf(db, 'send_recipients')).toEqual(schemaBefore);
 

@@ -22,6 +22,8 @@ describe('subscribers', () => {
       unsubscribedAt: null,
       confirmSentAt: null,
       welcomedAt: null,
+      topics: null,
+      pausedIssues: 0,
     });
     expect(subs.getById(added.value.id)?.email).toBe('Ada@example.com');
     expect(subs.getByEmail('ADA@EXAMPLE.COM')?.id).toBe(added.value.id);

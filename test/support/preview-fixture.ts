@@ -11,7 +11,7 @@ import {
   startPreviewServer,
 } from '../../src/web/preview/start-preview-server.ts';
 import { buildFor } from './build-week.ts';
-import { dataDir, repoRoot, tempDir } from './paths.ts';
+import { dataDir, repoRoot, seedOnly, tempDir } from './paths.ts';
 
 /** Saturday of 2026-W48: W48 is "this week", W49 "next week". */
 export const PREVIEW_NOW = new Date('2026-11-28T12:00:00Z');
@@ -47,12 +47,13 @@ function addW47Pair(data: string) {
 }
 
 export async function startPreviewFixture(
-  opts: { archive?: boolean; debounceMs?: number } = {},
+  opts: { archive?: boolean; debounceMs?: number; sample?: boolean } = {},
 ): Promise<PreviewFixture> {
   const root = tempDir('verdicts-preview-');
   const data = path.join(root, 'data');
   const templatesDir = path.join(root, 'templates');
-  cpSync(dataDir, data, { recursive: true });
+  // The seed alone: the weeks after it must stay empty here (data/ keeps sample pairs there).
+  cpSync(dataDir, data, { recursive: true, filter: opts.sample ? () => true : seedOnly });
   cpSync(path.join(repoRoot, 'templates'), templatesDir, { recursive: true });
   mkdirSync(path.join(root, 'issues'));
   addW47Pair(data);

@@ -9,6 +9,7 @@ import {
   OPENS_CAVEAT,
   OUTBOX_NOTE,
 } from '../../report/index.ts';
+import type { TopicChoices, VariantCount } from '../../store/index.ts';
 import { type CliIo, type PathFlags, resolveConfig, withDb, withIssues } from '../context.ts';
 import { formatWeek, weekOption } from '../week-option.ts';
 
@@ -41,8 +42,13 @@ export function registerStats(program: Command, io: CliIo, setExit: (code: numbe
       if (flags.json) {
         const body =
           out.kind === 'issue'
-            ? { ...out.report, notes }
-            : { issues: out.reports, panelVsReaders: out.panelVsReaders, notes };
+            ? { ...out.report, variants: out.variants, topics: out.topics, notes }
+            : {
+                issues: out.reports,
+                panelVsReaders: out.panelVsReaders,
+                topics: out.topics,
+                notes,
+              };
         io.stdout(`${JSON.stringify(body, null, 2)}\n`);
         return;
       }
@@ -51,5 +57,37 @@ export function registerStats(program: Command, io: CliIo, setExit: (code: numbe
           ? formatIssueReport(out.report)
           : formatReportTable(out.reports, out.panelVsReaders),
       );
+      if (out.kind === 'issue') io.stdout(formatVariants(out.variants));
+      io.stdout(formatTopicChoices(out.topics));
     });
+}
+
+/**
+ * Recipients per variant of the week and the readers skipped, and why; nothing when everyone
+ * got the full issue (a week before topics, or a list that chose none).
+ */
+export function formatVariants(variants: readonly VariantCount[]): string {
+  if (variants.every((v) => v.variant === null && v.skipReason === null)) return '';
+  const lines = variants.map((v) => {
+    const what =
+      v.skipReason === 'paused'
+        ? 'skipped, paused'
+        : v.skipReason === 'no_topics'
+          ? 'skipped, no pair for their topics'
+          : v.variant === null
+            ? 'full issue'
+            : `variant ${v.variant}`;
+    return `  ${what}: ${v.recipients}`;
+  });
+  return `\nRecipients by variant\n${lines.join('\n')}\n`;
+}
+
+/** The active list's topic choices; nothing while every reader takes everything. */
+export function formatTopicChoices(t: TopicChoices): string {
+  const chose = t.active - t.everything;
+  if (chose === 0 && t.paused === 0) return '';
+  const topics = Object.entries(t.byTopic)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([topic, n]) => `  ${topic}: ${n}`);
+  return `\nTopic choices (${t.active} active readers)\n  everything: ${t.everything}\n${topics.join('\n')}${topics.length > 0 ? '\n' : ''}  paused: ${t.paused}\n`;
 }

@@ -26,6 +26,8 @@ export const EXPORT_COLUMNS = [
   'confirmedAt',
   'unsubscribedAt',
   'welcomedAt',
+  'topics',
+  'pausedIssues',
 ] as const;
 
 type Line = Record<(typeof EXPORT_COLUMNS)[number], string | null>;
@@ -55,7 +57,13 @@ export function registerExport(group: Command, io: CliIo): void {
               : (flags.status as SubscriberStatus | undefined);
           if (subscriberStatus !== null) {
             for await (const s of store.subscribers.list({ status: subscriberStatus })) {
-              write({ ...s, name: s.name });
+              write({
+                ...s,
+                name: s.name,
+                // Empty: everything (categories added later too); otherwise a JSON array.
+                topics: s.topics === null ? null : JSON.stringify(s.topics),
+                pausedIssues: String(s.pausedIssues),
+              });
             }
           }
           for (const reason of ['suppressed', 'forgotten'] as const) {
@@ -71,6 +79,8 @@ export function registerExport(group: Command, io: CliIo): void {
                 confirmedAt: null,
                 unsubscribedAt: null,
                 welcomedAt: null,
+                topics: null,
+                pausedIssues: null,
               });
             }
           }

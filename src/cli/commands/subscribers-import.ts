@@ -4,6 +4,7 @@
 // idempotent the fixed file can simply be imported again.
 import path from 'node:path';
 import { type Command, Option } from 'commander';
+import { categoriesOf, loadContent } from '../../content/index.ts';
 import {
   IMPORT_ENCODINGS,
   IMPORT_FORMATS,
@@ -12,10 +13,26 @@ import {
   type ImportResult,
   importSubscribersCsv,
 } from '../../store/index.ts';
-import { type CliIo, type PathFlags, withDb } from '../context.ts';
+import { type CliIo, type PathFlags, resolveConfig, withData, withDb } from '../context.ts';
 import { withStore } from './with-store.ts';
 
 type Flags = PathFlags & { format?: ImportFormat; encoding?: ImportEncoding };
+
+/**
+ * The data's category slugs, which another tool's tags may name. No readable data (an import
+ * on a host without data/): no tag becomes a topic, and those readers get everything.
+ */
+async function knownCategories(io: CliIo, flags: PathFlags): Promise<string[]> {
+  const config = resolveConfig(io, flags);
+  try {
+    const { content } = await loadContent(config.DATA_DIR, {
+      maxBytes: config.DATA_FILE_MAX_BYTES,
+    });
+    return categoriesOf(content).map((c) => c.slug);
+  } catch {
+    return [];
+  }
+}
 
 const formatOption = () =>
   new Option(
@@ -38,6 +55,7 @@ export function registerImport(group: Command, io: CliIo, _setExit: (code: numbe
         encoding: flags.encoding,
         asSuppressionList,
         signal: io.signal,
+        categories: await knownCategories(io, flags),
       });
       io.stdout(
         `${asSuppressionList ? 'suppressed from' : 'imported'} ${summaryLine(file, res)}\n`,
@@ -47,7 +65,7 @@ export function registerImport(group: Command, io: CliIo, _setExit: (code: numbe
       }
     });
 
-  withDb(group.command('import <file>'))
+  withData(withDb(group.command('import <file>')))
     .description(
       'import a CSV: our export, or Mailchimp, Substack, Buttondown, Kit, beehiiv or Ghost exports (found from the header), or an "email" column (optional "name") as active. Statuses are kept; nothing that opted out, bounced or complained becomes active',
     )

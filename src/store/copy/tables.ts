@@ -25,6 +25,8 @@ export const COPIED_TABLES: readonly TableSpec[] = [
       ...int('id'),
       ...text('email', 'name', 'status', 'source', 'created_at', 'updated_at'),
       ...text('confirmed_at', 'unsubscribed_at', 'confirm_sent_at', 'forgotten_at', 'welcomed_at'),
+      ...text('topics'),
+      ...int('paused_issues'),
     ],
     key: ['id'],
     identity: 'id',
@@ -59,7 +61,7 @@ export const COPIED_TABLES: readonly TableSpec[] = [
     columns: [
       ...text('week'),
       ...int('subscriber_id', 'batch_no'),
-      ...text('email', 'name', 'status', 'message_id', 'refusal'),
+      ...text('email', 'name', 'status', 'message_id', 'refusal', 'variant', 'skip_reason'),
     ],
     key: ['week', 'subscriber_id'],
   },

@@ -226,6 +226,16 @@ export const PG_MIGRATIONS: readonly string[] = [
     updated_at_ms double precision NOT NULL
   );
   `,
+  // Topics and pause: see the SQLite migration of the same name.
+  `
+  ALTER TABLE subscribers ADD COLUMN topics ${T};
+  ALTER TABLE subscribers ADD COLUMN paused_issues integer NOT NULL DEFAULT 0 CHECK (paused_issues >= 0);
+  `,
+  // Variants: see the SQLite migration of the same name.
+  `
+  ALTER TABLE send_recipients ADD COLUMN variant ${T};
+  ALTER TABLE send_recipients ADD COLUMN skip_reason ${T};
+  `,
 ];
 
 /** Held (session-level, on one client) while migrating: 'verd' in ASCII. */

@@ -78,7 +78,8 @@ export async function forgetPg(
             c,
             `UPDATE subscribers SET email = '#forgotten-' || id, name = NULL, status = 'unsubscribed',
                source = 'forgotten', created_at = $2, updated_at = $2, confirmed_at = NULL,
-               unsubscribed_at = $2, confirm_sent_at = NULL, welcomed_at = NULL, forgotten_at = $2
+               unsubscribed_at = $2, confirm_sent_at = NULL, welcomed_at = NULL, topics = NULL, paused_issues = 0,
+               forgotten_at = $2
              WHERE id = $1`,
             [found.id, stamp],
           );

@@ -10,6 +10,7 @@ import { type ApplyCounts, type ImportRow, importChunks } from '../import-apply.
 import type { RejectedRow } from '../import-csv.ts';
 import type { ImportStatus } from '../import-formats.ts';
 import type { SubscriberStatus } from '../subscribers.ts';
+import { topicsColumn } from '../subscribers.ts';
 import { legacyAddressHash, type SuppressionReason } from '../suppressions.ts';
 import { createPgSuppressions } from './pg-suppressions.ts';
 import {
@@ -42,10 +43,11 @@ const foldKey = (email: string) => email.replace(/[A-Z]+/g, (s) => s.toLowerCase
 // 100,000 rows) when the freshly filled table has no statistics yet; this stays an index probe.
 // ORDER BY the file's order: ids are given in it, as SQLite gives them row by row.
 const INSERT = `INSERT INTO subscribers (email, name, status, source, created_at, updated_at,
-     confirmed_at, unsubscribed_at, welcomed_at)
-   SELECT e, n, st, src, ca, ua, co, uo, wa
+     confirmed_at, unsubscribed_at, welcomed_at, topics, paused_issues)
+   SELECT e, n, st, src, ca, ua, co, uo, wa, tp, pi::integer
    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-     $7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS u(e, n, st, src, ca, ua, co, uo, wa, i)
+     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+     WITH ORDINALITY AS u(e, n, st, src, ca, ua, co, uo, wa, tp, pi, i)
    WHERE (SELECT 1 FROM subscribers s WHERE lower(s.email) = lower(u.e COLLATE "C") LIMIT 1) IS NULL
    ORDER BY i
    ON CONFLICT ((lower(email))) DO NOTHING
@@ -138,7 +140,7 @@ export function importRowsPg(
       }
       // The first row of each address goes in the bulk insert; later ones are conflicts.
       const first = new Map<string, number>();
-      const cols: (string | null)[][] = [[], [], [], [], [], [], [], [], []];
+      const cols: (string | null)[][] = [[], [], [], [], [], [], [], [], [], [], []];
       part.forEach((r, i) => {
         if (outcome[i] === 'refused') return;
         const k = foldKey(r.email);
@@ -163,6 +165,8 @@ export function importRowsPg(
             ? (r.unsubscribedAt ?? null)
             : (r.unsubscribedAt ?? (r.status === 'unsubscribed' ? stamp : null)),
           r.welcomedAt ?? null,
+          topicsColumn(r.topics ?? null),
+          String(r.pausedIssues ?? 0),
         ];
         values.forEach((v, j) => {
           cols[j]!.push(v);

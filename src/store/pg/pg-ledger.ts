@@ -10,14 +10,18 @@ import {
   BATCH_SIZE,
   type BatchRow,
   type BatchStatus,
+  type FreezeRoute,
   type FrozenRecipient,
   newSendId,
   type Refusal,
+  routesJson,
   type SendRow,
+  type SkipReason,
   summarise,
   toBatch,
   toSend,
 } from '../ledger-rows.ts';
+import { parseTopics } from '../subscribers.ts';
 import { EVENT_LINK_LOCK } from './pg-events.ts';
 import { changes, inTransaction, one, type Queryable, rows } from './queryable.ts';
 
@@ -65,6 +69,7 @@ export function createPgLedger(q: Queryable): LedgerRepo {
       contentHash: string,
       now: Date,
       sendId: string = newSendId(week, randomBytes(12)),
+      route?: FreezeRoute,
     ): Promise<FreezeOutcome> {
       const out = await inTransaction(q, async (c) => {
         // Two senders freezing one week at once: the second waits, then finds the first's.
@@ -76,15 +81,59 @@ export function createPgLedger(q: Queryable): LedgerRepo {
            VALUES ($1, $2, $3, 'sending', 0, 0, $4)`,
           [week, sendId, contentHash, now.toISOString()],
         );
-        // Row numbers in id order make the batches, in one statement on the server.
+        // The distinct topic choices of the readers it would go to: the caller routes each. A
+        // choice made after this read (another statement's snapshot) finds no route below and
+        // gets the full issue: never nothing, never twice.
+        const choices = await rows<{ topics: string | null }>(
+          c,
+          `SELECT DISTINCT topics FROM subscribers
+           WHERE status = 'active' AND forgotten_at IS NULL AND paused_issues = 0`,
+        );
+        const routes = routesJson(
+          choices.map((r) => r.topics),
+          route,
+          parseTopics,
+        );
+        // Row numbers in id order make the batches, in one statement on the server; a paused
+        // reader, or one whose topics meet no pair, is frozen skipped in no batch (-1).
         const recipients = await changes(
           c,
-          `INSERT INTO send_recipients (week, subscriber_id, batch_no, email, name, status)
-           SELECT $1::text, id, (ROW_NUMBER() OVER (ORDER BY id) - 1) / ${BATCH_SIZE}, email, name, 'queued'
-           FROM subscribers WHERE status = 'active' AND forgotten_at IS NULL ORDER BY id`,
+          `INSERT INTO send_recipients (week, subscriber_id, batch_no, email, name, status, variant, skip_reason)
+           SELECT $1::text, id,
+             CASE WHEN skip IS NULL
+               THEN (ROW_NUMBER() OVER (PARTITION BY skip IS NULL ORDER BY id) - 1) / ${BATCH_SIZE}
+               ELSE -1 END,
+             email, name, CASE WHEN skip IS NULL THEN 'queued' ELSE 'skipped' END, variant, skip
+           FROM (
+             SELECT s.id, s.email, s.name,
+               CASE WHEN s.paused_issues > 0 THEN 'paused'
+                    WHEN r.value LIKE '!%' THEN substr(r.value, 2) END AS skip,
+               CASE WHEN s.paused_issues > 0 OR r.value IS NULL OR r.value = '' OR r.value LIKE '!%'
+                    THEN NULL ELSE r.value END AS variant
+             FROM subscribers s LEFT JOIN jsonb_each_text($2::jsonb) r ON r.key = COALESCE(s.topics, '*')
+             WHERE s.status = 'active' AND s.forgotten_at IS NULL
+           ) f ORDER BY id`,
+          [week, routes],
+        );
+        // Exactly the readers frozen as paused count one issue down (not one who paused a
+        // moment after the insert's snapshot: they got this issue).
+        await changes(
+          c,
+          `UPDATE subscribers s SET paused_issues = s.paused_issues - 1
+           FROM send_recipients r
+           WHERE r.week = $1 AND r.subscriber_id = s.id AND r.skip_reason = 'paused'
+             AND s.paused_issues > 0`,
           [week],
         );
-        const batches = Math.ceil(recipients / BATCH_SIZE);
+        const batches = Number(
+          (
+            await one<{ n: string | null }>(
+              c,
+              'SELECT MAX(batch_no) + 1 AS n FROM send_recipients WHERE week = $1 AND batch_no >= 0',
+              [week],
+            )
+          )?.n ?? 0,
+        );
         await c.query(
           `INSERT INTO send_batches (week, batch_no, status)
            SELECT $1::text, g, 'pending' FROM generate_series(0, $2::int - 1) AS g`,
@@ -176,7 +225,7 @@ export function createPgLedger(q: Queryable): LedgerRepo {
     queuedRecipients: (week, batchNo) =>
       rows<FrozenRecipient>(
         q,
-        `SELECT subscriber_id AS "subscriberId", email, name FROM send_recipients
+        `SELECT subscriber_id AS "subscriberId", email, name, variant FROM send_recipients
          WHERE week = $1 AND batch_no = $2 AND status = 'queued' ORDER BY subscriber_id`,
         [week, batchNo],
       ),
@@ -266,11 +315,26 @@ export function createPgLedger(q: Queryable): LedgerRepo {
       return true;
     },
 
+    async variants(week) {
+      const found = await rows<{ variant: string | null; skip: SkipReason | null; n: string }>(
+        q,
+        `SELECT variant, skip_reason AS skip, COUNT(*) AS n FROM send_recipients WHERE week = $1
+         GROUP BY variant, skip_reason
+         ORDER BY skip_reason IS NOT NULL, skip_reason, variant IS NOT NULL, variant`,
+        [week],
+      );
+      return found.map((r) => ({
+        variant: r.variant,
+        skipReason: r.skip,
+        recipients: Number(r.n),
+      }));
+    },
+
     async summary(week) {
       const recipients = await rows<{ status: string; batch: BatchStatus; n: number }>(
         q,
         `SELECT r.status AS status, b.status AS batch, COUNT(*) AS n
-         FROM send_recipients r JOIN send_batches b ON b.week = r.week AND b.batch_no = r.batch_no
+         FROM send_recipients r LEFT JOIN send_batches b ON b.week = r.week AND b.batch_no = r.batch_no
          WHERE r.week = $1 GROUP BY r.status, b.status`,
         [week],
       );

@@ -8,7 +8,10 @@ import {
   type RemoveOutcome,
   SUBSCRIBER_STATUSES,
   type SubscriberStatus,
+  topicsColumn,
   toSubscriber,
+  validPause,
+  validTopics,
 } from '../subscribers.ts';
 import { changes, inTransaction, lowerParam, one, type Queryable, rows } from './queryable.ts';
 
@@ -24,6 +27,9 @@ const UPDATE_STATUS = `UPDATE subscribers SET
      confirmed_at = CASE WHEN $2::text = 'active' THEN $3::text ELSE confirmed_at END,
      unsubscribed_at = CASE WHEN $2::text = 'unsubscribed' THEN $3::text ELSE unsubscribed_at END
    WHERE id = $1 AND status <> $2::text AND forgotten_at IS NULL RETURNING *`;
+
+const SET_PAUSE =
+  'UPDATE subscribers SET paused_issues = $1, updated_at = $2 WHERE id = $3 AND forgotten_at IS NULL RETURNING *';
 
 // A forgotten reader's tombstone (forgotten_at set) is invisible to every lookup.
 const BY_EMAIL = `SELECT * FROM subscribers WHERE lower(email) = ${lowerParam(1)} AND forgotten_at IS NULL`;
@@ -79,6 +85,75 @@ export function createPgSubscribers(q: Queryable): SubscribersRepo {
         'UPDATE subscribers SET name = $1, updated_at = $2 WHERE id = $3 AND forgotten_at IS NULL RETURNING *',
         [cleanName(name), now.toISOString(), id],
       );
+      return row && toSubscriber(row);
+    },
+
+    async setTopics(id, topics, now) {
+      if (!validTopics(topics)) return err('invalid_topics');
+      const row = await one<Row>(
+        q,
+        'UPDATE subscribers SET topics = $1, updated_at = $2 WHERE id = $3 AND forgotten_at IS NULL RETURNING *',
+        [topicsColumn(topics), now.toISOString(), id],
+      );
+      return row ? ok(toSubscriber(row)) : err('not_found');
+    },
+
+    async pause(id, issues, now) {
+      if (!validPause(issues)) return err('invalid_pause');
+      const row = await one<Row>(q, SET_PAUSE, [issues, now.toISOString(), id]);
+      return row ? ok(toSubscriber(row)) : err('not_found');
+    },
+
+    async history(id) {
+      const s = await getById(id);
+      if (!s) return undefined;
+      return {
+        issues: await rows(
+          q,
+          `SELECT week, status, variant, skip_reason AS "skipReason", message_id AS "messageId"
+           FROM send_recipients WHERE subscriber_id = $1 ORDER BY week`,
+          [id],
+        ),
+        votes: await rows(
+          q,
+          `SELECT week, pair_id AS "pairId", tool_id AS "toolId", voted_at AS "votedAt"
+           FROM votes WHERE subscriber_id = $1 ORDER BY voted_at, pair_id`,
+          [id],
+        ),
+        events: await rows(
+          q,
+          `SELECT type, created_at AS "createdAt", week, detail FROM events
+           WHERE subscriber_id = $1 OR lower(email) = lower($2) ORDER BY created_at, id`,
+          [id, s.email],
+        ),
+      };
+    },
+
+    async topicChoices() {
+      const t = await one<{ active: string; everything: string; paused: string }>(
+        q,
+        `SELECT COUNT(*) AS active,
+           COUNT(*) FILTER (WHERE topics IS NULL) AS everything,
+           COUNT(*) FILTER (WHERE paused_issues > 0) AS paused
+         FROM subscribers WHERE status = 'active' AND forgotten_at IS NULL`,
+      );
+      const per = await rows<{ topic: string; n: string }>(
+        q,
+        `SELECT j.topic, COUNT(*) AS n
+         FROM subscribers s, jsonb_array_elements_text(s.topics::jsonb) AS j(topic)
+         WHERE s.status = 'active' AND s.forgotten_at IS NULL AND s.topics IS NOT NULL
+         GROUP BY j.topic ORDER BY j.topic COLLATE "C"`,
+      );
+      return {
+        active: Number(t?.active ?? 0),
+        everything: Number(t?.everything ?? 0),
+        paused: Number(t?.paused ?? 0),
+        byTopic: Object.fromEntries(per.map((r) => [r.topic, Number(r.n)])),
+      };
+    },
+
+    async resume(id, now) {
+      const row = await one<Row>(q, SET_PAUSE, [0, now.toISOString(), id]);
       return row && toSubscriber(row);
     },
 

@@ -3,12 +3,15 @@
 import Handlebars from 'handlebars';
 import type { Hono } from 'hono';
 import { formatWeek, parseWeek, weekOf } from '../../content/index.ts';
+import { previewVariant } from '../../pipeline/index.ts';
+import { loadTemplates } from '../../render/index.ts';
 import type { PreviewDeps } from './deps.ts';
 import { viewState } from './page-view.ts';
 import type { PreviewState } from './preview-state.ts';
 import type { Renderer } from './render-page.ts';
 import { previewRoutes } from './routes.ts';
 import { formatShown } from './shown-problem.ts';
+import { PREVIEW_RECIPIENT } from './week-preview.ts';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
@@ -41,6 +44,22 @@ export function pageRoutes(app: Hono, deps: PreviewDeps, state: PreviewState, re
     const parsed = parseWeek(c.req.param('week'));
     if (!parsed.ok) return c.html(Handlebars.escapeExpression(parsed.error), 400, NO_STORE);
     return c.html(await render.lint(parsed.value), 200, NO_STORE);
+  });
+
+  // One variant of the week, as its readers would get it (the iframe's email, on its own page).
+  app.get('/weeks/:week/variants/:id/email.html', async (c) => {
+    const parsed = parseWeek(c.req.param('week'));
+    if (!parsed.ok) return c.html(messageDoc(parsed.error), 400, NO_STORE);
+    const shown = await previewVariant(deps.pipeline, parsed.value, c.req.param('id'), {
+      reader: PREVIEW_RECIPIENT,
+      current: weekOf(deps.now(), deps.pipeline.settings.plan.zone),
+      templates: () => loadTemplates(deps.templatesDir),
+    });
+    if (!shown) return c.html(messageDoc('This week has no such variant.'), 404, NO_STORE);
+    return c.html(shown.html, 200, {
+      ...NO_STORE,
+      'Content-Security-Policy': "script-src 'none'; object-src 'none'",
+    });
   });
 
   app.get('/weeks/:week/email.html', async (c) => {

@@ -120,6 +120,20 @@ export function panelView({ preview: p, findings, fromEmail, transport, version 
     // Only a built issue can have been sent; the page fetches the report after the email.
     reportSrc: p.kind === 'archived' ? `${previewRoutes.report(p.week)}?v=${version}` : null,
     warnings: p.warnings,
+    // Who gets what: the full issue, each variant (shown on its own), or nothing this week.
+    audience: p.audience
+      ? {
+          full: p.audience.full,
+          paused: p.audience.paused,
+          noTopics: p.audience.noTopics,
+          variants: p.audience.variants.map((v) => ({
+            ...v,
+            href: previewRoutes.variant(p.week, v.id),
+            headlines: v.headlines.join(' · '),
+            categories: v.categories.join(', '),
+          })),
+        }
+      : null,
   };
 }
 
@@ -147,6 +161,7 @@ export function problemPanel(week: string, heading: string, problems: ShownProbl
         problems,
         empty: null,
         assumes: null,
+        audience: null,
       },
       findings: [],
       fromEmail: '',

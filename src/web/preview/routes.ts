@@ -8,6 +8,7 @@ export const previewRoutes = {
   week: (week: string) => `/weeks/${week}`,
   fragments: (week: string) => `/weeks/${week}/fragments`,
   email: (week: string) => `/weeks/${week}/email.html`,
+  variant: (week: string, id: string) => `/weeks/${week}/variants/${id}/email.html`,
   lint: (week: string) => `/weeks/${week}/lint`,
   report: (week: string) => `/weeks/${week}/report`,
   sendTest: (week: string) => `/weeks/${week}/send-test`,

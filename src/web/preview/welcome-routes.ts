@@ -1,7 +1,7 @@
 // The welcome email as a reader would get it, for editors: the same renderWelcome() the
 // public server sends, with a sample reader's unsubscribe link. Errors become the page.
 import type { Hono } from 'hono';
-import { homeUrl, unsubscribeUrl } from '../../links.ts';
+import { homeUrl, preferencesUrl, unsubscribeUrl } from '../../links.ts';
 import {
   DEFAULT_BRAND,
   fromName,
@@ -25,7 +25,11 @@ export function welcomePreviewRoutes(app: Hono, deps: PreviewDeps): void {
       homeUrl: homeUrl(links),
       postalAddress: deps.config.POSTAL_ADDRESS,
     });
-    return personaliseWelcome(rendered, unsubscribeUrl(links, SAMPLE_SUBSCRIBER_ID));
+    return personaliseWelcome(
+      rendered,
+      unsubscribeUrl(links, SAMPLE_SUBSCRIBER_ID),
+      preferencesUrl(links, SAMPLE_SUBSCRIBER_ID),
+    );
   };
   const headers = {
     'Cache-Control': 'no-store',

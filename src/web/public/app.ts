@@ -16,6 +16,7 @@ import { createLiveIssues } from './live-issues.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { archiveRoutes } from './routes/archive.ts';
 import { confirmRoutes } from './routes/confirm.ts';
+import { preferencesRoutes } from './routes/preferences.ts';
 import { subscribeRoutes } from './routes/subscribe.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 import { voteRoutes } from './routes/votes.ts';
@@ -72,6 +73,7 @@ export function createPublicApp(deps: PublicDeps): Hono {
     subscribeRoutes,
     confirmRoutes,
     unsubscribeRoutes,
+    preferencesRoutes,
     voteRoutes,
     webhookRoutes,
   ]) {

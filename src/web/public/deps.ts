@@ -1,6 +1,7 @@
 // What the public server needs, injected so tests can swap the clock, the transport, the
 // limits and the logger. `publicDeps` wires the real ones over the store the root opened.
 import type { Config } from '../../config.ts';
+import { type Category, categoriesOf, readContent } from '../../content/index.ts';
 import type { Logger } from '../../log.ts';
 import type { Metrics } from '../../metrics.ts';
 import { mailSlots, type Transport } from '../../send/index.ts';
@@ -82,7 +83,13 @@ export type PublicDepsBase = {
     | 'SOFT_BOUNCE_LIMIT'
     | 'RESEND_RATE_LIMIT'
     | 'RESEND_SHARED_RATE'
+    | 'DATA_DIR'
+    | 'DATA_FILE_MAX_BYTES'
   >;
+  /** Erase a reader from every table (the preference page's "erase everything"). */
+  forget: Store['forget'];
+  /** The categories a reader may choose as topics: those the data has. */
+  categories: () => Promise<Category[]>;
   /** Several operations as one transaction (the caps, confirm, unsubscribe, webhook effects). */
   atomically: Store['atomically'];
   /** Whether the database answers with the schema this program knows (the health check). */
@@ -142,6 +149,8 @@ export function publicDeps(
     mailQueue: store.mailQueue,
     suppressions: store.suppressions,
     ledger: store.ledger,
+    forget: (email, at) => store.forget(email, at),
+    categories: dataCategories(config),
     transport,
     now: () => new Date(),
     logger,
@@ -176,5 +185,27 @@ export function publicDeps(
           ? { slots: mailSlots(store.providerBudget, { perSecond: config.RESEND_RATE_LIMIT }) }
           : {}),
       }),
+  };
+}
+
+/**
+ * The data's categories, read at most once a minute: a server without data/ (or with data
+ * that does not validate) offers none, and its readers can still choose "everything".
+ */
+function dataCategories(
+  config: Pick<Config, 'DATA_DIR' | 'DATA_FILE_MAX_BYTES'>,
+): () => Promise<Category[]> {
+  let cached: { at: number; value: Promise<Category[]> } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.at > 60_000) {
+      cached = {
+        at: Date.now(),
+        value: readContent(config.DATA_DIR, { maxBytes: config.DATA_FILE_MAX_BYTES }).then(
+          (r) => (r.ok ? categoriesOf(r.value.content) : []),
+          () => [],
+        ),
+      };
+    }
+    return cached.value;
   };
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { DEFAULT_TEMPLATES_DIR, palette } from '../../render/index.ts';
 
-export type PageName = 'message' | 'subscribe' | 'confirm' | 'unsubscribe' | 'vote';
+export type PageName = 'message' | 'subscribe' | 'confirm' | 'unsubscribe' | 'vote' | 'preferences';
 type Render = (view: object) => string;
 
 export type SiteTemplates = {
@@ -16,7 +16,7 @@ export type SiteTemplates = {
   css: string;
 };
 
-const PAGES: PageName[] = ['message', 'subscribe', 'confirm', 'unsubscribe', 'vote'];
+const PAGES: PageName[] = ['message', 'subscribe', 'confirm', 'unsubscribe', 'vote', 'preferences'];
 const cache = new Map<string, Promise<SiteTemplates>>();
 
 export function loadSiteTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Promise<SiteTemplates> {

@@ -75,12 +75,14 @@ export const linkContext = (deps: Pick<PublicDeps, 'config'>) => ({
 });
 
 type Found = { subscriber: Subscriber; expiresAt: number };
+/** The token purposes that name one reader: their id is the token's subject. */
+export type ReaderPurpose = 'confirm' | 'unsubscribe' | 'preferences';
 type Repos = Pick<StoreRepos, 'subscribers' | 'suppressions'>;
 
 /** The token's subject, before any read: a bad or expired link costs no query. */
 const tokenSubject = (
   deps: PublicDeps,
-  purpose: 'confirm' | 'unsubscribe',
+  purpose: ReaderPurpose,
   token: string,
 ): Result<{ id: number; expiresAt: number }, LinkProblem> => {
   const v = verifyToken(deps.config.TOKEN_SECRET, purpose, token, deps.now());
@@ -92,7 +94,7 @@ const tokenSubject = (
 const subscriberOf = async (
   deps: PublicDeps,
   repos: Repos,
-  purpose: 'confirm' | 'unsubscribe',
+  purpose: ReaderPurpose,
   token: string,
 ): Promise<Result<Found, LinkProblem>> => {
   const subject = tokenSubject(deps, purpose, token);
@@ -104,7 +106,7 @@ const subscriberOf = async (
 /** A unit of work on the token's reader, under that reader's lock; a bad token opens none. */
 const onReader = async <T>(
   deps: PublicDeps,
-  purpose: 'confirm' | 'unsubscribe',
+  purpose: ReaderPurpose,
   token: string,
   fn: (tx: StoreRepos) => Promise<Result<T, LinkProblem>>,
 ): Promise<Result<T, LinkProblem>> => {
@@ -164,8 +166,9 @@ export function confirm(
 export async function checkUnsubscribe(
   deps: PublicDeps,
   token: string,
+  purpose: ReaderPurpose = 'unsubscribe',
 ): Promise<Result<Subscriber, LinkProblem>> {
-  const found = await subscriberOf(deps, deps, 'unsubscribe', token);
+  const found = await subscriberOf(deps, deps, purpose, token);
   return found.ok ? ok(found.value.subscriber) : err(found.error);
 }
 
@@ -177,9 +180,10 @@ export function unsubscribe(
   deps: PublicDeps,
   token: string,
   issue?: string,
+  purpose: ReaderPurpose = 'unsubscribe',
 ): Promise<Result<Subscriber, LinkProblem>> {
-  return onReader(deps, 'unsubscribe', token, async (tx) => {
-    const found = await subscriberOf(deps, tx, 'unsubscribe', token);
+  return onReader(deps, purpose, token, async (tx) => {
+    const found = await subscriberOf(deps, tx, purpose, token);
     if (!found.ok) return found;
     const s = found.value.subscriber;
     if (s.status !== 'active' && s.status !== 'pending') return ok(s);
@@ -199,9 +203,10 @@ export const canResubscribe = (s: Subscriber) =>
 export function resubscribe(
   deps: PublicDeps,
   token: string,
+  purpose: ReaderPurpose = 'unsubscribe',
 ): Promise<Result<Subscriber, LinkProblem>> {
-  return onReader(deps, 'unsubscribe', token, async (tx) => {
-    const found = await subscriberOf(deps, tx, 'unsubscribe', token);
+  return onReader(deps, purpose, token, async (tx) => {
+    const found = await subscriberOf(deps, tx, purpose, token);
     if (!found.ok) return found;
     const s = found.value.subscriber;
     if (s.status === 'active') return ok(s);
@@ -209,5 +214,21 @@ export function resubscribe(
     if (await tx.suppressions.has(s.email)) return err('suppressed');
     if (!canResubscribe(s)) return err('never_confirmed');
     return ok((await tx.subscribers.setStatus(s.id, 'active', deps.now()))!);
+  });
+}
+
+/**
+ * A change to the reader a preferences link names, under that reader's lock: `fn` gets the
+ * reader as it is now (a forgotten or unknown one is `invalid`).
+ */
+export function onPreferences<T>(
+  deps: PublicDeps,
+  token: string,
+  fn: (tx: StoreRepos, s: Subscriber) => Promise<Result<T, LinkProblem>>,
+): Promise<Result<T, LinkProblem>> {
+  return onReader(deps, 'preferences', token, async (tx) => {
+    const found = await subscriberOf(deps, tx, 'preferences', token);
+    if (!found.ok) return found;
+    return fn(tx, found.value.subscriber);
   });
 }

@@ -5,7 +5,7 @@
 // racing queue one welcome; the claim is given back when the email will not be sent (a broken
 // template, the provider refused it, out of attempts), so a later confirmation can try again.
 // The idempotency key is the reader's (`welcome-<id>`), so a retry is never a second welcome.
-import { homeUrl, unsubscribeUrl } from '../../links.ts';
+import { homeUrl, preferencesUrl, unsubscribeUrl } from '../../links.ts';
 import {
   loadTemplates,
   personaliseWelcome,
@@ -58,7 +58,12 @@ export function composeWelcome(deps: PublicDepsBase, site: Site) {
       deps.logger.error('welcome email not rendered', { subscriberId: s.id, reason });
       return { skip: `welcome template failed: ${reason}` };
     }
-    const body = personaliseWelcome(rendered, unsubscribeUrl(linkContext(deps), s.id));
+    const links = linkContext(deps);
+    const body = personaliseWelcome(
+      rendered,
+      unsubscribeUrl(links, s.id),
+      preferencesUrl(links, s.id),
+    );
     return {
       email: {
         from: deps.config.FROM_EMAIL,

@@ -17,6 +17,8 @@ const COLUMNS = [
   'confirmedAt',
   'unsubscribedAt',
   'welcomedAt',
+  'topics',
+  'pausedIssues',
 ] as const;
 type Line = Record<(typeof COLUMNS)[number], string | null>;
 
@@ -29,7 +31,13 @@ export async function exportText(store: Store): Promise<string> {
   const write = (l: Line) => {
     out += csvLine(COLUMNS.map((c) => l[c]));
   };
-  for await (const s of store.subscribers.list()) write({ ...s });
+  for await (const s of store.subscribers.list()) {
+    write({
+      ...s,
+      topics: s.topics === null ? null : JSON.stringify(s.topics),
+      pausedIssues: String(s.pausedIssues),
+    });
+  }
   for (const reason of ['suppressed', 'forgotten'] as const) {
     for await (const r of store.suppressions.list(reason)) {
       write({
@@ -42,6 +50,8 @@ export async function exportText(store: Store): Promise<string> {
         confirmedAt: null,
         unsubscribedAt: null,
         welcomedAt: null,
+        topics: null,
+        pausedIssues: null,
       });
     }
   }
@@ -67,6 +77,8 @@ export function importRowsOf(text: string): ImportRow[] {
     confirmedAt: date(r.confirmedAt),
     unsubscribedAt: date(r.unsubscribedAt),
     welcomedAt: date(r.welcomedAt),
+    topics: r.topics ? (JSON.parse(r.topics) as string[]) : null,
+    pausedIssues: r.pausedIssues ? Number(r.pausedIssues) : 0,
   }));
 }
 
@@ -74,7 +86,7 @@ export function exportImportContract(_name: string, open: OpenStore): void {
   describe('export → import → export', () => {
     const stores = useStores(open);
 
-    it('gives the same bytes, every status, name, date and suppression included', async () => {
+    it('gives the same bytes, every status, name, date, topic choice, pause and suppression included', async () => {
       const store = await stores.fresh();
       const active = await add(store, 'Ada@example.com', {
         status: 'active',
@@ -83,6 +95,10 @@ export function exportImportContract(_name: string, open: OpenStore): void {
         now: at(1),
       });
       await store.subscribers.claimWelcome(active.id, at(2));
+      expect((await store.subscribers.setTopics(active.id, ['vision', 'coding'], at(2))).ok).toBe(
+        true,
+      );
+      expect((await store.subscribers.pause(active.id, 4, at(2))).ok).toBe(true);
       await add(store, 'pending@example.com', { now: at(3), source: 'form' });
       const un = await add(store, 'un@example.com', {
         status: 'active',
@@ -124,6 +140,8 @@ export function exportImportContract(_name: string, open: OpenStore): void {
       expect(first).not.toContain('gone@example.com');
       expect(first).not.toContain('#forgotten');
       expect(first).toContain('"Ada, ""the"" Countess"');
+      // The send of W48 above counted the pause of 4 down by one.
+      expect(first).toContain('"[""coding"",""vision""]",3\r\n');
 
       const target = await stores.fresh();
       const applied = await target.importRows(importRowsOf(first), {
@@ -146,6 +164,10 @@ export function exportImportContract(_name: string, open: OpenStore): void {
       // The move keeps the never-mail list working.
       expect(await target.suppressions.reasonFor('gone@example.com')).toBe('forgotten');
       expect(await target.suppressions.reasonFor('blocked@example.com')).toBe('suppressed');
+      expect(await target.subscribers.getByEmail('ada@example.com')).toMatchObject({
+        topics: ['coding', 'vision'],
+        pausedIssues: 3,
+      });
     });
   });
 }

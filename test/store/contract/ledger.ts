@@ -17,6 +17,75 @@ export function ledgerContract(_name: string, open: OpenStore): void {
   describe('ledger: freeze', () => {
     const stores = useStores(open);
 
+    it('routes each topic choice to its variant, skips the paused and the no-pair readers with the reason, and counts pauses down once', async () => {
+      const store = await stores.fresh();
+      const rs = await addReaders(store, 6);
+      const [all, coding, vision, other, paused, both] = rs;
+      await store.subscribers.setTopics(coding!.id, ['coding'], at(1));
+      await store.subscribers.setTopics(vision!.id, ['vision'], at(1));
+      await store.subscribers.setTopics(other!.id, ['audio'], at(1));
+      await store.subscribers.setTopics(paused!.id, ['coding'], at(1));
+      await store.subscribers.pause(paused!.id, 2, at(1));
+      await store.subscribers.setTopics(both!.id, ['coding', 'vision'], at(1));
+      const asked: (readonly string[] | null)[] = [];
+      const route = (topics: readonly string[] | null) => {
+        asked.push(topics);
+        if (topics === null) return { variant: null };
+        const v = ['coding', 'vision'].filter((t) => topics.includes(t));
+        if (v.length === 0) return { skip: 'no_topics' as const };
+        return { variant: v.length === 2 ? null : `only-${v[0]}` };
+      };
+      const res = await store.ledger.freeze(W, 'h', at(10), undefined, route);
+      expect(res).toMatchObject({ ok: true, value: { send: { recipients: 6, batches: 1 } } });
+      // Once per distinct choice of the readers it would go to (not the paused one's alone).
+      expect(asked).toHaveLength(5);
+      const queued = await store.ledger.queuedRecipients(W, 0);
+      expect(queued.map((r) => [r.subscriberId, r.variant])).toEqual([
+        [all!.id, null],
+        [coding!.id, 'only-coding'],
+        [vision!.id, 'only-vision'],
+        [both!.id, null],
+      ]);
+      expect(await store.ledger.variants(W)).toEqual([
+        { variant: null, skipReason: null, recipients: 2 },
+        { variant: 'only-coding', skipReason: null, recipients: 1 },
+        { variant: 'only-vision', skipReason: null, recipients: 1 },
+        { variant: null, skipReason: 'no_topics', recipients: 1 },
+        { variant: null, skipReason: 'paused', recipients: 1 },
+      ]);
+      expect(await store.ledger.summary(W)).toMatchObject({
+        recipients: 6,
+        skipped: 2,
+        pending: 4,
+      });
+      expect((await store.subscribers.getById(paused!.id))?.pausedIssues).toBe(1);
+      // The same freeze again is a resume: nothing counted down twice.
+      await store.ledger.freeze(W, 'h', at(11), undefined, route);
+      expect((await store.subscribers.getById(paused!.id))?.pausedIssues).toBe(1);
+      // The next issue counts it down to 0, the one after reaches the reader again.
+      await store.ledger.freeze('2026-W49', 'h', at(12), undefined, route);
+      expect((await store.subscribers.getById(paused!.id))?.pausedIssues).toBe(0);
+      await store.ledger.freeze('2026-W50', 'h', at(13), undefined, route);
+      const w50 = await store.ledger.queuedRecipients('2026-W50', 0);
+      expect(w50.find((r) => r.subscriberId === paused!.id)).toMatchObject({
+        variant: 'only-coding',
+      });
+      // Every batch of a week is numbered from 0 whatever was skipped.
+      expect(await store.ledger.batch(W, 0)).toMatchObject({ status: 'pending' });
+      expect(await store.ledger.batch(W, -1)).toBeUndefined();
+    });
+
+    it('a week whose every reader is skipped has no batch, and finishes at once', async () => {
+      const store = await stores.fresh();
+      const [a] = await addReaders(store, 1);
+      await store.subscribers.pause(a!.id, 2, at(1));
+      const res = await store.ledger.freeze(W, 'h', at(10));
+      expect(res).toMatchObject({ ok: true, value: { send: { recipients: 1, batches: 0 } } });
+      expect(await store.ledger.nextOpenBatch(W, -1)).toBeUndefined();
+      expect(await store.ledger.finishIfComplete(W, at(11))).toBe(true);
+      expect(await store.ledger.summary(W)).toMatchObject({ recipients: 1, skipped: 1, sent: 0 });
+    });
+
     it('freezes active readers in id order into batches of 100 with their address and name', async () => {
       const store = await stores.fresh();
       const readers = await addReaders(store, 250);
@@ -53,6 +122,7 @@ export function ledgerContract(_name: string, open: OpenStore): void {
         subscriberId: readers[0]!.id,
         email: reader(1),
         name: 'Reader 1',
+        variant: null,
       });
       expect(typeof first[0]!.subscriberId).toBe('number');
       const ids = first.map((r) => r.subscriberId);

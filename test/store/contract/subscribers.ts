@@ -2,7 +2,18 @@
 // stamps, names, paging, removal, the confirmation stamp and the once-per-reader welcome.
 import { describe, expect, it } from 'vitest';
 import { Subscriber } from '../../../src/store/index.ts';
-import { add, at, bulkAdd, collect, type OpenStore, reader, useStores } from './fixture.ts';
+import {
+  add,
+  addReaders,
+  at,
+  bulkAdd,
+  collect,
+  messageId,
+  type OpenStore,
+  reader,
+  sendWeek,
+  useStores,
+} from './fixture.ts';
 
 export function subscribersContract(_name: string, open: OpenStore): void {
   describe('subscribers', () => {
@@ -29,6 +40,8 @@ export function subscribersContract(_name: string, open: OpenStore): void {
         unsubscribedAt: null,
         confirmSentAt: null,
         welcomedAt: null,
+        topics: null,
+        pausedIssues: 0,
       });
       const byId = await store.subscribers.getById(added.value.id);
       expect(byId).toEqual(added.value);
@@ -192,6 +205,136 @@ export function subscribersContract(_name: string, open: OpenStore): void {
       expect(
         (await store.subscribers.add('fresh@example.com', { source: 'cli', now: at(10) })).ok,
       ).toBe(true);
+    });
+
+    it('topics: null is everything (the default); a list is kept sorted and unique; bad slugs refused', async () => {
+      const store = await stores.fresh();
+      const s = await add(store, 'ada@example.com', { status: 'active' });
+      expect(s).toMatchObject({ topics: null, pausedIssues: 0 });
+      const set = await store.subscribers.setTopics(s.id, ['vision', ' Coding ', 'vision'], at(5));
+      expect(set).toEqual({
+        ok: true,
+        value: expect.objectContaining({ topics: ['coding', 'vision'] }),
+      });
+      expect(set.ok && set.value.updatedAt).toBe(at(5).toISOString());
+      expect((await store.subscribers.getById(s.id))?.topics).toEqual(['coding', 'vision']);
+      expect(await store.subscribers.setTopics(s.id, ['Not a slug!'], at(6))).toEqual({
+        ok: false,
+        error: 'invalid_topics',
+      });
+      expect((await store.subscribers.getById(s.id))?.topics).toEqual(['coding', 'vision']);
+      const none = await store.subscribers.setTopics(s.id, [], at(7));
+      expect(none.ok && none.value.topics).toEqual([]);
+      const all = await store.subscribers.setTopics(s.id, null, at(8));
+      expect(all.ok && all.value.topics).toBeNull();
+      expect(await store.subscribers.setTopics(s.id + 1000, null, at(8))).toEqual({
+        ok: false,
+        error: 'not_found',
+      });
+      // Listing carries them too.
+      await store.subscribers.setTopics(s.id, ['coding'], at(9));
+      expect((await collect(store.subscribers.list()))[0]).toMatchObject({ topics: ['coding'] });
+    });
+
+    it('pause(n) keeps n issues to skip, a new pause replaces it, resume ends it; 1–52 only', async () => {
+      const store = await stores.fresh();
+      const s = await add(store, 'ada@example.com', { status: 'active' });
+      const p = await store.subscribers.pause(s.id, 4, at(5));
+      expect(p.ok && p.value).toMatchObject({ pausedIssues: 4, updatedAt: at(5).toISOString() });
+      const again = await store.subscribers.pause(s.id, 2, at(6));
+      expect(again.ok && again.value.pausedIssues).toBe(2);
+      for (const bad of [0, -1, 53, 2.5]) {
+        expect(await store.subscribers.pause(s.id, bad, at(7))).toEqual({
+          ok: false,
+          error: 'invalid_pause',
+        });
+      }
+      expect(typeof (await store.subscribers.getById(s.id))?.pausedIssues).toBe('number');
+      expect(await store.subscribers.resume(s.id, at(8))).toMatchObject({ pausedIssues: 0 });
+      expect(await store.subscribers.pause(s.id + 1000, 2, at(8))).toEqual({
+        ok: false,
+        error: 'not_found',
+      });
+      expect(await store.subscribers.resume(s.id + 1000, at(8))).toBeUndefined();
+    });
+
+    it('erasing a reader clears their topics and pause with everything else', async () => {
+      const store = await stores.fresh();
+      const s = await add(store, 'ada@example.com', { status: 'active' });
+      await store.subscribers.setTopics(s.id, ['coding'], at(1));
+      await store.subscribers.pause(s.id, 8, at(1));
+      expect((await store.forget('ada@example.com', at(2))).ok).toBe(true);
+      expect(await store.subscribers.getById(s.id)).toBeUndefined();
+    });
+
+    it("history: the reader's issues (with variant and skip reason), votes and mail events", async () => {
+      const store = await stores.fresh();
+      const a = await add(store, 'ada@example.com', { status: 'active' });
+      const b = await add(store, 'bob@example.com', { status: 'active' });
+      await sendWeek(store, '2026-W48');
+      await store.subscribers.pause(a.id, 2, at(4));
+      await store.ledger.freeze('2026-W49', 'h', at(5));
+      await store.votes.cast({
+        subscriberId: a.id,
+        pairId: 'p',
+        toolId: 't',
+        week: '2026-W48',
+        now: at(6),
+      });
+      await store.events.recordLinked({
+        svixId: 'x',
+        type: 'email.delivered',
+        email: null,
+        messageId: messageId('2026-W48', a.id),
+        createdAt: at(7),
+        payload: {},
+      });
+      const h = await store.subscribers.history(a.id);
+      expect(h).toEqual({
+        issues: [
+          {
+            week: '2026-W48',
+            status: 'sent',
+            variant: null,
+            skipReason: null,
+            messageId: messageId('2026-W48', a.id),
+          },
+          {
+            week: '2026-W49',
+            status: 'skipped',
+            variant: null,
+            skipReason: 'paused',
+            messageId: null,
+          },
+        ],
+        votes: [{ week: '2026-W48', pairId: 'p', toolId: 't', votedAt: at(6).toISOString() }],
+        events: [
+          {
+            type: 'email.delivered',
+            createdAt: at(7).toISOString(),
+            week: '2026-W48',
+            detail: null,
+          },
+        ],
+      });
+      expect((await store.subscribers.history(b.id))?.votes).toEqual([]);
+      expect(await store.subscribers.history(b.id + 1000)).toBeUndefined();
+    });
+
+    it('topicChoices counts the active list: everything, each topic, and the paused', async () => {
+      const store = await stores.fresh();
+      const [a, b, c, d] = await addReaders(store, 4);
+      await add(store, 'gone@example.com', { status: 'unsubscribed' });
+      await store.subscribers.setTopics(b!.id, ['vision', 'coding'], at(1));
+      await store.subscribers.setTopics(c!.id, ['coding'], at(1));
+      await store.subscribers.pause(d!.id, 2, at(1));
+      expect(await store.subscribers.topicChoices()).toEqual({
+        active: 4,
+        everything: 2,
+        paused: 1,
+        byTopic: { coding: 2, vision: 1 },
+      });
+      expect(a).toBeDefined();
     });
   });
 }

@@ -336,7 +336,7 @@ export function suppressionsContract(_name: string, open: OpenStore): void {
       const next = await store.ledger.freeze('2026-W37', 'h', at(12));
       expect(next).toMatchObject({ ok: true, value: { send: { recipients: 1 } } });
       expect(await store.ledger.queuedRecipients('2026-W37', 0)).toEqual([
-        { subscriberId: keep!.id, email: keep!.email, name: keep!.name },
+        { subscriberId: keep!.id, email: keep!.email, name: keep!.name, variant: null },
       ]);
     });
 

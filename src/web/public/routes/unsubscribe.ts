@@ -8,6 +8,7 @@ import { clientIp } from '../client-ip.ts';
 import type { PublicContext } from '../context.ts';
 import { canResubscribe, checkUnsubscribe, resubscribe, unsubscribe } from '../subscription.ts';
 import { linkProblem } from './link-problems.ts';
+import { preferencesPath } from './preferences.ts';
 
 const isOneClick = (body: Record<string, unknown>) => body['List-Unsubscribe'] === 'One-Click';
 /** The issue whose link was used (`?issue=`), kept through the page's own form. */
@@ -21,7 +22,12 @@ export function unsubscribeRoutes(ctx: PublicContext): Hono {
     state: 'ask' | 'done' | 'resubscribed',
     canResub = false,
     issue?: string,
+    subscriberId?: number,
   ) => ({
+    preferencesUrl:
+      subscriberId === undefined
+        ? null
+        : site.url(preferencesPath(deps.config.TOKEN_SECRET, subscriberId)),
     title: state === 'ask' ? 'Unsubscribe' : state === 'done' ? 'Unsubscribed' : 'Subscribed again',
     action: site.url(routes.unsubscribe(token)) + (issue ? `?issue=${issue}` : ''),
     ask: state === 'ask',
@@ -38,7 +44,7 @@ export function unsubscribeRoutes(ctx: PublicContext): Hono {
     const s = check.value;
     const state = s.status === 'active' || s.status === 'pending' ? 'ask' : 'done';
     const issue = issueOf(c.req.query('issue'));
-    return site.page(c, 'unsubscribe', view(token, state, canResubscribe(s), issue));
+    return site.page(c, 'unsubscribe', view(token, state, canResubscribe(s), issue, s.id));
   });
 
   // One-click requests skip the Origin check; everything else goes through it.
@@ -64,12 +70,20 @@ export function unsubscribeRoutes(ctx: PublicContext): Hono {
       const back = await resubscribe(deps, token);
       if (!back.ok) return linkProblem(site, c, back.error);
       deps.logger.info('resubscribed', { subscriberId: back.value.id });
-      return site.page(c, 'unsubscribe', view(token, 'resubscribed'));
+      return site.page(
+        c,
+        'unsubscribe',
+        view(token, 'resubscribed', false, undefined, back.value.id),
+      );
     }
     const done = await unsubscribe(deps, token, issue);
     if (!done.ok) return linkProblem(site, c, done.error);
     deps.logger.info('unsubscribed', { subscriberId: done.value.id });
-    return site.page(c, 'unsubscribe', view(token, 'done', canResubscribe(done.value)));
+    return site.page(
+      c,
+      'unsubscribe',
+      view(token, 'done', canResubscribe(done.value), undefined, done.value.id),
+    );
   });
 
   return app;
