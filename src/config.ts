@@ -1,7 +1,9 @@
 // Every setting the product reads, validated once at start-up and passed down as plain data.
 // Secrets come only from the environment; nothing here is ever logged whole.
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { VerdictsError } from './errors.ts';
 import { isValidTimeZone } from './time-zone.ts';
@@ -86,6 +88,18 @@ export const Config = z.object({
 });
 export type Config = z.infer<typeof Config>;
 
+/**
+ * Where each setting loadDotEnv put into the environment came from (the `.env` file's path);
+ * a setting not in it came from the shell (or whoever started the process).
+ */
+const dotEnvOrigins = new Map<string, { file: string; value: string }>();
+
+/** "in /repo/.env" or "in the shell environment": where `key`, as `env` holds it, was set. */
+function originOf(key: string, env: Record<string, string | undefined>): string {
+  const origin = dotEnvOrigins.get(key);
+  return origin && origin.value === env[key] ? origin.file : 'the shell environment';
+}
+
 /** Read the settings from an environment (process.env by default), failing with every bad field named. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty value (`TOKEN_SECRET=` copied from .env.example) means "use the default".
@@ -94,22 +108,43 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   );
   const parsed = Config.safeParse(set);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new VerdictsError(
-      'config',
-      'invalid_config',
-      'invalid settings in the environment',
-      details,
-    );
+    // Each bad setting names where it was set, so a bad line in .env is not hunted in the shell.
+    const origins = new Set<string>();
+    const details = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      const where = key in set ? originOf(key, env) : undefined;
+      if (where) origins.add(where);
+      return `${i.path.join('.')}: ${i.message}${where ? ` (set in ${where})` : ''}`;
+    });
+    const places = origins.size > 0 ? [...origins].join(' and ') : 'the environment';
+    throw new VerdictsError('config', 'invalid_config', `invalid settings in ${places}`, details);
   }
   return parsed.data;
 }
 
-/** Load `.env` from the working directory when present (Node's own parser, no dependency). */
-export function loadDotEnv(cwd = process.cwd()): void {
+/**
+ * Load `.env` from the working directory when present, under what the environment already
+ * sets (Node's own parser, no dependency), remembering which settings came from it.
+ */
+export function loadDotEnv(
+  cwd = process.cwd(),
+  env: Record<string, string | undefined> = process.env,
+): void {
+  const file = path.join(cwd, '.env');
+  let text: string;
   try {
-    process.loadEnvFile(path.join(cwd, '.env'));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new VerdictsError(
+      'config',
+      'invalid_config',
+      `cannot read ${file}: ${(e as Error).message}`,
+    );
+  }
+  for (const [key, value] of Object.entries(parseEnv(text))) {
+    if (env[key] !== undefined || value === undefined) continue;
+    env[key] = value;
+    dotEnvOrigins.set(key, { file, value });
   }
 }

@@ -20,8 +20,11 @@ export type ErrorCodes = {
     | 'db_auth_failed'
     | 'db_missing'
     | 'db_unavailable'
+    | 'not_a_database'
     | 'bad_csv'
-    | 'csv_not_found';
+    | 'csv_not_found'
+    | 'not_a_file'
+    | 'interrupted';
   send:
     | 'lease_held'
     | 'archive_changed'
@@ -31,7 +34,7 @@ export type ErrorCodes = {
     | 'missing_api_key';
   schedule: 'bad_schedule' | 'bad_fake_now';
   web: 'listen_failed' | 'dev_token_secret';
-  cli: 'bad_port' | 'bad_week' | 'invalid_email' | 'no_database';
+  cli: 'bad_port' | 'bad_week' | 'invalid_email' | 'no_database' | 'bad_folder';
 };
 
 export type Stage = keyof ErrorCodes;
@@ -58,3 +61,25 @@ export class VerdictsError<S extends Stage = Stage> extends Error {
 }
 
 export const isVerdictsError = (e: unknown): e is VerdictsError => e instanceof VerdictsError;
+
+/**
+ * A server that could not bind, as one line: the address, and for the ordinary causes (port in
+ * use, no permission) what to do. `setting` names the environment variable behind the port.
+ */
+export function listenFailed(
+  e: unknown,
+  host: string,
+  port: number,
+  setting: string,
+): VerdictsError<'web'> {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EADDRINUSE'
+      ? `port ${port} is already in use (another verdicts serve or preview?): stop it, or pick another with --port or ${setting} (--port 0 picks a free one)`
+      : code === 'EACCES'
+        ? `no permission to listen on port ${port}: use a port above 1023 with --port or ${setting}`
+        : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+          ? `${host} is not an address of this machine: set --host or HOST`
+          : (e as Error).message;
+  return new VerdictsError('web', 'listen_failed', `cannot listen on ${host}:${port}: ${why}`);
+}

@@ -122,9 +122,15 @@ export function verifyToken(
   if (!SUBJECT.test(subject) || !Number.isSafeInteger(expiresAt) || !/^[\w-]{22}$/.test(sig)) {
     return err('malformed');
   }
+  // One encoding per token: the expiry exactly as signToken writes it (parseInt alone took
+  // `0`, `00` and `0-` alike), and a signature whose unused low bits are zero (the 22nd
+  // character carries 2 bits, so four characters decoded to the same bytes).
+  const given = Buffer.from(sig, 'base64url');
+  if (expiresAt.toString(36) !== exp36 || given.toString('base64url') !== sig) {
+    return err('malformed');
+  }
   const claims = { purpose, subject, expiresAt };
   const expected = Buffer.from(mac(secret, claims), 'base64url');
-  const given = Buffer.from(sig, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     return err('bad_signature');
   if (expiresAt !== 0 && now.getTime() / 1000 >= expiresAt) return err('expired');

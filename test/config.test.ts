@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Config, loadConfig } from '../src/config.ts';
+import { Config, loadConfig, loadDotEnv } from '../src/config.ts';
 import { VerdictsError } from '../src/errors.ts';
-import { repoRoot } from './support/paths.ts';
+import { repoRoot, tempDir } from './support/paths.ts';
 
 describe('settings', () => {
   it('work with nothing set (fresh clone defaults)', () => {
@@ -36,6 +36,50 @@ describe('settings', () => {
     expect(details).toMatch(/NEWSLETTER_TIMEZONE: must be an IANA time zone/);
     expect(details).toMatch(/RESEND_RATE_LIMIT:/);
     expect(details).toMatch(/PUBLIC_BASE_URL:/);
+  });
+});
+
+describe('a bad setting names where it was set', () => {
+  const failure = (env: Record<string, string | undefined>) => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      return e as VerdictsError;
+    }
+    throw new Error('expected the settings to be refused');
+  };
+
+  it('a bad line in .env names the file, not "the environment"', () => {
+    const dir = tempDir('verdicts-dotenv-');
+    const file = path.join(dir, '.env');
+    writeFileSync(file, 'MAX_PAIRS_PER_ISSUE=zero\nLOG_FORMAT=json\n');
+    const env: Record<string, string | undefined> = {};
+    loadDotEnv(dir, env);
+    const e = failure(env);
+    expect(e.message).toBe(`[verdicts] [config] invalid settings in ${file}`);
+    expect(e.details).toHaveLength(1);
+    expect(e.details[0]).toMatch(/^MAX_PAIRS_PER_ISSUE: /);
+    expect(e.details[0]).toContain(`(set in ${file})`);
+  });
+
+  it('a bad value from the shell says so, even with a .env that sets the same key', () => {
+    const dir = tempDir('verdicts-dotenv-');
+    writeFileSync(path.join(dir, '.env'), 'NEWSLETTER_TIMEZONE=UTC\n');
+    // The environment wins over .env, so the bad value is the shell's.
+    const env: Record<string, string | undefined> = { NEWSLETTER_TIMEZONE: 'Mars/Olympus' };
+    loadDotEnv(dir, env);
+    expect(env.NEWSLETTER_TIMEZONE).toBe('Mars/Olympus');
+    const e = failure(env);
+    expect(e.message).toBe('[verdicts] [config] invalid settings in the shell environment');
+    expect(e.details[0]).toMatch(/^NEWSLETTER_TIMEZONE: .*\(set in the shell environment\)$/);
+  });
+
+  it('a .env that cannot be read is one line naming it', () => {
+    const dir = tempDir('verdicts-dotenv-');
+    const file = path.join(dir, '.env');
+    // A folder where the file should be.
+    mkdirSync(file);
+    expect(() => loadDotEnv(dir, {})).toThrow(`cannot read ${file}`);
   });
 });
 

@@ -1,6 +1,7 @@
 // Writes that either happen completely or not at all: a file goes through a temp file and a
 // rename; a week's folder is filled as a hidden temp folder and swapped in with renames.
 import { randomBytes } from 'node:crypto';
+import { renameSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -38,9 +39,11 @@ export async function replaceDir(
     throw e;
   }
   const old = path.join(parent, `.${path.basename(target)}.old-${randomBytes(4).toString('hex')}`);
+  // The swap is synchronous: no signal handler (the CLI ends on SIGINT/SIGTERM) can run between
+  // moving the old folder aside and moving the new one in, so `target` is never left missing.
   let moved = false;
   try {
-    await rename(target, old);
+    renameSync(target, old);
     moved = true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
@@ -49,9 +52,9 @@ export async function replaceDir(
     }
   }
   try {
-    await rename(tmp, target);
+    renameSync(tmp, target);
   } catch (e) {
-    if (moved) await rename(old, target);
+    if (moved) renameSync(old, target);
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }

@@ -28,11 +28,16 @@ function bundleIsFresh() {
 }
 
 let main;
+let defaultIo;
 if (bundleIsFresh()) {
-  ({ main } = await import(bundle));
+  ({ main, defaultIo } = await import(bundle));
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('./main.ts'));
+  ({ main, defaultIo } = await import('./main.ts'));
 }
-process.exitCode = await main(process.argv.slice(2));
+// The first SIGINT/SIGTERM ends a command that does not stop itself (main.ts, endOnSignal).
+process.exitCode = await main(
+  process.argv.slice(2),
+  defaultIo((code) => process.exit(code)),
+);

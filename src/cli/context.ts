@@ -13,6 +13,11 @@ export type CliIo = {
   isTTY: boolean;
   /** Aborted on SIGINT/SIGTERM by the real entry point; long-running commands watch it. */
   signal: AbortSignal;
+  /**
+   * Ends the process at once with this code (the real entry point only). A command that does
+   * not watch `signal` itself is ended through it on the first SIGINT/SIGTERM.
+   */
+  exit?: (code: number) => void;
 };
 
 export type PathFlags = { data?: string; issues?: string; db?: string; outbox?: string };

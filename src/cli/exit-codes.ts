@@ -32,6 +32,8 @@ export function exitCodeForError(e: unknown): ExitCode {
   if (isDatabaseBusy(e)) return EXIT.incomplete;
   if (!isVerdictsError(e)) return EXIT.bug;
   if (e.code === 'lease_held') return EXIT.busy;
+  // SIGINT/SIGTERM stopped it before anything was written: run it again.
+  if (e.code === 'interrupted') return EXIT.incomplete;
   // The send has started and stays resumable once the archive is restored from git.
   if (e.code === 'archive_changed') return EXIT.incomplete;
   // The PostgreSQL server went away mid-command: every change is one transaction, so a re-run

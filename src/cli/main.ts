@@ -6,6 +6,7 @@ import { DATABASE_BUSY_MESSAGE, isDatabaseBusy } from '../db-busy.ts';
 import { isVerdictsError } from '../errors.ts';
 import type { CliIo, RegisterCommand } from './context.ts';
 import { EXIT, exitCodeForError } from './exit-codes.ts';
+import { ordinaryError } from './ordinary-errors.ts';
 
 // Each command's module is imported only when that command runs (all of them for help), so a
 // send does not pay for MJML or the web framework in start-up time and memory.
@@ -25,8 +26,26 @@ const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
   subscribers: async () => (await import('./commands/subscribers.ts')).registerSubscribers,
 };
 
+/**
+ * Commands that watch `io.signal` and stop at a checkpoint of their own on SIGINT/SIGTERM (a
+ * send finishes its batch in flight and records it; servers finish their requests). Every
+ * other command is ended by the first signal at once, with EXIT.incomplete: their writes are
+ * transactions committed at their end (an exit before that commits nothing) or atomic renames.
+ */
+const STOPS_ITSELF: ReadonlySet<string> = new Set([
+  'send',
+  'run',
+  'schedule',
+  'serve',
+  'preview',
+  // Watches the signal between tables, rolls the target back and says so.
+  'db copy',
+]);
+
+const commandName = (argv: string[]) => argv.find((a) => !a.startsWith('-'));
+
 function commandsFor(argv: string[]): Promise<RegisterCommand[]> {
-  const name = argv.find((a) => !a.startsWith('-'));
+  const name = commandName(argv);
   const load = name === undefined ? undefined : COMMANDS[name];
   return Promise.all(load ? [load()] : Object.values(COMMANDS).map((l) => l()));
 }
@@ -47,7 +66,8 @@ function writerTo(stream: NodeJS.WriteStream): (text: string) => void {
   };
 }
 
-export function defaultIo(): CliIo {
+/** `exit` ends the process (bin.js passes process.exit); without it a signal only aborts. */
+export function defaultIo(exit?: (code: number) => void): CliIo {
   // Settings from a .env file in the working directory, under what the environment already sets.
   loadDotEnv(process.cwd());
   const controller = new AbortController();
@@ -61,11 +81,35 @@ export function defaultIo(): CliIo {
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
     signal: controller.signal,
+    ...(exit ? { exit } : {}),
   };
+}
+
+/**
+ * Why the first signal used to be ignored: the handlers above replace Node's default (end the
+ * process) with an abort that only the long-running commands listen to, so an import reading
+ * a FIFO or /dev/zero went on until a second signal killed it. Every other command ends here.
+ */
+function endOnSignal(argv: string[], io: CliIo): void {
+  const { exit } = io;
+  const [name, sub] = argv.filter((a) => !a.startsWith('-'));
+  const stopsItself =
+    name !== undefined && (STOPS_ITSELF.has(name) || STOPS_ITSELF.has(`${name} ${sub}`));
+  if (!exit || stopsItself) return;
+  const stop = () => {
+    const why = (io.signal.reason as Error | undefined)?.message ?? 'aborted';
+    io.stderr(
+      `[verdicts] stopped (${why}): nothing was left half-written; run the same command again\n`,
+    );
+    exit(EXIT.incomplete);
+  };
+  if (io.signal.aborted) stop();
+  else io.signal.addEventListener('abort', stop, { once: true });
 }
 
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   let exitCode = 0;
+  endOnSignal(argv, io);
   const program = new Command('verdicts')
     .description(
       'Weekly AI Tool Verdicts: check content, build, preview, send and serve the newsletter',
@@ -80,8 +124,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    // SQLite refusing the file it was pointed at is the user's mistake, not a bug.
+    const e = ordinaryError(thrown, argv, io) ?? thrown;
     if (isVerdictsError(e)) {
       io.stderr(`${e.message}\n${e.details.map((d) => `  ${d}\n`).join('')}`);
     } else if (isDatabaseBusy(e)) {

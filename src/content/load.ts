@@ -35,7 +35,7 @@ export async function readDataFiles(dir: string, opts: ReadOptions = {}): Promis
     .sort();
   return Promise.all(
     files.map(async (p): Promise<SourceFile> => {
-      const read = await readBounded(path.join(dir, p), maxBytes);
+      const read = await readBounded(path.join(dir, p), maxBytes, dir);
       return read.ok ? { path: p, text: read.value } : { path: p, text: '', refused: read.error };
     }),
   );

@@ -93,9 +93,16 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const found =
     input === undefined || (typeof input === 'object' && input !== null)
       ? ''
-      : `, found ${JSON.stringify(input)}`;
+      : `, found ${visible(JSON.stringify(input))}`;
   return `${issue.message}${found}`;
 }
+
+/** Invisible and bidirectional characters shown as escapes, so a problem prints as it is. */
+const visible = (text: string) =>
+  text.replace(
+    /[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 /** The inverse of formatPath: `reviews[1].tool` -> ['reviews', 1, 'tool']. */
 function parsePath(p: string): (string | number)[] {

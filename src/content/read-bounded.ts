@@ -4,7 +4,8 @@
 // reason, refused before a byte is read; only a regular file under the size cap is read.
 
 import type { Stats } from 'node:fs';
-import { constants, type FileHandle, lstat, open } from 'node:fs/promises';
+import { constants, type FileHandle, lstat, open, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { err, ok, type Result } from '../result.ts';
 
 /** Default DATA_FILE_MAX_BYTES: the largest real data file is a few KB. */
@@ -37,8 +38,33 @@ async function openFailure(file: string, e: NodeJS.ErrnoException): Promise<stri
   return `cannot be read (${e.code ?? e.message})`;
 }
 
-/** The file's text, or why it is refused (one line, no path: the caller names the file). */
-export async function readBounded(file: string, maxBytes: number): Promise<Result<string, string>> {
+/**
+ * A symbolic link whose target lies outside `root` (a link to /etc/passwd in data/): refused
+ * unread, since a parse error would quote the start of whatever it points at.
+ */
+async function leavesRoot(file: string, root: string): Promise<boolean> {
+  const link = await lstat(file).catch(() => undefined);
+  if (!link?.isSymbolicLink()) return false;
+  const target = await realpath(file).catch(() => undefined);
+  // Dangling, a loop, a device, a FIFO: the open and fstat below say which.
+  if (target === undefined || !(await stat(target).catch(() => undefined))?.isFile()) return false;
+  const base = await realpath(root).catch(() => root);
+  const rel = path.relative(base, target);
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel);
+}
+
+/**
+ * The file's text, or why it is refused (one line, no path: the caller names the file). With
+ * `within`, a symbolic link to anything outside that folder is refused too.
+ */
+export async function readBounded(
+  file: string,
+  maxBytes: number,
+  within?: string,
+): Promise<Result<string, string>> {
+  if (within !== undefined && (await leavesRoot(file, within))) {
+    return err('a symbolic link to a file outside the data folder: not read');
+  }
   let fh: FileHandle;
   try {
     // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.

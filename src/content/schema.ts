@@ -17,6 +17,11 @@ const Line = Text.regex(
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/,
   'must be one line: no line break, tab or other control character',
+).regex(
+  // Bidirectional controls reorder what a reader sees (a headline that reads one way and says
+  // another); zero-width characters hide text or make two equal-looking names differ.
+  /^[^\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$/,
+  'must be plain visible text: no bidirectional control (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C) or zero-width character (U+200B-U+200D, U+2060, U+FEFF)',
 );
 
 export const Lens = z.strictObject({

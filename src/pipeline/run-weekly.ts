@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { readArchivedIssue, weekDir } from '../archive/index.ts';
 import { dueWeek, formatWeek, type Week, weekEnd } from '../content/index.ts';
+import { DATABASE_FILE_ADVICE, databaseFileProblem } from '../db-busy.ts';
 import { isVerdictsError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { findingLine } from '../render/index.ts';
@@ -46,9 +47,14 @@ export async function runWeekly(p: Pipeline, opts: RunWeeklyOptions): Promise<Ru
     // a PostgreSQL server that went away midway (every change is one transaction).
     const resumable =
       isVerdictsError(e) && (e.code === 'archive_changed' || e.code === 'db_unavailable');
-    report = emptyReport(id, resumable ? 'incomplete' : 'error', (e as Error).message);
+    const badFile = databaseFileProblem(e);
+    const message = badFile
+      ? `the database ${badFile}: ${DATABASE_FILE_ADVICE}`
+      : (e as Error).message;
+    report = emptyReport(id, resumable ? 'incomplete' : 'error', message);
     if (isVerdictsError(e)) report.details = e.details;
-    else report.bug = true;
+    // A file that is not a database is the operator's to fix (exit 1), not a bug (exit 2).
+    else if (!badFile) report.bug = true;
   }
   report.elapsedMs = Math.round(performance.now() - started);
   const fields = {

@@ -239,6 +239,14 @@ export async function sendWeek(
     if (lost.signal.aborted && report.stopped?.reason === 'aborted') {
       report.stopped = { reason: 'lease_lost', message: (lost.signal.reason as Error).message };
     }
+    // Paused past the lease and woken after the new holder finished: nothing was left open, so
+    // the report said complete (exit 0), but this run lost its lease: exit 3 in the README.
+    const holder = (await leases.holder(name))?.owner;
+    if (holder !== owner && !report.stopped) {
+      const message = `lost the lease to ${holder ?? 'nobody (released)'}; stopping (a re-run resumes the rest, or reports the week sent)`;
+      report.stopped = { reason: 'lease_lost', message };
+    }
+    if (report.stopped?.reason === 'lease_lost') report.complete = false;
     return { status: report.complete ? 'sent' : 'incomplete', week, report, ...sent };
   } finally {
     clearInterval(renew);

@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VerdictsError } from '../errors.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
+import { inlineCodeHtml } from './inline-code.ts';
 
 export const DEFAULT_TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 
@@ -59,6 +60,11 @@ async function compileTemplates(dir: string): Promise<Templates> {
   // Loaded when templates are first compiled, not by every importer of render's face.
   const { default: Handlebars } = await import('handlebars');
   const hb = Handlebars.create();
+  // {{code quote}}: escaped text with `inline code` as <code> (style="…" for the email).
+  hb.registerHelper('code', (text: unknown, options: { hash?: { style?: string } }) => {
+    const html = inlineCodeHtml(String(text ?? ''), hb.escapeExpression, options.hash?.style);
+    return new hb.SafeString(html);
+  });
   const partialsDir = path.join(dir, 'partials');
   const partialFiles = (await readdir(partialsDir, { recursive: true }))
     .map((p) => p.split(path.sep).join('/'))

@@ -15,7 +15,16 @@ import { palette } from './palette.ts';
 import type { Placeholders } from './placeholders.ts';
 import { weekLabel } from './week-label.ts';
 
-export type RenderOptions = { baseUrl: string; postalAddress: string; fromName?: string };
+export type RenderOptions = {
+  baseUrl: string;
+  postalAddress: string;
+  fromName?: string;
+  /**
+   * The web version for a reader who is already subscribed (the public site, after a vote):
+   * no subscribe form. The archive and the "view in browser" page keep it.
+   */
+  forReader?: boolean;
+};
 
 export const DEFAULT_BRAND = 'Weekly AI Tool Verdicts';
 /** Whole sentences up to about this many characters per quote (one long sentence stays whole). */
@@ -172,6 +181,7 @@ export function issueView(issue: Issue, opts: RenderOptions, ph: Placeholders) {
     leaders: issue.pairs.map(leaderPhrase).join('; '),
     preheaderPad: PREHEADER_PAD,
     first: pairs[0]!,
+    showSubscribeForm: !opts.forReader,
     recap: (issue.recap ?? []).map((r) => recapView(r, links)),
   };
 }

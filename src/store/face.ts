@@ -268,6 +268,9 @@ export type StoreRepos = {
   providerBudget: ProviderBudgetRepo;
 };
 
+/** Import rows: all at once, or chunks in file order (flat memory for any file size). */
+export type ImportInput = readonly ImportRow[] | AsyncIterable<readonly ImportRow[]>;
+
 export type ImportApplied = {
   counts: Partial<Record<ImportStatus, ApplyCounts>>;
   refused: RejectedRow[];
@@ -290,11 +293,14 @@ export type Store = StoreRepos & {
    * transaction excludes every writer anyway.
    */
   atomically<T>(lock: string, fn: (tx: StoreRepos) => Promise<T>): Promise<T>;
-  /** Apply validated import rows in one transaction (status only tightens). */
-  importRows(
-    rows: readonly ImportRow[],
-    opts: { at: Date; source: string },
-  ): Promise<ImportApplied>;
+  /**
+   * Apply validated import rows in one transaction (status only tightens): a list, or chunks
+   * as they come (a streamed file), every chunk in the same transaction. Nothing is committed
+   * unless all of them applied: an error, including one thrown by the chunks' source (a
+   * signal, a file that changed), rolls the whole import back. While it runs, this process's
+   * other operations on the store wait, as behind `atomically`.
+   */
+  importRows(rows: ImportInput, opts: { at: Date; source: string }): Promise<ImportApplied>;
   /** Erase an address from every table, keeping only its keyed hash. */
   forget(email: string, at: Date): Promise<Result<ForgetReport, ForgetProblem>>;
   /** The database answers and its schema is the one this program knows. */

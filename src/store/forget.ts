@@ -20,7 +20,10 @@ export type ForgetReport = {
   events: number;
   /** Votes stay (the community counts are made of them), tied to the tombstone only. */
   votesKept: number;
-  /** False when another connection kept the WAL from being truncated: run forget again. */
+  /**
+   * False when another connection kept the files from being rewritten (a writer past the busy
+   * timeout) or the WAL from being truncated (a reader inside it): run forget again.
+   */
   filesClean: boolean;
 };
 

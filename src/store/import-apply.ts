@@ -2,6 +2,7 @@
 // status moves only toward "do not mail" (active/pending < unsubscribed < bounced <
 // complained). Suppressed and forgotten addresses are refused before anything else.
 import type { Db } from './db.ts';
+import type { ImportApplied, ImportInput } from './face.ts';
 import type { RejectedRow } from './import-csv.ts';
 import type { ImportStatus, MappedRow } from './import-formats.ts';
 import { type SubscriberStatus, topicsColumn } from './subscribers.ts';
@@ -123,4 +124,24 @@ export function applyImport(
     for (const r of rows) count(r.status, one(r));
   }).immediate();
   return { counts, refused };
+}
+
+/** Chunks of an ImportInput: a list is one chunk. */
+export const importChunks = (
+  rows: ImportInput,
+): Iterable<readonly ImportRow[]> | AsyncIterable<readonly ImportRow[]> =>
+  Symbol.asyncIterator in rows ? rows : [rows as readonly ImportRow[]];
+
+/** Two chunks' results as one (counts added per status, refusals in order). */
+export function addApplied(into: ImportApplied, more: ImportApplied): void {
+  into.refused.push(...more.refused);
+  for (const [status, c] of Object.entries(more.counts) as [ImportStatus, ApplyCounts][]) {
+    const was = into.counts[status] ?? { added: 0, kept: 0, updated: 0, refused: 0 };
+    into.counts[status] = {
+      added: was.added + c.added,
+      kept: was.kept + c.kept,
+      updated: was.updated + c.updated,
+      refused: was.refused + c.refused,
+    };
+  }
 }

@@ -66,9 +66,31 @@ export type Format = {
   /** Columns (lower-cased) that identify the format; all must be present. */
   marks: readonly string[];
   map: (r: Rec) => Result<MappedRow, Unreadable>;
+  /** Undo what our exporter did to a cell, before anything is read (our own format only). */
+  prepare?: (r: Rec) => Rec;
 };
 
 export const v = (r: Rec, col: string) => (r[col] ?? '').trim();
+
+/**
+ * CSV injection (OWASP): a spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a tab
+ * or a carriage return as a formula, so a subscriber who typed `=HYPERLINK(…)` as a name could
+ * attack the operator who opens the export. Such a cell is written with a leading `'` (shown
+ * as text, never run). A cell that already starts with `'` gets one too, so the import can
+ * undo exactly what the export did: strip one leading `'`, always, from our own export.
+ */
+const FORMULA_START = /^[=+\-@\t\r']/;
+export const neutraliseCell = (value: string): string =>
+  FORMULA_START.test(value) ? `'${value}` : value;
+export const restoreCell = (value: string): string =>
+  value.startsWith("'") ? value.slice(1) : value;
+
+/** Our own export's cells, as the exporter had them before neutraliseCell. */
+const restored = (r: Rec): Rec => {
+  const out: Rec = {};
+  for (const [k, val] of Object.entries(r)) out[k] = val === undefined ? val : restoreCell(val);
+  return out;
+};
 const joinName = (...parts: string[]) => parts.filter(Boolean).join(' ') || null;
 const utc = tz('UTC');
 
@@ -156,6 +178,8 @@ export const FORMATS: Record<ImportFormat, Format> = {
   verdicts: {
     emailColumn: 'email',
     marks: ['email', 'status'],
+    // Only a file with every column of our export (`createdAt` among them) was written by it.
+    prepare: (r) => ('createdat' in r ? restored(r) : r),
     map: (r) => {
       const status = ourStatus(r);
       if (!status.ok) return status;

@@ -43,5 +43,11 @@ export function readerFor(
     return err(`${wanted} (found: ${columns.join(',') || 'nothing'})`);
   }
   const f = FORMATS[format];
-  return ok({ format, emailOf: (r) => v(r, f.emailColumn), map: f.map });
+  const { prepare } = f;
+  if (!prepare) return ok({ format, emailOf: (r) => v(r, f.emailColumn), map: f.map });
+  return ok({
+    format,
+    emailOf: (r) => v(prepare(r), f.emailColumn),
+    map: (r) => f.map(prepare(r)),
+  });
 }

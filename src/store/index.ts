@@ -12,6 +12,7 @@ export {
   IMPORT_STATUSES,
   type ImportFormat,
   type ImportStatus,
+  neutraliseCell,
 } from './import-formats.ts';
 export { type AcquireOptions, type Lease, type LeaseHolder, newLeaseOwner } from './leases.ts';
 export type { AttemptStart, SendLease } from './ledger.ts';

@@ -7,9 +7,9 @@
 import { createArchiveFiles } from './archive-files.ts';
 import { type Db, openDatabase } from './db.ts';
 import { createEvents } from './events.ts';
-import type { Store, StoreRepos } from './face.ts';
+import type { ImportApplied, Store, StoreRepos } from './face.ts';
 import { forgetAddress } from './forget.ts';
-import { applyImport } from './import-apply.ts';
+import { addApplied, applyImport, importChunks } from './import-apply.ts';
 import { createIssueStats } from './issue-stats.ts';
 import { createLeases } from './leases.ts';
 import { createLedger } from './ledger.ts';
@@ -118,7 +118,28 @@ export function sqliteStore(db: Db, secret: string): Store {
         units--;
       });
     },
-    importRows: (rows, opts) => run(() => applyImport(db, rows, { ...opts, secret })),
+    // One IMMEDIATE transaction over every chunk, held while the chunks' source reads on (it
+    // may await between them), so it queues like a unit of work; each chunk's applyImport
+    // runs as a savepoint inside it. Any error, the source's included, rolls it all back.
+    importRows(rows, opts) {
+      units++;
+      return queued(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const out: ImportApplied = { counts: {}, refused: [] };
+          for await (const chunk of importChunks(rows)) {
+            addApplied(out, applyImport(db, chunk, { ...opts, secret }));
+          }
+          db.exec('COMMIT');
+          return out;
+        } catch (e) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw e;
+        }
+      }).finally(() => {
+        units--;
+      });
+    },
     forget: (email, at) => run(() => forgetAddress(db, email, { secret, at })),
     schema: () => run(() => ({ applied: schemaVersion(), known: MIGRATIONS.length })),
     close: () =>

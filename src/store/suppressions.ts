@@ -4,15 +4,28 @@
 // mailable (import, `subscribers add`, the form, confirm, resubscribe) asks `has` first.
 import { createHmac } from 'node:crypto';
 import type { Db } from './db.ts';
+import { mailboxKey } from './mailbox-key.ts';
 
 export type SuppressionReason = 'suppressed' | 'forgotten';
 
 /**
- * HMAC-SHA256 of the address, lower-cased whole (the store treats addresses without regard to
- * case). Keyed by TOKEN_SECRET under its own label, so the hash of a forgotten address cannot
- * be checked against a list of guesses by anyone who only has the database file.
+ * HMAC-SHA256 of the address's mailbox (mailboxKey: case, +tags and Gmail's dots folded), so a
+ * variant of a suppressed or forgotten mailbox is refused too. Keyed by TOKEN_SECRET under its
+ * own label, so the hash of a forgotten address cannot be checked against a list of guesses by
+ * anyone who only has the database file.
+ *
+ * Hashes written before this key was the mailbox were of the address lower-cased whole
+ * (`legacyAddressHash`); they differ only for addresses with a +tag or a dotted Gmail local
+ * part. A forgotten row cannot be re-keyed (its address is gone), so lookups try both.
  */
 export function addressHash(secret: string, email: string): string {
+  return createHmac('sha256', secret)
+    .update(`suppression\n${mailboxKey(email)}`)
+    .digest('hex');
+}
+
+/** The key before mailbox folding: still looked up, so older rows keep refusing. */
+export function legacyAddressHash(secret: string, email: string): string {
   return createHmac('sha256', secret)
     .update(`suppression\n${email.trim().toLowerCase()}`)
     .digest('hex');
@@ -59,12 +72,25 @@ export function createSuppressions(db: Db, secret: string) {
     source: r.source,
     createdAt: r.created_at,
   });
+  // A suppression-list row under the old key keeps its address in the clear: forgetting that
+  // address must remove it (the new-key row replaces it).
+  const dropLegacy = db.prepare<[string]>(
+    `DELETE FROM suppressions WHERE email_hash = ? AND reason = 'suppressed'`,
+  );
   const hash = (email: string) => addressHash(secret, email);
+  // The row under the mailbox key, else one written under the old key (see addressHash).
+  const lookup = (email: string): Row | undefined => {
+    const h = hash(email);
+    const row = get.get(h);
+    if (row) return row;
+    const old = legacyAddressHash(secret, email);
+    return old === h ? undefined : get.get(old);
+  };
 
   return {
     hash,
-    has: (email: string): boolean => get.get(hash(email)) !== undefined,
-    reasonFor: (email: string): SuppressionReason | undefined => get.get(hash(email))?.reason,
+    has: (email: string): boolean => lookup(email) !== undefined,
+    reasonFor: (email: string): SuppressionReason | undefined => lookup(email)?.reason,
 
     /** 'added', or 'kept' when the address was already suppressed (or forgotten). */
     suppress(email: string, source: string, at: Date): 'added' | 'kept' {
@@ -76,6 +102,10 @@ export function createSuppressions(db: Db, secret: string) {
     forget(emailOrHash: { email: string } | { hash: string }, source: string, at: Date): void {
       const h = 'hash' in emailOrHash ? emailOrHash.hash : hash(emailOrHash.email);
       upsert.run(h, null, 'forgotten', source, at.toISOString());
+      if ('email' in emailOrHash) {
+        const old = legacyAddressHash(secret, emailOrHash.email);
+        if (old !== h) dropLegacy.run(old);
+      }
     },
 
     /** Every entry with this reason, a page at a time (flat memory for any list size). */

@@ -48,7 +48,18 @@ describe('verdicts lint and the archive', () => {
     });
     expect(other.code).toBe(1);
     expect(other.stdout).toMatch(
-      /\[links\] links-[0-9a-f]{8}: issues\/2026-W48 was built for PUBLIC_BASE_URL=https:\/\/verdicts\.example\.com, not https:\/\/news\.example\.org/,
+      /\[links\] issues\/2026-W48 was built for PUBLIC_BASE_URL=https:\/\/verdicts\.example\.com, not https:\/\/news\.example\.org: send refuses it, and --accept cannot pass it/,
     );
+    // It is not offered as acceptable: no id to accept, no "sends it anyway"...
+    expect(other.stdout).not.toMatch(/links-[0-9a-f]{8}/);
+    expect(other.stdout).not.toContain('sends it anyway');
+    expect(other.stdout).toContain('--accept cannot pass this');
+    // ...because send refuses it even when the whole rule is accepted.
+    const send = await runCli(
+      ['send', '--week', '2026-W48', '--issues', issues, '--db', db, '--accept', 'links'],
+      { env: { PUBLIC_BASE_URL: 'https://news.example.org' } },
+    );
+    expect(send.code).toBe(1);
+    expect(send.stderr).toContain('was built for PUBLIC_BASE_URL=https://verdicts.example.com');
   });
 });

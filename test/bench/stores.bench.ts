@@ -3,13 +3,14 @@
 // stand-in's unlimited rate (msgs/s and peak RSS), and importing 100,000 CSV rows. The
 // PostgreSQL server is a durable one (fsync on, PostgreSQL's defaults) that this bench starts
 // and stops itself; each row names the figure for SQLite beside it.
+import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { importSubscribersCsv } from '../../src/store/import-csv.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { addReaders } from '../send/send-fixture.ts';
-import { tempDir } from '../support/paths.ts';
+import { repoRoot, tempDir } from '../support/paths.ts';
 import { type PostgresServer, startPostgres } from '../support/start-postgres.ts';
 import { checkRun, PEAK_PRELOAD, runSend, startStandIn, stop } from './send.bench.ts';
 import type { BenchRow } from './types.ts';
@@ -157,6 +158,8 @@ export async function bench(): Promise<BenchRow[]> {
   for (let i = 0; i < IMPORT_ROWS; i++) lines.push(`reader${i}@example.com,Reader ${i}`);
   writeFileSync(csv, `${lines.join('\n')}\n`);
 
+  // The compiled bundle is what an installed `verdicts` runs (the tsx loader holds ~30 MB more).
+  execSync('npm run --silent build', { cwd: repoRoot, stdio: 'inherit' });
   const server = await startPostgres({ purpose: 'the store bench', durable: true });
   const figures = {} as Record<Kind, Figures>;
   try {

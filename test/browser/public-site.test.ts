@@ -64,19 +64,29 @@ describe('the public site in a browser', () => {
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
     await shot(page, '02-check-inbox');
-    expect(s.subscribers.getByEmail(ADA)?.status).toBe('pending');
+    expect(await page.locator('form.subscribe').count()).toBe(0);
+    // The typed name is not stored: it went back to this browser only (a signed cookie).
+    expect(s.subscribers.getByEmail(ADA)).toMatchObject({ status: 'pending', name: null });
 
     // Confirm from the email: the page asks, the button confirms.
-    await page.goto(s.url + (await s.confirmPath(ADA)));
-    // The name comes back in an editable field (as text, not markup): the mailbox owner's to keep.
+    const confirmUrl = s.url + (await s.confirmPath(ADA));
+    await page.goto(confirmUrl);
+    // In the browser that signed up, the name comes back in an editable field (as text, not
+    // markup): the mailbox owner's to keep.
     const nameField = page.getByLabel('Your name, for the greeting');
     await expect(nameField.inputValue()).resolves.toBe('Ada <b>Lovelace</b>');
+    const cookies = await page.context().cookies(s.url + '/confirm/x');
+    expect(cookies.find((c) => c.name === 'verdicts_signup_name')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Lax',
+    });
     await shot(page, '03-confirm');
     expect(s.subscribers.getByEmail(ADA)?.status).toBe('pending');
     await nameField.fill('Ada Lovelace');
     await page.getByRole('button', { name: 'Yes, subscribe me' }).click();
     await page.getByRole('heading', { name: 'You are subscribed' }).waitFor();
     await shot(page, '04-subscribed');
+    expect(await page.locator('form.subscribe').count()).toBe(0);
     expect(s.subscribers.getByEmail(ADA)).toMatchObject({ status: 'active', name: 'Ada Lovelace' });
 
     // The weekly send puts the issue in the outbox, with vote and unsubscribe links.
@@ -96,10 +106,13 @@ describe('the public site in a browser', () => {
     await page.getByRole('button', { name: 'Vote for SmolVLM2' }).click();
     await page.getByText('your vote for SmolVLM2 is in').waitFor();
     await shot(page, '06-voted');
+    // A reader who just voted is a subscriber: no page on their way offers the form again.
+    expect(await page.locator('form.subscribe').count()).toBe(0);
     await page.getByRole('link', { name: 'Read the full panel verdict' }).click();
     await page.waitForURL(`**/issues/${WEEK}/**`);
+    expect(await page.locator('form.subscribe').count()).toBe(0);
     const cells = await page.locator('dt:text-is("Community vote") + dd').allTextContents();
-    expect(cells).toEqual(['100% (1 vote)', '0%']);
+    expect(cells).toEqual(['100% (1 vote)', '0% (0 votes)']);
     await shot(page, '07-web-version');
 
     // Unsubscribe from the email's link, then come back.

@@ -2,7 +2,8 @@
 // proven elsewhere with real processes are named here so the table has one place to read:
 //   0 sent ............ test/cli/send.test.ts "writes one parseable .eml", test/schedule/run.test.ts
 //   1 bad input ....... test/cli/send.test.ts "bad input sends nothing", test/schedule/processes.test.ts
-//   3 SIGTERM ......... test/fault/resume-rules.test.ts (send), test/schedule/processes.test.ts (schedule)
+//   3 SIGTERM ......... test/fault/resume-rules.test.ts (send), test/schedule/processes.test.ts (schedule),
+//                       test/cli/import-signals.test.ts (any other command: the first signal ends it)
 //   3 lease lost ...... test/fault/paused-sender.test.ts, test/fault/resume-rules.test.ts
 //   3 quota/uncertain . test/fault/resume-rules.test.ts
 //   4 busy ............ test/fault/two-senders.test.ts, test/cli/send.test.ts
@@ -41,6 +42,8 @@ describe('exit-code table', () => {
   it('errors: a held lease is busy (4), a changed archive under a started send is resumable (3), other input 1, a bug 2', () => {
     expect(exitCodeForError(new VerdictsError('send', 'lease_held', 'x'))).toBe(EXIT.busy);
     expect(exitCodeForError(new VerdictsError('send', 'archive_changed', 'x'))).toBe(3);
+    // An import stopped by SIGINT/SIGTERM before writing: test/cli/import-signals.test.ts.
+    expect(exitCodeForError(new VerdictsError('store', 'interrupted', 'x'))).toBe(3);
     expect(exitCodeForError(new VerdictsError('config', 'invalid_config', 'x'))).toBe(1);
     expect(exitCodeForError(new TypeError('undefined is not a function'))).toBe(2);
     // The database kept locked by another process midway: stopped, resumable; not a bug.

@@ -42,6 +42,11 @@ const hostile: Record<string, { make: (file: string) => void; reason: RegExp }> 
     reason: /a dangling symbolic link \(its target does not exist\)/,
   },
   zero: { make: (f) => symlinkSync('/dev/zero', f), reason: /a device: not a regular file/ },
+  // Its parse error used to quote the first 200 characters of /etc/passwd.
+  passwd: {
+    make: (f) => symlinkSync('/etc/passwd', f),
+    reason: /a symbolic link to a file outside the data folder: not read$/,
+  },
   socket: {
     // A bound Unix socket leaves its file behind; the server is closed again at once.
     make: (f) => {
@@ -69,6 +74,41 @@ const hostile: Record<string, { make: (file: string) => void; reason: RegExp }> 
       ),
     reason:
       /crlf\.yaml:2: name: must be one line: no line break, tab or other control character, found "Alpha\\r\\nBcc: victim@example\.org"/,
+  },
+  // A right-to-left override in a one-line field: the headline or name would read reversed.
+  bidi: {
+    make: (f) =>
+      writeFileSync(
+        f,
+        [
+          'id: bidi',
+          'name: Alpha',
+          'category: Developer Tools',
+          'tagline: "Ships \u202Epiks\u202C fast"',
+          'description: A small tool used by the test fixtures.',
+          'entryPrice: Free',
+          '',
+        ].join('\n'),
+      ),
+    reason:
+      /bidi\.yaml:4: tagline: must be plain visible text: no bidirectional control .*, found "Ships \\u202epiks\\u202c fast"/,
+  },
+  // A zero-width space: two tools whose names look the same but differ.
+  zerowidth: {
+    make: (f) =>
+      writeFileSync(
+        f,
+        [
+          'id: zerowidth',
+          'name: "Al\u200Bpha"',
+          'category: Developer Tools',
+          'tagline: A tool for tests',
+          'description: A small tool used by the test fixtures.',
+          'entryPrice: Free',
+          '',
+        ].join('\n'),
+      ),
+    reason: /zerowidth\.yaml:2: name: must be plain visible text: .*zero-width character/,
   },
 };
 

@@ -207,4 +207,16 @@ describe('verdicts subscribers forget', () => {
     expect(createSuppressions(check, DEV_TOKEN_SECRET).has(ADDRESS)).toBe(false);
     check.close();
   });
+
+  it('refuses what is not an address (exit 1) before opening the store: no hash is stored', async () => {
+    const cwd = tempDir('verdicts-forget-');
+    const file = path.join(cwd, 'v.db');
+    for (const bad of ['not-an-address', 'Ada Lovelace', 'a@b', '']) {
+      const res = await runCli(['subscribers', 'forget', bad, '--db', file], { cwd });
+      expect(res.code).toBe(1);
+      expect(res.stderr).toMatch(/^\[verdicts\] \[cli\] not a valid email address: /);
+      expect(res.stderr).toContain('nothing was changed');
+    }
+    expect(existsSync(file)).toBe(false);
+  });
 });

@@ -69,4 +69,43 @@ describe.each(STORES)('fault: a sender paused past its lease (%s)', (kind) => {
       }
     }
   }, 120_000);
+
+  it('woken after the new holder finished the whole send: the first still exits 3 (lease lost), nothing sent twice', async () => {
+    const { standIn } = await start({
+      rateLimit: RATE,
+      rateLimitPrecision: 'ms',
+      recordBodies: false,
+      faults: () => ({ kind: 'slow', ms: 300 }),
+    });
+    const ws = await workspace(kind, { subscribers: READERS });
+    const env = ws.env({
+      RESEND_API_KEY: KEY,
+      RESEND_BASE_URL: standIn.url,
+      RESEND_RATE_LIMIT: String(RATE),
+      LEASE_SECONDS: String(LEASE_SECONDS),
+      SEND_MAX_IN_FLIGHT: '1',
+    });
+    const first = spawnSend(ws.args(), env);
+    try {
+      await requestsReached(standIn, 3);
+      await new Promise((r) => setTimeout(r, 100));
+      first.child.kill('SIGSTOP');
+      await new Promise((r) => setTimeout(r, LEASE_SECONDS * 1000 + 700));
+      const taker = await spawnSend(ws.args(), env).done;
+      expect(taker.code, taker.stderr).toBe(0);
+      // The week is finished and its lease released before the first sender wakes.
+      expect(await ws.leaseHeld()).toBe(false);
+      first.child.kill('SIGCONT');
+
+      const paused = await first.done;
+      expect(paused.stderr).not.toMatch(/unexpected error|not sendable/);
+      expect(paused.code, paused.stdout + paused.stderr).toBe(3);
+      expect(paused.stderr).toMatch(/stopped: lost the lease to nobody \(released\)/);
+      expectExactlyOnce(standIn, READERS);
+    } finally {
+      if (first.child.exitCode === null && first.child.signalCode === null) {
+        first.child.kill('SIGCONT');
+      }
+    }
+  }, 120_000);
 });

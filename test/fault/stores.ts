@@ -13,7 +13,7 @@ export const STORES: readonly StoreKind[] = ['sqlite', 'postgres'];
 
 export const SECRET = 'test-secret-0123456789abcdef';
 
-type ImportRow = Parameters<Store['importRows']>[0][number];
+type ImportRow = Extract<Parameters<Store['importRows']>[0], readonly unknown[]>[number];
 
 export type StoreWorkspace = Omit<Workspace, 'db' | 'env'> & {
   kind: StoreKind;

@@ -27,7 +27,8 @@ describe('data always renders as text', () => {
     const plain = await seedIssue();
     plain.pairs[0]!.headline = 'An editor headline';
     const seed = await renderIssue(plain, RENDER_OPTS);
-    const tags = (h: string) => (h.match(/<[a-z][a-z0-9-]*/g) ?? []).length;
+    // <code> is the one element a quote may make (from `backticks`); the seed's excerpt has one.
+    const tags = (h: string) => (h.match(/<(?!code\b)[a-z][a-z0-9-]*/g) ?? []).length;
     expect(tags(rendered.html)).toBe(tags(seed.html));
   });
 

@@ -31,10 +31,20 @@ describe('excerpt', () => {
     expect(excerpt(skip, 100, 'skip')).toBe(
       'There is no business here. Skip as a standalone business bet; ship as infrastructure.',
     );
+    // Sentences with no verdict cue never fill the space: the set-up says nothing of why.
     const ship = 'It runs locally. It is small. Earned the ship because it just works.';
-    expect(excerpt(ship, 56, 'ship')).toBe(
-      'It runs locally. Earned the ship because it just works.',
+    expect(excerpt(ship, 56, 'ship')).toBe('Earned the ship because it just works.');
+    // A quote with no cue at all keeps its opening sentences.
+    expect(excerpt('It runs locally. It is small. Nothing more to say here.', 30, 'ship')).toBe(
+      'It runs locally. It is small.',
     );
+  });
+
+  it('reads a negated moat as a reason to skip, not to ship', () => {
+    const text =
+      'The buyer is someone else. The model itself is not the moat. Their moat is the Hub, which wins every deal.';
+    expect(excerpt(text, 40, 'skip')).toBe('The model itself is not the moat.');
+    expect(excerpt(text, 60, 'ship')).toBe('Their moat is the Hub, which wins every deal.');
   });
 
   it('splits sentences without breaking version numbers or names', () => {

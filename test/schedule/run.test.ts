@@ -34,7 +34,7 @@ describe('verdicts run', () => {
     );
     expect(first.stdout.match(/ info run /g)).toHaveLength(1);
     // --week names a past week: its cutoff is the week's end, not the time of the run.
-    expect(first.stdout).toMatch(/ info run .* cutoff=2026-11-30T00:00:00\.000Z\n/);
+    expect(first.stdout).toMatch(/ info run .* cutoff=2026-11-30T00:00:00\.000Z[ \n]/);
     expect(first.stdout).toContain(`archive: ${path.join(site.dir, 'issues/2026-W48')}`);
     const outbox = `${path.join(site.dir, 'outbox', WEEK_ID)}[0-9a-f]{24}_\\* \\(25 \\.eml files\\)`;
     expect(first.stdout).toMatch(new RegExp(`outbox: ${outbox}`));
@@ -59,7 +59,7 @@ describe('verdicts run', () => {
     expect(w49.stdout).toMatch(/week=2026-W49 outcome=sent pairs=1 recipients=3/);
     // The fake clock starts at that instant and then runs on in real time: the cutoff is the
     // run's own now, a few milliseconds past it (and before the 09:30 pair that rolls over).
-    const cutoff = Date.parse(/ cutoff=(\S+)\n/.exec(w49.stdout)?.[1] ?? '');
+    const cutoff = Date.parse(/ cutoff=(\S+)[ \n]/.exec(w49.stdout)?.[1] ?? '');
     expect(cutoff - Date.parse('2026-11-30T09:00:00Z')).toBeGreaterThanOrEqual(0);
     expect(cutoff - Date.parse('2026-11-30T09:00:00Z')).toBeLessThan(5_000);
 

@@ -132,4 +132,17 @@ describe('importSubscribersCsv', () => {
     expect(res.total.added).toBe(100_000);
     expect(db.prepare('SELECT COUNT(*) AS n FROM subscribers').get()).toEqual({ n: 100_000 });
   });
+
+  it('a suppression list counts its unreadable rows as refused suppressions', async () => {
+    const db = openDb();
+    const file = csvFile(
+      'email,status\nada@example.com,active\nnot-an-address,active\nbob@example.com,weird\n',
+    );
+    const res = await importSubscribersCsv(sqliteStore(db, SECRET), file, {
+      at: at(0),
+      asSuppressionList: true,
+    });
+    expect(res.counts).toEqual({ suppressed: { ...none, added: 1, refused: 2 } });
+    expect(res.rejected.map((r) => r.line)).toEqual([3, 4]);
+  });
 });

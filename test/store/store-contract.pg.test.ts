@@ -3,9 +3,8 @@
 // a URL, as DATABASE_URL makes the program do.
 import { openStore, type Store } from '../../src/store/index.ts';
 import { freshPgDatabase } from '../support/postgres.ts';
+import { CONTRACT_SECRET as SECRET } from './contract/fixture.ts';
 import { storeContract } from './contract/suite.ts';
-
-const SECRET = 'contract-test-secret-0123456789';
 
 storeContract('postgres', async () => {
   const db = await freshPgDatabase('contract');

@@ -4,9 +4,8 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { tempDir } from '../support/paths.ts';
+import { CONTRACT_SECRET as SECRET } from './contract/fixture.ts';
 import { storeContract } from './contract/suite.ts';
-
-const SECRET = 'contract-test-secret-0123456789';
 
 storeContract('sqlite', async () => {
   const dir = tempDir('verdicts-contract-');

@@ -68,6 +68,21 @@ describe('confirmation bombing', () => {
     expect(await s.mailQueue()).toMatchObject({ sent: 1, queued: 0, sending: 0 });
   });
 
+  it('25 dot and googlemail variants of one Gmail address send one confirmation', async () => {
+    const s = await start({ overrides: { limits: { subscribePerWindow: 30 } } });
+    const letters = 'johnsmith'.split('');
+    for (let mask = 0; mask < 25; mask++) {
+      const local = letters.map((c, i) => (i > 0 && mask & (1 << (i - 1)) ? `.${c}` : c)).join('');
+      const domain = mask % 5 === 4 ? 'googlemail.com' : 'gmail.com';
+      const res = await postFrom(s, `127.0.0.${2 + (mask % 5)}`, {
+        email: `${local}@${domain}`,
+        website: '',
+      });
+      expect(res.status).toBe(200);
+    }
+    expect(await s.outbox()).toHaveLength(1);
+  });
+
   it('CONFIRM_PER_MAILBOX_PER_DAY raises the mailbox cap, and the cap still holds', async () => {
     const s = await start({ env: { CONFIRM_PER_MAILBOX_PER_DAY: '3' } });
     await bomb(s);

@@ -38,7 +38,8 @@ describe('verdicts serve', () => {
       signal: stop.signal,
     });
     const base = await url;
-    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The default PUBLIC_BASE_URL is loopback, so the printed URL is it, on the picked port.
+    expect(base).toMatch(/^http:\/\/localhost:\d+$/);
     expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok');
     stop.abort();
     expect(await exit).toBe(0);

@@ -224,10 +224,16 @@ describe('subscribe and confirm (double opt-in)', () => {
     const forged = Buffer.from(JSON.stringify({ ...claims, n: 'Evil' })).toString('base64url');
     mine.set(NAME_COOKIE, `${forged}.${sig}`);
     expect(await page(mine)).toBe('');
-    // Nor one past its week (the clock moved on; this link itself is still good).
+    // Nor one past its week, on a link that is still good (sent a day after the cookie).
     mine.take(await s.subscribe(ADA, 'Ada'));
-    s.clock.now = new Date(s.clock.now.getTime() + 7 * 24 * 3600_000 + 1000);
-    expect(await page(mine)).toBe('');
+    s.clock.now = new Date(s.clock.now.getTime() + 25 * 3600_000);
+    await s.subscribe(ADA);
+    const later = await s.confirmPath(ADA);
+    const laterPage = async () =>
+      nameField(await (await s.get(later, { headers: mine.header() })).text());
+    expect(await laterPage()).toBe('Ada');
+    s.clock.now = new Date(s.clock.now.getTime() + 6 * 24 * 3600_000);
+    expect(await laterPage()).toBe('');
   });
 
   it('marks the name cookie Secure, under the base path, when the site is https', async () => {

@@ -34,7 +34,7 @@ const header = (m: { headerLines: readonly { key: string; line: string }[] }, ke
 const signUp = async (s: TestServer, email: string, name = '') => {
   await s.subscribe(email, name);
   const path = await s.confirmPath(email);
-  // As the confirm page posts it: its name field comes prefilled with the stored name.
+  // As the confirm page posts it in the browser that signed up (prefilled from its cookie).
   return { path, res: await s.post(path, { name }) };
 };
 

@@ -14,16 +14,17 @@ import { weekOption } from '../week-option.ts';
 
 type Flags = PathFlags & { week?: string };
 
-/** An archive of this week built for another PUBLIC_BASE_URL is one `send` would refuse. */
-async function archiveBaseFindings(issuesDir: string, week: string, baseUrl: string) {
+/**
+ * An archive of this week built for another PUBLIC_BASE_URL is one `send` refuses whatever
+ * `--accept` says (send-gate.ts checks the base URL before any finding), so it is no finding
+ * with an id to accept: it is printed apart, with what to do instead.
+ */
+async function archiveBaseRefusals(issuesDir: string, week: string, baseUrl: string) {
   const archived = await readArchivedEmail(issuesDir, week).catch(() => null);
   const built = archived && archivedBaseUrl(archived);
   if (!built || built.replace(/\/+$/, '') === baseUrl.replace(/\/+$/, '')) return [];
   return [
-    finding(
-      'links',
-      `issues/${week} was built for PUBLIC_BASE_URL=${built}, not ${baseUrl}: send refuses it until it is rebuilt`,
-    ),
+    `[links] issues/${week} was built for PUBLIC_BASE_URL=${built}, not ${baseUrl}: send refuses it, and --accept cannot pass it; rebuild it (verdicts build --week ${week}) or set PUBLIC_BASE_URL=${built}`,
   ];
 }
 
@@ -38,6 +39,7 @@ export function registerLint(program: Command, io: CliIo, setExit: (code: number
       const now = new Date();
       const week = weekOption(flags.week, config.NEWSLETTER_TIMEZONE, now);
       let findings: LintFinding[];
+      let refusals: string[] = [];
       let summary = '';
       const prepared = await withPipeline(config, (p) => prepareWeek(p, week, { at: now }));
       switch (prepared.status) {
@@ -55,23 +57,28 @@ export function registerLint(program: Command, io: CliIo, setExit: (code: number
         case 'ready': {
           const { rendered, issue } = prepared;
           findings = await lintRendered(rendered, issue, { baseUrl: config.PUBLIC_BASE_URL });
-          findings.push(
-            ...(await archiveBaseFindings(
-              config.ISSUES_DIR,
-              prepared.week,
-              config.PUBLIC_BASE_URL,
-            )),
+          refusals = await archiveBaseRefusals(
+            config.ISSUES_DIR,
+            prepared.week,
+            config.PUBLIC_BASE_URL,
           );
           summary = `${prepared.week}: email.html ${kb(wireBytes(rendered.html))} on the wire (${kb(Buffer.byteLength(rendered.html))} decoded), ${issue.pairs.length} pair(s)`;
         }
       }
-      if (findings.length === 0) {
+      if (findings.length === 0 && refusals.length === 0) {
         io.stdout(`${summary}: clean\n`);
         return;
       }
-      io.stdout(`${summary || 'lint'}: ${findings.length} finding(s)\n`);
+      io.stdout(`${summary || 'lint'}: ${findings.length + refusals.length} finding(s)\n`);
       for (const f of findings) io.stdout(`  ${findingLine(f)}\n`);
-      io.stdout('send and run refuse this issue; `--accept <id|rule>…` sends it anyway.\n');
+      for (const r of refusals) io.stdout(`  ${r}\n`);
+      if (refusals.length > 0)
+        io.stdout(
+          findings.length > 0
+            ? 'send and run refuse this issue until it is rebuilt; `--accept <id|rule>…` can pass only the findings with an id.\n'
+            : 'send and run refuse this issue until it is rebuilt; --accept cannot pass this.\n',
+        );
+      else io.stdout('send and run refuse this issue; `--accept <id|rule>…` sends it anyway.\n');
       setExit(1);
     });
 }

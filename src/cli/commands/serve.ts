@@ -2,11 +2,12 @@
 // SIGINT/SIGTERM, then stops accepting, finishes what is in flight and closes the database.
 import type { Command } from 'commander';
 import { DEV_TOKEN_SECRET } from '../../config.ts';
-import { VerdictsError } from '../../errors.ts';
+import { listenFailed, VerdictsError } from '../../errors.ts';
 import { createLogger, secretsOf } from '../../log.ts';
 import { openPipeline } from '../../pipeline/index.ts';
 import {
   createPublicApp,
+  isLoopbackHost,
   type PublicDeps,
   publicDeps,
   startPublicServer,
@@ -21,7 +22,35 @@ import {
 
 type Flags = PathFlags & MetricsFlags & { port?: string; host?: string };
 
-const LOCAL = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+/** Bind addresses a browser on this machine reaches under any loopback name. */
+const REACHABLE_AS_LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|::1|\[::1\]|0\.0\.0\.0|::|\[::\])$/;
+
+/**
+ * Where the site is shown. A loopback PUBLIC_BASE_URL follows the port really listened on
+ * (`--port 0`, or a --port other than the URL's), and the URL printed is that public URL when
+ * the bind address is reachable under its name, so the page, its forms and its stylesheet
+ * share one origin. Otherwise the public URL is as set, and `mismatch` says why pages opened
+ * at the listening address will not work.
+ */
+export function siteAddress(
+  publicBaseUrl: string,
+  bindHost: string,
+  listenUrl: string,
+): { publicBaseUrl: string; shownUrl: string; mismatch?: string } {
+  const pub = new URL(publicBaseUrl);
+  const listen = new URL(listenUrl);
+  if (isLoopbackHost(pub.hostname) && REACHABLE_AS_LOOPBACK.test(bindHost)) {
+    pub.port = listen.port;
+    const followed = pub.href.replace(/\/$/, publicBaseUrl.endsWith('/') ? '/' : '');
+    return { publicBaseUrl: followed, shownUrl: pub.origin };
+  }
+  if (pub.origin === listen.origin) return { publicBaseUrl, shownUrl: listenUrl };
+  return {
+    publicBaseUrl,
+    shownUrl: listenUrl,
+    mismatch: `pages opened at ${listenUrl} cannot subscribe, vote or load their stylesheet: they point at PUBLIC_BASE_URL=${publicBaseUrl} and the browser refuses another origin; open ${publicBaseUrl} (through your proxy), or to try the site on this machine set PUBLIC_BASE_URL=http://localhost:${listen.port} and HOST=127.0.0.1`,
+  };
+}
 
 export function registerServe(program: Command, io: CliIo): void {
   withMetricsPort(withDb(withIssues(program.command('serve'))))
@@ -37,7 +66,7 @@ export function registerServe(program: Command, io: CliIo): void {
         throw new VerdictsError('cli', 'bad_port', `--port: not a port number: ${flags.port}`);
       const publicHost = new URL(config.PUBLIC_BASE_URL).hostname;
       // Anyone who knows the development secret can forge unsubscribe and vote links.
-      if (config.TOKEN_SECRET === DEV_TOKEN_SECRET && !LOCAL.test(publicHost)) {
+      if (config.TOKEN_SECRET === DEV_TOKEN_SECRET && !isLoopbackHost(publicHost)) {
         throw new VerdictsError(
           'web',
           'dev_token_secret',
@@ -59,22 +88,44 @@ export function registerServe(program: Command, io: CliIo): void {
       let endpoint: MetricsEndpoint | undefined;
       try {
         const transport = pipeline.transport();
+        // Opened before listening: a database that cannot open fails the command, one line.
         const store = await pipeline.store();
         endpoint = await startMetricsEndpoint('serve', config, flags, logger);
         endpoint?.metrics.watchMailQueue(() => store.mailQueue.depth(new Date()));
-        deps = publicDeps(config, store, transport, logger, {
-          ...(endpoint ? { metrics: endpoint.metrics } : {}),
-        });
-        // Confirmations a previous run queued but did not send go out now, then on each wake.
-        deps.mail.start();
+        const metrics = endpoint ? { metrics: endpoint.metrics } : {};
+        const host = flags.host ?? config.HOST;
+        let site: ReturnType<typeof siteAddress> | undefined;
         const server = await startPublicServer({
           port,
-          host: flags.host ?? config.HOST,
-          app: createPublicApp(deps),
+          host,
+          // Built once the port is known: a loopback PUBLIC_BASE_URL follows the picked port.
+          app: (listenUrl) => {
+            site = siteAddress(config.PUBLIC_BASE_URL, host, listenUrl);
+            deps = publicDeps(
+              { ...config, PUBLIC_BASE_URL: site.publicBaseUrl },
+              store,
+              transport,
+              logger,
+              metrics,
+            );
+            // Confirmations a previous run queued but did not send go out now, then on each wake.
+            deps.mail.start();
+            return createPublicApp(deps);
+          },
+        }).catch((e: unknown) => {
+          throw listenFailed(e, host, port, 'PORT');
         });
+        if (!site) throw new Error('serve: the app was not built on listening');
+        if (site.publicBaseUrl !== config.PUBLIC_BASE_URL)
+          logger.warn(
+            `PUBLIC_BASE_URL names port ${new URL(config.PUBLIC_BASE_URL).port || 'default'}, but serve listens on ${server.port}: pages and confirmation links use ${site.publicBaseUrl}`,
+            {},
+          );
+        if (site.mismatch) logger.warn(site.mismatch, {});
         logger.info('listening', {
-          url: server.url,
-          publicUrl: config.PUBLIC_BASE_URL,
+          url: site.shownUrl,
+          bound: server.url,
+          publicUrl: site.publicBaseUrl,
           transport: transport.name,
         });
         await aborted(io.signal);

@@ -1,7 +1,8 @@
 // `verdicts subscribers export [--status S]`: every column a move needs (status, source and
 // every date), so importing the file into a new database loses nothing. Suppressed addresses
 // and the keyed hashes of forgotten ones come after the subscribers, so the never-mail list
-// moves too. CSV by csv-stringify (RFC 4180 quoting), one row at a time.
+// moves too. CSV by csv-stringify (RFC 4180 quoting), one row at a time; a cell a spreadsheet
+// would run as a formula is written with a leading `'` (neutraliseCell), which import undoes.
 
 import { type Command, Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
@@ -9,6 +10,7 @@ import {
   HASH_PREFIX,
   IMPORT_STATUSES,
   type ImportStatus,
+  neutraliseCell,
   type SubscriberStatus,
 } from '../../store/index.ts';
 import { type CliIo, type PathFlags, withDb } from '../context.ts';
@@ -31,7 +33,7 @@ export const EXPORT_COLUMNS = [
 type Line = Record<(typeof EXPORT_COLUMNS)[number], string | null>;
 
 const csvLine = (values: readonly (string | null)[]) =>
-  stringify([values.map((v) => v ?? '')], { record_delimiter: 'windows' });
+  stringify([values.map((v) => neutraliseCell(v ?? ''))], { record_delimiter: 'windows' });
 
 export function registerExport(group: Command, io: CliIo): void {
   withDb(group.command('export'))

@@ -1,6 +1,8 @@
 // `verdicts subscribers forget EMAIL`: the erasure path. What it removed is printed, so the
 // operator can answer the request; exit 1 when it could not (nothing changed then).
 import type { Command } from 'commander';
+import { VerdictsError } from '../../errors.ts';
+import { normaliseEmail } from '../../store/index.ts';
 import { type CliIo, type PathFlags, withDb } from '../context.ts';
 import { withStore } from './with-store.ts';
 
@@ -9,8 +11,18 @@ export function registerForget(group: Command, io: CliIo, setExit: (code: number
     .description(
       'erase an address: its subscriber row, ledger rows and events lose every trace of it; a keyed hash keeps it suppressed',
     )
-    .action((email: string, flags: PathFlags) =>
-      withStore(io, flags, async (store) => {
+    .action((email: string, flags: PathFlags) => {
+      // A typo (or a name) would be hashed and stored as "forgotten", and the command would
+      // report success: refuse it before the store is opened.
+      const valid = normaliseEmail(email);
+      if (!valid.ok) {
+        throw new VerdictsError(
+          'cli',
+          'invalid_email',
+          `not a valid email address: ${JSON.stringify(email)} (${valid.error}); nothing was changed`,
+        );
+      }
+      return withStore(io, flags, async (store) => {
         const res = await store.forget(email, new Date());
         if (!res.ok) {
           const p = res.error;
@@ -36,9 +48,9 @@ export function registerForget(group: Command, io: CliIo, setExit: (code: number
         );
         if (!r.filesClean) {
           io.stderr(
-            'warning: another process is reading the database, so its write-ahead log still holds old pages; run forget again once it has stopped\n',
+            'warning: another process is using the database, so its files (the write-ahead log, or pages not yet rewritten) may still hold old copies of the address; run forget again once it has stopped\n',
           );
         }
-      }),
-    );
+      });
+    });
 }

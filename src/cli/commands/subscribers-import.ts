@@ -6,7 +6,9 @@ import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { categoriesOf, loadContent } from '../../content/index.ts';
 import {
+  IMPORT_ENCODINGS,
   IMPORT_FORMATS,
+  type ImportEncoding,
   type ImportFormat,
   type ImportResult,
   importSubscribersCsv,
@@ -14,7 +16,7 @@ import {
 import { type CliIo, type PathFlags, resolveConfig, withData, withDb } from '../context.ts';
 import { withStore } from './with-store.ts';
 
-type Flags = PathFlags & { format?: ImportFormat };
+type Flags = PathFlags & { format?: ImportFormat; encoding?: ImportEncoding };
 
 /**
  * The data's category slugs, which another tool's tags may name. No readable data (an import
@@ -38,13 +40,21 @@ const formatOption = () =>
     "read the file as this tool's export (default: from the header)",
   ).choices(IMPORT_FORMATS);
 
+const encodingOption = () =>
+  new Option(
+    '--encoding <encoding>',
+    'the text encoding of the file (default utf8: a file that is not valid UTF-8 is refused)',
+  ).choices(IMPORT_ENCODINGS);
+
 export function registerImport(group: Command, io: CliIo, _setExit: (code: number) => void): void {
   const run = (file: string, flags: Flags, asSuppressionList: boolean) =>
     withStore(io, flags, async (store) => {
       const res = await importSubscribersCsv(store, path.resolve(io.cwd, file), {
         at: new Date(),
         format: flags.format,
+        encoding: flags.encoding,
         asSuppressionList,
+        signal: io.signal,
         categories: await knownCategories(io, flags),
       });
       io.stdout(
@@ -60,6 +70,7 @@ export function registerImport(group: Command, io: CliIo, _setExit: (code: numbe
       'import a CSV: our export, or Mailchimp, Substack, Buttondown, Kit, beehiiv or Ghost exports (found from the header), or an "email" column (optional "name") as active. Statuses are kept; nothing that opted out, bounced or complained becomes active',
     )
     .addOption(formatOption())
+    .addOption(encodingOption())
     .action((file: string, flags: Flags) => run(file, flags, false));
 
   withDb(group.command('suppress <file>'))
@@ -67,6 +78,7 @@ export function registerImport(group: Command, io: CliIo, _setExit: (code: numbe
       'load a suppression list: every address in the CSV is never mailed (subscribers on it are unsubscribed) and never added later',
     )
     .addOption(formatOption())
+    .addOption(encodingOption())
     .action((file: string, flags: Flags) => run(file, flags, true));
 }
 

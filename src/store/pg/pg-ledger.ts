@@ -27,6 +27,15 @@ import { changes, inTransaction, one, type Queryable, rows } from './queryable.t
 
 const GET_BATCH = 'SELECT * FROM send_batches WHERE week = $1 AND batch_no = $2';
 
+/**
+ * A batch's two transitions commit without waiting for the WAL flush (SQLite's WAL with
+ * synchronous=NORMAL makes the same trade): one lost in a server crash leaves the batch a step
+ * behind, and the protocol already resumes from there with the same idempotency key, so the
+ * provider replays its first answer. The freeze, every subscriber change (an unsubscribe) and
+ * everything else stay fully durable. Measured: ~10 ms a batch to record with a flush, ~5 without.
+ */
+const ASYNC_COMMIT = 'SET LOCAL synchronous_commit = off';
+
 export function createPgLedger(q: Queryable): LedgerRepo {
   const getSend = (c: Queryable, week: string) =>
     one<SendRow>(c, 'SELECT * FROM issue_sends WHERE week = $1', [week]);
@@ -138,6 +147,10 @@ export function createPgLedger(q: Queryable): LedgerRepo {
         return { send: toSend(send!), resumed: false };
       });
       if (out.send.contentHash !== contentHash) return err({ frozenHash: out.send.contentHash });
+      // A freeze adds a week's rows at once, long before autovacuum's next look: without fresh
+      // statistics the planner reads a batch's 100-row UPDATE … FROM unnest as a scan of the
+      // send (measured: 244 ms a batch at 20,000 readers, 5 ms after ANALYZE).
+      if (!out.resumed) await q.query('ANALYZE send_recipients, send_batches');
       return ok(out);
     },
 
@@ -163,6 +176,7 @@ export function createPgLedger(q: Queryable): LedgerRepo {
      */
     startAttempt(week, batchNo, now, lease) {
       return inTransaction(q, async (c): Promise<AttemptStart> => {
+        await c.query(ASYNC_COMMIT);
         const lost = lease && (await lostTo(c, lease, true));
         if (lost) return { kind: 'lost', to: lost.to };
         const before = await one<BatchRow>(c, `${GET_BATCH} FOR UPDATE`, [week, batchNo]);
@@ -234,6 +248,7 @@ export function createPgLedger(q: Queryable): LedgerRepo {
         refusals.push(typeof o === 'string' ? null : o.refused);
       });
       await inTransaction(q, async (c) => {
+        await c.query(ASYNC_COMMIT);
         if (subscriberIds.length > 0) {
           await c.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LINK_LOCK]);
         }

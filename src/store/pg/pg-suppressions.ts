@@ -1,7 +1,14 @@
-// Suppressions on PostgreSQL: the same keyed hashes and the same upsert as suppressions.ts.
+// Suppressions on PostgreSQL: the same keyed hashes and the same upsert as suppressions.ts:
+// hashed by mailbox key, and a row written under the old key (the address lower-cased whole)
+// still found, and dropped when that address is forgotten.
 import type { SuppressionsRepo } from '../face.ts';
-import { addressHash, type SuppressionReason, type SuppressionRow } from '../suppressions.ts';
-import { changes, one, type Queryable, rows } from './queryable.ts';
+import {
+  addressHash,
+  legacyAddressHash,
+  type SuppressionReason,
+  type SuppressionRow,
+} from '../suppressions.ts';
+import { changes, type Queryable, rows, textArray } from './queryable.ts';
 
 type Row = {
   email_hash: string;
@@ -28,14 +35,16 @@ const toRow = (r: Row): SuppressionRow => ({
 
 export function createPgSuppressions(q: Queryable, secret: string): SuppressionsRepo {
   const hash = (email: string) => addressHash(secret, email);
-  const reasonFor = async (email: string) =>
-    (
-      await one<{ reason: SuppressionReason }>(
-        q,
-        'SELECT reason FROM suppressions WHERE email_hash = $1',
-        [hash(email)],
-      )
-    )?.reason;
+  // The row under the mailbox key, else one written under the old key (see addressHash).
+  const reasonFor = async (email: string) => {
+    const h = hash(email);
+    const found = await rows<{ email_hash: string; reason: SuppressionReason }>(
+      q,
+      'SELECT email_hash, reason FROM suppressions WHERE email_hash = ANY($1::text[])',
+      [textArray([h, legacyAddressHash(secret, email)])],
+    );
+    return (found.find((r) => r.email_hash === h) ?? found[0])?.reason;
+  };
 
   return {
     hash,
@@ -56,6 +65,18 @@ export function createPgSuppressions(q: Queryable, secret: string): Suppressions
     async forget(emailOrHash, source, at) {
       const h = 'hash' in emailOrHash ? emailOrHash.hash : hash(emailOrHash.email);
       await changes(q, UPSERT_SUPPRESSION, [h, null, 'forgotten', source, at.toISOString()]);
+      // A suppression-list row under the old key keeps its address in the clear: forgetting
+      // that address must remove it (the new-key row replaces it).
+      if ('email' in emailOrHash) {
+        const old = legacyAddressHash(secret, emailOrHash.email);
+        if (old !== h) {
+          await changes(
+            q,
+            `DELETE FROM suppressions WHERE email_hash = $1 AND reason = 'suppressed'`,
+            [old],
+          );
+        }
+      }
     },
 
     list(reason) {

@@ -37,7 +37,14 @@ function trouble(r: IssueReport) {
     ['Unsubscribed', r.unsubscribed],
     ['Suppressed by the soft-bounce rule', r.softBounceSuppressed],
   ];
-  return rows.map(([label, value]) => ({ label, value: value ?? 0, alarm: (value ?? 0) > 0 }));
+  // Null is unknown (an outbox send has no delivery events), shown as the stats command
+  // shows it, never as a 0 that reads like a fact.
+  return rows.map(([label, value]) => ({
+    label,
+    value: value ?? '—',
+    unknown: value === null,
+    alarm: value !== null && value > 0,
+  }));
 }
 
 function votes(r: IssueReport) {

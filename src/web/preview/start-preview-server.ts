@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { VerdictsError } from '../../errors.ts';
+import { listenFailed } from '../../errors.ts';
 import { createPreviewApp } from './create-preview-app.ts';
 import type { PreviewDeps } from './deps.ts';
 import { DEFAULT_PAGE_TEMPLATES_DIR } from './page-templates.ts';
@@ -42,11 +42,7 @@ export async function startPreviewServer(opts: StartPreviewOptions): Promise<Pre
     });
   } catch (e) {
     hub.close();
-    throw new VerdictsError(
-      'web',
-      'listen_failed',
-      `cannot listen on ${host}:${port}: ${(e as Error).message}`,
-    );
+    throw listenFailed(e, host, port, 'PREVIEW_PORT');
   }
   const actual = (server.address() as AddressInfo).port;
   const watcher = watchSources({

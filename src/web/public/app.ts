@@ -21,7 +21,7 @@ import { subscribeRoutes } from './routes/subscribe.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 import { voteRoutes } from './routes/votes.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
-import { formCsrf, publicSecureHeaders } from './security.ts';
+import { formCsrf, loopbackToPublicOrigin, publicSecureHeaders } from './security.ts';
 import { createSite, type Site } from './site.ts';
 
 const STATUS_TEXT: Partial<Record<number, [string, string]>> = {
@@ -49,6 +49,7 @@ export function createPublicApp(deps: PublicDeps): Hono {
   if (deps.metrics) app.use(countRequests(deps.metrics.site));
   app.use(accessLog(deps.logger));
   app.use(publicSecureHeaders());
+  app.use(loopbackToPublicOrigin(deps.config.PUBLIC_BASE_URL, ['/healthz', '/readyz']));
   app.use(timeout(deps.limits.requestTimeoutMs));
   app.use(limitBodies(deps, site));
 

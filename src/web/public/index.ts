@@ -2,4 +2,5 @@
 // webhooks), what it needs injected, and the server that runs it.
 export * from './app.ts';
 export * from './deps.ts';
+export { isLoopbackHost } from './security.ts';
 export * from './server.ts';

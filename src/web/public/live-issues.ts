@@ -56,20 +56,25 @@ export function createLiveIssues(deps: PublicDeps) {
   const withLiveVotes = async (i: Issue) =>
     applyVotes(i, await deps.votes.countsByPair(i.pairs.map((p) => p.id)));
 
-  /** The web version with live community shares; falls back to the archived page. */
-  const webPage = async (week: string): Promise<string | null> => {
+  /**
+   * The web version with live community shares; falls back to the archived page. `forReader`:
+   * for a reader who is already subscribed (arriving from their vote), without the subscribe
+   * form.
+   */
+  const webPage = async (week: string, forReader = false): Promise<string | null> => {
     const found = await archived(week);
     if (!found) return null;
     const live = await withLiveVotes(found.issue);
     const key = JSON.stringify(live.pairs.map((p) => p.tools.map((t) => t.votes)));
-    const cached = pages.get(week);
+    const slot = forReader ? `${week}:reader` : week;
+    const cached = pages.get(slot);
     if (cached?.key === key) return cached.html;
-    const html = renderIssue(live, renderOpts).then((r) => r.webHtml);
-    pages.set(week, { key, html });
+    const html = renderIssue(live, { ...renderOpts, forReader }).then((r) => r.webHtml);
+    pages.set(slot, { key, html });
     try {
       return await html;
     } catch (e) {
-      pages.delete(week);
+      pages.delete(slot);
       deps.logger.error('web version render failed; serving the archived page', {
         week,
         error: (e as Error).message,

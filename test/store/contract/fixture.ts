@@ -24,8 +24,11 @@ export type Opened = {
 };
 export type OpenStore = () => Promise<Opened>;
 
+/** The TOKEN_SECRET both contract runs open their stores with (keyed hashes depend on it). */
+export const CONTRACT_SECRET = 'contract-test-secret-0123456789';
+
 /** The row shape importRows takes (not exported by the face under its own name). */
-export type ImportRow = Parameters<Store['importRows']>[0][number];
+export type ImportRow = Extract<Parameters<Store['importRows']>[0], readonly unknown[]>[number];
 
 /** Instants for tests: `at(0)` is a fixed moment, `at(90)` ninety seconds later. */
 export const at = (seconds: number) => new Date(Date.UTC(2026, 7, 31, 8, 0, 0) + seconds * 1000);

@@ -108,6 +108,12 @@ export function providerBudgetContract(_name: string, open: OpenStore): void {
       expect(mail.waitMs).toBeLessThanOrEqual(3 * 1_000 + 50);
       const bulkNext = await sender.providerBudget.take(BUDGET, { intervalMs: 1_000 });
       expect(bulkNext.atMs - mail.atMs).toBeCloseTo(1_000, 3);
+      // A taker whose request may arrive late (a mail worker's, through fetch) says so: the
+      // slot after its own is that much later, for whoever takes it.
+      const lagging = await server.providerBudget.take(BUDGET, { intervalMs: 1_000, lagMs: 30 });
+      expect(lagging.atMs - bulkNext.atMs).toBeCloseTo(1_000, 3);
+      const afterLag = await sender.providerBudget.take(BUDGET, { intervalMs: 1_000 });
+      expect(afterLag.atMs - lagging.atMs).toBeCloseTo(1_030, 3);
     });
   });
 }

@@ -2,10 +2,12 @@
 // importRows (status only tightens; suppressed and forgotten addresses refused) and forget
 // (tombstone or delete; refused while a batch holding the address is in flight).
 import { describe, expect, it } from 'vitest';
+import { legacyAddressHash } from '../../../src/store/suppressions.ts';
 import {
   add,
   addReaders,
   at,
+  CONTRACT_SECRET,
   collect,
   type ImportRow,
   type OpenStore,
@@ -356,6 +358,114 @@ export function suppressionsContract(_name: string, open: OpenStore): void {
       const r = await store.forget('never@example.com', at(1));
       expect(r).toMatchObject({ ok: true, value: { subscriber: 'not_found', ledgerRows: 0 } });
       expect(await store.suppressions.reasonFor('never@example.com')).toBe('forgotten');
+    });
+  });
+
+  describe('suppressions by mailbox', () => {
+    const stores = useStores(open);
+
+    it("a variant of a suppressed or forgotten mailbox is refused: case, +tags, Gmail's dots and googlemail.com", async () => {
+      const store = await stores.fresh();
+      const s = store.suppressions;
+      expect(s.hash('J.Smith+news@googlemail.com')).toBe(s.hash('jsmith@gmail.com'));
+      expect(s.hash('j.smith@example.com')).not.toBe(s.hash('jsmith@example.com'));
+      expect(await s.suppress('J.Smith+news@googlemail.com', 'cli', at(1))).toBe('added');
+      expect(await s.suppress('jsmith@gmail.com', 'cli', at(2))).toBe('kept');
+      expect(await s.reasonFor('JSMITH@gmail.com')).toBe('suppressed');
+      await s.forget({ email: 'ann+x@example.org' }, 'forget', at(3));
+      expect(await s.reasonFor('Ann+other@Example.org')).toBe('forgotten');
+      const out = await store.importRows(
+        [
+          row(2, 'j.s.m.i.t.h@gmail.com', 'active'),
+          row(3, 'ann@example.org', 'active'),
+          row(4, 'j.smith@example.com', 'active'),
+        ],
+        { at: at(4), source: 'import:l.csv' },
+      );
+      expect(out.refused.map((r) => [r.line, r.reason])).toEqual([
+        [2, 'on the suppression list'],
+        [3, 'erased (forgotten): never re-added'],
+      ]);
+      expect(out.counts).toEqual({ active: { ...none, added: 1, refused: 2 } });
+    });
+
+    it('a hash stored under the old key (the address lower-cased) still refuses that address', async () => {
+      const store = await stores.fresh();
+      const s = store.suppressions;
+      const old = legacyAddressHash(CONTRACT_SECRET, 'Old.Name+tag@gmail.com');
+      expect(old).not.toBe(s.hash('old.name+tag@gmail.com'));
+      await s.forget({ hash: old }, 'import', at(1));
+      expect(await s.reasonFor('old.name+tag@GMAIL.com')).toBe('forgotten');
+      // Only the exact address: the old key never folded the mailbox.
+      expect(await s.has('oldname@gmail.com')).toBe(false);
+      const out = await store.importRows([row(2, 'old.name+tag@gmail.com', 'active')], {
+        at: at(2),
+        source: 'import:l.csv',
+      });
+      expect(out.counts).toEqual({ active: { ...none, refused: 1 } });
+    });
+  });
+
+  describe('importRows over chunks', () => {
+    const stores = useStores(open);
+
+    async function* chunksOf(parts: ImportRow[][], fail?: Error) {
+      for (const part of parts) {
+        yield part;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      if (fail) throw fail;
+    }
+
+    it('applies every chunk as one import: counts summed, refusals in order', async () => {
+      const store = await stores.fresh();
+      await store.suppressions.suppress('blocked@example.com', 'cli', at(0));
+      const out = await store.importRows(
+        chunksOf([
+          [row(2, 'a@example.com', 'active'), row(3, 'blocked@example.com', 'active')],
+          [row(4, 'A@example.com', 'unsubscribed'), row(5, 'b@example.com', 'active')],
+          [row(6, 'c@example.com', 'suppressed')],
+        ]),
+        { at: at(1), source: 'import:chunks.csv' },
+      );
+      expect(out).toEqual({
+        counts: {
+          active: { ...none, added: 2, refused: 1 },
+          unsubscribed: { ...none, updated: 1 },
+          suppressed: { ...none, added: 1 },
+        },
+        refused: [{ line: 3, email: 'blocked@example.com', reason: 'on the suppression list' }],
+      });
+      expect(await store.subscribers.countByStatus()).toMatchObject({ active: 1, unsubscribed: 1 });
+    });
+
+    it('an error from the chunks after some were applied rolls the whole import back', async () => {
+      const store = await stores.fresh();
+      await add(store, 'kept@example.com', { status: 'active' });
+      const stop = new Error('stopped by a signal');
+      await expect(
+        store.importRows(
+          chunksOf(
+            [
+              [row(2, 'x@example.com', 'active'), row(3, 'kept@example.com', 'bounced')],
+              [row(4, 'gone@example.com', 'suppressed')],
+            ],
+            stop,
+          ),
+          { at: at(1), source: 'import:chunks.csv' },
+        ),
+      ).rejects.toBe(stop);
+      expect(await store.subscribers.getByEmail('x@example.com')).toBeUndefined();
+      expect(await store.subscribers.getByEmail('kept@example.com')).toMatchObject({
+        status: 'active',
+      });
+      expect(await store.suppressions.counts()).toEqual({ suppressed: 0, forgotten: 0 });
+      // The store goes on working after the rollback.
+      const again = await store.importRows([row(2, 'x@example.com', 'active')], {
+        at: at(2),
+        source: 'import:l.csv',
+      });
+      expect(again.counts).toEqual({ active: { ...none, added: 1 } });
     });
   });
 }

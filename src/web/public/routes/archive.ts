@@ -31,7 +31,8 @@ export function archiveRoutes({ live, site }: PublicContext): Hono {
   });
 
   app.get('/issues/:week/', async (c) => {
-    const html = await live.webPage(c.req.param('week'));
+    // `?reader` (the vote page's link): a subscriber is not offered the subscribe form again.
+    const html = await live.webPage(c.req.param('week'), c.req.query('reader') !== undefined);
     if (html === null) return c.notFound();
     // Votes change it: caches must ask again, so a reader sees their vote after casting it.
     c.header('Cache-Control', 'no-cache');

@@ -64,6 +64,8 @@ export function subscribeRoutes(ctx: PublicContext): Hono {
     site.message(c, 200, {
       title: 'Check your inbox',
       heading: 'Check your inbox',
+      // They have just used the form: offering it again reads as if it had not worked.
+      showSubscribeForm: false,
       paragraphs: [
         'If that address can receive the newsletter, a confirmation link is on its way. Click it to start getting the weekly comparison.',
         'Nothing there after a few minutes? Look in your spam folder, or try again later.',

@@ -55,7 +55,9 @@ export function voteRoutes(ctx: PublicContext): Hono {
       pair: { title: `${pair.tools[0].name} vs ${pair.tools[1].name}`, tools },
       chosen: { name: pair.tools.find((t) => t.id === b.toolId)!.name },
       thanks,
-      issueUrl: `${webVersionUrl(site.links, b.week)}#${pair.id}`,
+      // The voter is a subscriber: neither this page nor the web version offers the form again.
+      showSubscribeForm: false,
+      issueUrl: `${webVersionUrl(site.links, b.week)}?reader#${pair.id}`,
     });
   };
 
