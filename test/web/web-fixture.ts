@@ -1,7 +1,7 @@
 // A running public server for tests: real HTTP on 127.0.0.1 port 0, a real SQLite file and
 // outbox in a temp dir, the seed week archived (and marked sent on request), a manual clock.
 // Closed after each test. Helpers speak HTTP the way a browser or a mail provider would.
-import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach } from 'vitest';
@@ -152,10 +152,14 @@ function listEml(dir: string): string[] {
   } catch {
     return [];
   }
+  // Oldest first by when each was written: a send's folder name carries a random send id, so
+  // name order says nothing of which send came last.
   return names
     .filter((n) => n.endsWith('.eml'))
     .map((n) => path.join(dir, n))
-    .sort();
+    .map((f) => ({ f, t: statSync(f).mtimeMs }))
+    .sort((a, b) => a.t - b.t || (a.f < b.f ? -1 : a.f > b.f ? 1 : 0))
+    .map(({ f }) => f);
 }
 
 const parseOutbox = (dir: string) =>
