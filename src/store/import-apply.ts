@@ -12,7 +12,8 @@ export type ImportRow = MappedRow & { line: number; email: string };
 /** added: new; kept: already there, unchanged; updated: an opt-out tightened an existing row. */
 export type ApplyCounts = { added: number; kept: number; updated: number; refused: number };
 
-const RANK: Record<SubscriberStatus, number> = {
+/** How far toward "do not mail" a status is: an import moves a status only up this scale. */
+export const RANK: Record<SubscriberStatus, number> = {
   pending: 0,
   active: 0,
   unsubscribed: 1,

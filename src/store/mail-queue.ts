@@ -22,7 +22,8 @@ export type QueuedMail = {
   createdAt: string;
 };
 
-type Row = {
+/** A mail_queue row as both engines return it. */
+export type MailRow = {
   id: number;
   kind: string;
   subscriber_id: number;
@@ -49,7 +50,7 @@ export function depthOf(found: readonly DepthRow[], now: Date): MailQueueDepth {
   return out;
 }
 
-const toMail = (r: Row): QueuedMail => ({
+export const toMail = (r: MailRow): QueuedMail => ({
   id: r.id,
   kind: MailKind.parse(r.kind),
   subscriberId: r.subscriber_id,
@@ -72,7 +73,7 @@ export function createMailQueue(db: Db) {
   // A row left `sending` by a process that died is taken again once it is stale; the
   // idempotency key (mail-<id>) keeps a send that did go out from going out twice.
   // Only kinds this program knows: a newer one (another serve, upgraded first) may add kinds.
-  const claimOne = db.prepare<{ now: string; stale: string; kinds: string }, Row>(
+  const claimOne = db.prepare<{ now: string; stale: string; kinds: string }, MailRow>(
     `UPDATE mail_queue SET status = 'sending', claimed_at = @now, attempts = attempts + 1
      WHERE id = (
        SELECT id FROM mail_queue

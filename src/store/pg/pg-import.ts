@@ -6,7 +6,7 @@
 // `forgotten` row (rare) ends a chunk and is applied on its own, so every row still sees the
 // suppression list exactly as the rows before it left it.
 import type { ImportApplied, ImportInput } from '../face.ts';
-import { type ApplyCounts, type ImportRow, importChunks } from '../import-apply.ts';
+import { type ApplyCounts, type ImportRow, importChunks, RANK } from '../import-apply.ts';
 import type { RejectedRow } from '../import-csv.ts';
 import type { ImportStatus } from '../import-formats.ts';
 import type { SubscriberStatus } from '../subscribers.ts';
@@ -24,14 +24,6 @@ import {
 } from './queryable.ts';
 
 const CHUNK = 2000;
-
-const RANK: Record<SubscriberStatus, number> = {
-  pending: 0,
-  active: 0,
-  unsubscribed: 1,
-  bounced: 2,
-  complained: 3,
-};
 
 /** lower() as the "C" columns apply it: ASCII letters only (SQLite's NOCASE). */
 const foldKey = (email: string) => email.replace(/[A-Z]+/g, (s) => s.toLowerCase());

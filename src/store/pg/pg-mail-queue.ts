@@ -7,28 +7,11 @@ import {
   type DepthRow,
   depthOf,
   MailKind,
+  type MailRow,
   MailStatus,
-  type QueuedMail,
+  toMail,
 } from '../mail-queue.ts';
 import { changes, one, type Queryable, rows } from './queryable.ts';
-
-type Row = {
-  id: number;
-  kind: string;
-  subscriber_id: number;
-  status: MailStatus;
-  attempts: number;
-  created_at: string;
-};
-
-const toMail = (r: Row): QueuedMail => ({
-  id: r.id,
-  kind: MailKind.parse(r.kind),
-  subscriberId: r.subscriber_id,
-  status: r.status,
-  attempts: r.attempts,
-  createdAt: r.created_at,
-});
 
 // A row left `sending` by a process that died is taken again once it is stale. Only kinds
 // this program knows: a newer one (another serve, upgraded first) may add kinds.
@@ -71,7 +54,7 @@ export function createPgMailQueue(q: Queryable): MailQueueRepo {
         [kind, since.toISOString()],
       ))!.n,
     async claim(now, staleBefore) {
-      const r = await one<Row>(q, CLAIM, [now.toISOString(), staleBefore.toISOString(), kinds]);
+      const r = await one<MailRow>(q, CLAIM, [now.toISOString(), staleBefore.toISOString(), kinds]);
       return r && toMail(r);
     },
     sent: async (id, messageId, now) =>
