@@ -197,6 +197,11 @@ export type HygieneRepo = {
     limit: number,
     now: Date,
   ): Promise<boolean>;
+  /**
+   * Delete form sign-ups never confirmed, made and last mailed before `before` (their link has
+   * expired), with their queued mail; how many. Nothing with a send or a vote goes.
+   */
+  expirePending(before: Date): Promise<number>;
 };
 
 export type StatsRepo = {
@@ -228,6 +233,11 @@ export type LimitsRepo = {
    * `limit`. One statement: every server on the database counts into the same row.
    */
   hit(key: string, limit: number, windowMs: number, now: Date): Promise<boolean>;
+  /**
+   * Mark `key` used until `until` (a one-time proof); false when it already was. One
+   * statement, so two servers given the same proof at once accept it once.
+   */
+  spendOnce(key: string, until: Date): Promise<boolean>;
 };
 
 export type ProviderBudgetRepo = {

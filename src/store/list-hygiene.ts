@@ -7,6 +7,19 @@ import type { Subscribers } from './subscribers.ts';
 
 export type SubscriberChange = 'unsubscribed' | 'soft_bounce_suppressed';
 
+/**
+ * Sign-ups from the form that were never confirmed, made and last mailed before `before`: a
+ * stranger may have typed them, and their link has expired, so nothing of them is kept (their
+ * queued mail goes with them). A row with any history (a send, a vote) is never one of these.
+ * `p` is the engine's parameter for `before`.
+ */
+export const expirePendingSql = (p: string) =>
+  `DELETE FROM subscribers
+   WHERE status = 'pending' AND source = 'form' AND confirmed_at IS NULL AND forgotten_at IS NULL
+     AND created_at < ${p} AND (confirm_sent_at IS NULL OR confirm_sent_at < ${p})
+     AND NOT EXISTS (SELECT 1 FROM send_recipients r WHERE r.subscriber_id = subscribers.id)
+     AND NOT EXISTS (SELECT 1 FROM votes v WHERE v.subscriber_id = subscribers.id)`;
+
 export function createListHygiene(db: Db, subscribers: Pick<Subscribers, 'getById' | 'setStatus'>) {
   // Only a reader the issue was sent to can have been changed by it: a tampered ?issue= on an
   // unsubscribe link attributes nothing.
@@ -36,11 +49,17 @@ export function createListHygiene(db: Db, subscribers: Pick<Subscribers, 'getByI
      ), 0) AS strikes FROM last`,
   );
 
+  const expirePending = db.prepare<[{ before: string }]>(expirePendingSql('@before'));
+
   const recordChange = (week: string, id: number, change: SubscriberChange, now: Date) =>
     insertChange.run({ week, id, change, at: now.toISOString() }).changes === 1;
 
   return {
     recordChange,
+
+    /** Delete the expired, never confirmed form sign-ups (expirePendingSql); how many. */
+    expirePending: (before: Date): number =>
+      expirePending.run({ before: before.toISOString() }).changes,
 
     /**
      * After an undeliverable event of `week` for this reader: suppress it when its last

@@ -14,6 +14,11 @@ export function createRateWindows(db: Db) {
        window_start = @start
      RETURNING hits`,
   );
+  // A spent proof's row keeps its expiry as window_start: the sweep drops it a day after.
+  const spend = db.prepare<[{ key: string; until: number }], { hits: number }>(
+    `INSERT INTO rate_windows (key, window_start, hits) VALUES (@key, @until, 1)
+     ON CONFLICT (key) DO NOTHING RETURNING hits`,
+  );
   const sweep = db.prepare<[number]>('DELETE FROM rate_windows WHERE window_start < ?');
   let swept = 0;
   return {
@@ -26,6 +31,9 @@ export function createRateWindows(db: Db) {
         sweep.run(start - Math.max(windowMs, 24 * 3600_000));
       }
       return bump.get({ key, start })!.hits <= limit;
+    },
+    spendOnce(key: string, until: Date): boolean {
+      return spend.get({ key, until: until.getTime() }) !== undefined;
     },
   };
 }

@@ -3,43 +3,16 @@
 // confirmations may go out, none carrying the visitor's text; every answer is the same bytes
 // whatever the address's state; and no send happens while the request is being answered.
 import { readdirSync } from 'node:fs';
-import { request } from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/send/create-transport.ts';
 import type { Transport } from '../../src/send/transport.ts';
 import { createMailQueue } from '../../src/store/mail-queue.ts';
 import type { MailWorker } from '../../src/web/public/mail-worker.ts';
-import { type TestServer, useServer } from './web-fixture.ts';
+import { postFrom, type TestServer, useServer } from './web-fixture.ts';
 
 const start = useServer();
 const SCAM = 'Your account is locked, verify at https://evil.example/login';
-
-/** A form POST over a connection from `localAddress` (any 127.x address is this machine). */
-const postFrom = (s: TestServer, localAddress: string, form: Record<string, string>) =>
-  new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const body = new URLSearchParams(form).toString();
-    const req = request(`${s.url}/subscribe`, {
-      method: 'POST',
-      localAddress,
-      agent: false,
-      headers: {
-        origin: s.url,
-        'content-type': 'application/x-www-form-urlencoded',
-        'content-length': Buffer.byteLength(body),
-      },
-    });
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        text += c;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 
 const bomb = async (s: TestServer) => {
   const answers = [];

@@ -2,6 +2,7 @@
 // outbox in a temp dir, the seed week archived (and marked sent on request), a manual clock.
 // Closed after each test. Helpers speak HTTP the way a browser or a mail provider would.
 import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach } from 'vitest';
@@ -218,3 +219,33 @@ export function useServer() {
     return s;
   };
 }
+
+/** A form POST over a connection from `localAddress` (any 127.x address is this machine). */
+export const postFrom = (
+  s: Pick<TestServer, 'url'>,
+  localAddress: string,
+  form: Record<string, string>,
+) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const body = new URLSearchParams(form).toString();
+    const req = request(`${s.url}/subscribe`, {
+      method: 'POST',
+      localAddress,
+      agent: false,
+      headers: {
+        origin: s.url,
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': Buffer.byteLength(body),
+      },
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        text += c;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });

@@ -2,7 +2,7 @@
 // N issues were all undeliverable to it), decided in one transaction with the reader's row
 // locked, so two webhooks for one reader cannot both suppress it.
 import type { HygieneRepo } from '../face.ts';
-import type { SubscriberChange } from '../list-hygiene.ts';
+import { expirePendingSql, type SubscriberChange } from '../list-hygiene.ts';
 import { createPgSubscribers } from './pg-subscribers.ts';
 import { changes, inTransaction, one, type Queryable } from './queryable.ts';
 
@@ -37,6 +37,8 @@ export function createPgHygiene(q: Queryable): HygieneRepo {
 
   return {
     recordChange: (week, id, change, now) => recordChange(q, week, id, change, now),
+
+    expirePending: (before) => changes(q, expirePendingSql('$1::text'), [before.toISOString()]),
 
     applySoftBounceRule(week, subscriberId, limit, now) {
       return inTransaction(q, async (c) => {

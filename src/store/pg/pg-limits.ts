@@ -28,5 +28,14 @@ export function createPgLimits(q: Queryable): LimitsRepo {
       );
       return (r?.hits ?? 1) <= limit;
     },
+    async spendOnce(key, until) {
+      const r = await one<{ hits: number }>(
+        q,
+        `INSERT INTO rate_windows (key, window_start, hits) VALUES ($1, $2, 1)
+         ON CONFLICT (key) DO NOTHING RETURNING hits`,
+        [key, until.getTime()],
+      );
+      return r !== undefined;
+    },
   };
 }

@@ -13,10 +13,12 @@ import { accessLog, maskPath } from './access-log.ts';
 import type { PublicContext } from './context.ts';
 import type { PublicDeps } from './deps.ts';
 import { createLiveIssues } from './live-issues.ts';
+import { createPendingExpiry } from './pending-expiry.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { archiveRoutes } from './routes/archive.ts';
 import { confirmRoutes } from './routes/confirm.ts';
 import { preferencesRoutes } from './routes/preferences.ts';
+import { proofAssetRoutes } from './routes/proof-assets.ts';
 import { subscribeRoutes } from './routes/subscribe.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 import { voteRoutes } from './routes/votes.ts';
@@ -42,7 +44,14 @@ export function createPublicApp(deps: PublicDeps): Hono {
       deps.limits.subscribePerWindow,
       deps.limits.windowMs,
     ),
+    signupHourLimiter: createRateLimiter(
+      deps.rateLimits,
+      'signup-hour',
+      deps.limits.subscribePerSourcePerHour,
+      3600_000,
+    ),
     csrf: formCsrf(deps.config.PUBLIC_BASE_URL),
+    pendingExpiry: createPendingExpiry(deps),
   };
   const app = new Hono();
 
@@ -70,6 +79,7 @@ export function createPublicApp(deps: PublicDeps): Hono {
   });
   for (const group of [
     archiveRoutes,
+    proofAssetRoutes,
     subscribeRoutes,
     confirmRoutes,
     unsubscribeRoutes,

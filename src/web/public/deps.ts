@@ -33,6 +33,8 @@ export type PublicLimits = MailWorkerSettings & {
   /** POST /subscribe (and resubscribe) requests per client IP per window. */
   subscribePerWindow: number;
   windowMs: number;
+  /** POST /subscribe requests per source (client IP, IPv6 by /64) per hour. */
+  subscribePerSourcePerHour: number;
   /** Confirmation emails per mailbox (plus-tags and case folded) per confirmMailboxWindowMs. */
   confirmPerMailbox: number;
   confirmMailboxWindowMs: number;
@@ -51,6 +53,7 @@ export type PublicLimits = MailWorkerSettings & {
 export const DEFAULT_LIMITS: PublicLimits = {
   subscribePerWindow: 5,
   windowMs: 60_000,
+  subscribePerSourcePerHour: 10,
   confirmPerMailbox: 1,
   confirmMailboxWindowMs: 24 * 3600_000,
   confirmPerHour: 100,

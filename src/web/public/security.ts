@@ -1,6 +1,7 @@
-// Headers and checks every public response gets: a CSP that allows no script at all (the site
-// needs none), no framing, no sniffing, no referrer (token URLs must not leak to other sites),
-// and an Origin check on form POSTs against the public URL, not the address the proxy uses.
+// Headers and checks every public response gets: a CSP that allows no script (no page needs one
+// but the sign-up proof page: PROOF_PAGE_CSP), no framing, no sniffing, no referrer (token URLs
+// must not leak to other sites), and an Origin check on form POSTs against the public URL, not
+// the address the proxy uses.
 //
 // On a developer's machine one server answers under several names (localhost, 127.0.0.1,
 // [::1]), while every page's form and stylesheet point at PUBLIC_BASE_URL. A page shown under
@@ -12,8 +13,8 @@ import type { MiddlewareHandler } from 'hono';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 
-export const publicSecureHeaders = (): MiddlewareHandler =>
-  secureHeaders({
+export const publicSecureHeaders = (): MiddlewareHandler => {
+  const headers = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'none'"],
       scriptSrc: ["'none'"],
@@ -28,6 +29,16 @@ export const publicSecureHeaders = (): MiddlewareHandler =>
     referrerPolicy: 'no-referrer',
     xContentTypeOptions: 'nosniff',
   });
+  // A page that set its own CSP (the proof page: PROOF_PAGE_CSP) keeps it.
+  return async (c, next) => {
+    let own: string | null = null;
+    await headers(c, async () => {
+      await next();
+      own = c.res.headers.get('Content-Security-Policy');
+    });
+    if (own) c.res.headers.set('Content-Security-Policy', own);
+  };
+};
 
 /** hono's csrf middleware: a cross-site form POST (Origin or Sec-Fetch-Site) gets 403. */
 export const formCsrf = (publicBaseUrl: string): MiddlewareHandler =>
@@ -66,3 +77,19 @@ export function loopbackToPublicOrigin(
     return c.redirect(`${pub.origin}${url.pathname}${url.search}`, 307);
   };
 }
+
+/**
+ * The CSP of the one page that asks for a proof of work (sign-up-proof.ts): the same as every
+ * page's, plus this site's own scripts and workers (the altcha widget). No inline script, no
+ * other origin.
+ */
+export const PROOF_PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "worker-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');

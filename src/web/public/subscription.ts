@@ -25,14 +25,25 @@ export const validEmail = (raw: string | undefined) => normaliseEmail(raw ?? '')
  * and timing are the same for new, pending, active, suppressed and capped addresses. The
  * caps are counted and the row queued in one unit of work under the caps' lock, so racing
  * requests (or several serve processes on one database) cannot both slip under a cap.
+ *
+ * The site's hourly cap comes first, before anything about the address is read, so that the
+ * answer to a capped sign-up (the form asks for a proof of work: sign-up-proof.ts) says nothing
+ * about the address. A `proven` sign-up is not held to it: a flood must not starve a reader.
  */
 export async function requestConfirmation(
   deps: PublicDeps,
   email: string,
+  opts: { proven?: boolean } = {},
 ): Promise<RequestOutcome> {
   const now = deps.now();
   const { limits } = deps;
   const outcome = await deps.atomically(CAPS_LOCK, async (tx): Promise<RequestOutcome> => {
+    const hourSince = new Date(now.getTime() - 3600_000);
+    if (
+      !opts.proven &&
+      (await tx.mailQueue.countSince('confirm', hourSince)) >= limits.confirmPerHour
+    )
+      return 'site_capped';
     // A suppressed or forgotten address is never stored or mailed again.
     if (await tx.suppressions.has(email)) return 'suppressed';
     let s = await tx.subscribers.getByEmail(email);
@@ -49,9 +60,6 @@ export async function requestConfirmation(
       (await tx.mailQueue.countForMailbox('confirm', mailbox, daySince)) >= limits.confirmPerMailbox
     )
       return 'mailbox_capped';
-    const hourSince = new Date(now.getTime() - 3600_000);
-    if ((await tx.mailQueue.countSince('confirm', hourSince)) >= limits.confirmPerHour)
-      return 'site_capped';
     await tx.mailQueue.enqueue('confirm', s.id, mailbox, now);
     await tx.subscribers.markConfirmSent(s.id, now);
     return 'queued';

@@ -66,5 +66,19 @@ export function archiveLimitsContract(_name: string, open: OpenStore): void {
       );
       expect(hits.filter(Boolean)).toHaveLength(5);
     });
+
+    it('spend a one-time key once, across servers and at once', async () => {
+      const a = await stores.fresh();
+      const b = await stores.second();
+      const until = at(600);
+      const spent = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? b : a).limits.spendOnce('proof:n1', until)),
+      );
+      expect(spent.filter(Boolean)).toHaveLength(1);
+      expect(await b.limits.spendOnce('proof:n2', until)).toBe(true);
+      // A sweep by a later hit keeps a spent key until a day after it expired.
+      await a.limits.hit('subscribe:later', 5, 60_000, at(3600));
+      expect(await a.limits.spendOnce('proof:n1', until)).toBe(false);
+    });
   });
 }

@@ -119,5 +119,31 @@ export function mailQueueContract(_name: string, open: OpenStore): void {
       expect(await store.mailQueue.claim(at(2), at(-600))).toBeUndefined();
       expect(await store.mailQueue.countByStatus()).toMatchObject({ queued: 0 });
     });
+
+    it('expired sign-ups: never confirmed form rows made and mailed before the cutoff go, with their mail', async () => {
+      const store = await stores.fresh();
+      const old = await add(store, 'old@example.com', { source: 'form', now: at(0) });
+      await store.mailQueue.enqueue('confirm', old.id, 'old@example.com', at(0));
+      await store.subscribers.markConfirmSent(old.id, at(0));
+      const remailed = await add(store, 'remailed@example.com', { source: 'form', now: at(0) });
+      await store.subscribers.markConfirmSent(remailed.id, at(200));
+      const recent = await add(store, 'recent@example.com', { source: 'form', now: at(150) });
+      const imported = await add(store, 'imported@example.com', { source: 'import', now: at(0) });
+      const active = await add(store, 'active@example.com', { source: 'form', now: at(0) });
+      await store.subscribers.setStatus(active.id, 'active', at(1));
+      const left = await add(store, 'left@example.com', { source: 'form', now: at(0) });
+      await store.subscribers.setStatus(left.id, 'unsubscribed', at(1));
+
+      expect(await store.hygiene.expirePending(at(100))).toBe(1);
+      expect(await store.subscribers.getById(old.id)).toBeUndefined();
+      expect(await store.mailQueue.countByStatus()).toMatchObject({ queued: 0 });
+      for (const kept of [remailed, recent, imported, active, left])
+        expect(await store.subscribers.getById(kept.id), kept.email).toBeDefined();
+      expect(await store.hygiene.expirePending(at(100))).toBe(0);
+      // The address may sign up again, as a new row.
+      expect(
+        (await store.subscribers.add('old@example.com', { source: 'form', now: at(300) })).ok,
+      ).toBe(true);
+    });
   });
 }
