@@ -44,6 +44,12 @@ const KEPT_STARTS = 64;
  * the budget and the pacer are read a moment apart, so the schedule does not drift by that.
  */
 const SHARED_SLACK_MS = 2;
+/**
+ * With a shared budget, a request woken this late after its slot takes a fresh one instead
+ * (at most MAX_RETAKES times): half the lag a mail worker's slot allows (shared-budget.ts).
+ */
+const LATE_SLOT_MS = 15;
+const MAX_RETAKES = 3;
 
 export type Clock = { now: () => number };
 
@@ -234,12 +240,22 @@ export function createPacer(opts: PacerOptions, clock: Clock = { now: Date.now }
       return mine;
     },
     async until(ticket) {
-      for (;;) {
+      for (let retaken = 0; ; ) {
         const k = counted.indexOf(ticket);
         const at = Math.max(ticket.at, heldUntil, k >= 0 ? floor(k) : 0);
         const t = clock.now();
-        if (t >= at) return;
-        await sleep(at - t);
+        if (t < at) {
+          await sleep(at - t);
+          continue;
+        }
+        // Woken well past a shared slot (the machine stalled): written now, it would land on
+        // the slots other processes took after it. A fresh slot from the budget is spaced from
+        // the last one anyone took; it costs an interval, a 429 a second.
+        if (!shared || t - at <= LATE_SLOT_MS || retaken++ >= MAX_RETAKES) return;
+        const got = await shared.reserve(t, interval());
+        uncount(ticket);
+        ticket.at = got;
+        count(ticket);
       }
     },
     wrote(ticket, at) {

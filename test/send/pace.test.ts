@@ -160,4 +160,38 @@ describe('pacer', () => {
     stop.abort(new Error('stop'));
     await expect(waiting).rejects.toThrow('stop');
   });
+
+  it('with a shared budget, a write woken well past its slot takes a fresh one, spaced from the last anyone took', async () => {
+    const m = fakeTime();
+    const taken: number[] = [];
+    let next = 0;
+    const shared = {
+      // A budget row: the next slot at or after `earliest`, moving on by the interval.
+      reserve: async (earliest: number, intervalMs: number) => {
+        const at = Math.max(next, earliest);
+        next = at + intervalMs;
+        taken.push(at);
+        return at;
+      },
+      hold: () => undefined,
+      learned: () => undefined,
+    };
+    const pacer = createPacer({ perSecond: 5, leadMs: 0, shared }, m.clock);
+    const ticket = await m.settle(pacer.take());
+    expect(ticket.at).toBe(0);
+    // Another process took the next slot meanwhile; this one stalled 300 ms before writing.
+    await shared.reserve(0, pacer.intervalMs);
+    await vi.advanceTimersByTimeAsync(300);
+    await m.settle(pacer.until(ticket));
+    // Not written at 300, on top of the other's slot: at a fresh slot after it.
+    expect(ticket.at).toBe(taken.at(-1));
+    expect(ticket.at).toBeGreaterThanOrEqual(2 * pacer.intervalMs);
+    expect(Date.now()).toBeGreaterThanOrEqual(ticket.at);
+    // On time: written at its slot, nothing taken again.
+    const count = taken.length;
+    const onTime = await m.settle(pacer.take());
+    await m.settle(pacer.until(onTime));
+    expect(taken.length).toBe(count + 1);
+  });
 });
+

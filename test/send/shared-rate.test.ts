@@ -162,10 +162,11 @@ describe('the team rate, shared through the database', () => {
       sendArgs: ws.args(),
     };
     const r = await sendAndConfirm(target, readers, signups);
-    // The issue's target is at most one. On a loaded 2-core machine a stall that holds every
-    // process at once releases requests the budget had spaced, together (seen: 3 in one run of
-    // four); up to three is what this test can promise until the pacer spaces writes from the
-    // last real write.
+    // The issue's target is at most one. A write woken well past its slot takes a fresh one
+    // (pace.ts, shared-budget.ts), so a stall of one process no longer lands its request on
+    // the next one's slot. But on a 2-core machine under a load of 8–10, the stand-in (in this
+    // process) stalls too and counts requests it received 200 ms apart as arriving together
+    // (seen: 2 in each of three runs); up to three is what this test can promise there.
     expect(r.stats.byStatus['429'] ?? 0, r.around429).toBeLessThanOrEqual(3);
     expect(r.stats.duplicates).toBe(0);
     for (const email of r.issueReaders) expect(r.copies.get(email), email).toBe(1);
