@@ -22,13 +22,17 @@ export function isolatedPaths(dir = tempDir('verdicts-ws-')): Record<string, str
 /**
  * The environment of a child process: PATH and the system's own variables, temp paths, then
  * what the test gives. No setting of the developer's survives (the child also runs in an empty
- * folder, so the repo's .env, read from the working directory, is never found).
+ * folder, so the repo's .env, read from the working directory, is never found). `dir`: where
+ * its temp paths go (default: a new temp folder), for a caller that removes what it made.
  */
-export function childEnv(env: Record<string, string | undefined> = {}): Record<string, string> {
+export function childEnv(
+  env: Record<string, string | undefined> = {},
+  dir?: string,
+): Record<string, string> {
   const system = Object.entries(process.env).filter(
     ([k]) => !SETTINGS.includes(k) && !k.startsWith('RESEND_'),
   );
-  const merged = { ...Object.fromEntries(system), ...isolatedPaths(), ...env };
+  const merged = { ...Object.fromEntries(system), ...isolatedPaths(dir), ...env };
   return Object.fromEntries(
     Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined),
   );

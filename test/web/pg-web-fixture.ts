@@ -18,6 +18,7 @@ import { startPublicServer } from '../../src/web/public/server.ts';
 import { seedArchive } from '../send/send-fixture.ts';
 import { tempDir } from '../support/paths.ts';
 import { freshPgDatabase } from '../support/postgres.ts';
+import { markSentThroughFace } from '../support/sent-week.ts';
 import { SECRET, WEBHOOK_SECRET, WEEK } from './web-fixture.ts';
 
 export { PAIR, SECRET, TOOLS, WEBHOOK_SECRET, WEEK } from './web-fixture.ts';
@@ -25,31 +26,6 @@ export { PAIR, SECRET, TOOLS, WEBHOOK_SECRET, WEEK } from './web-fixture.ts';
 /** The reader the seed week was "sent" to, and that send's message id. */
 export const SEED_READER = 'seed.reader@example.com';
 export const SEED_MESSAGE_ID = 'em_seed';
-
-/** Mark `week` sent to one active reader through the face: freeze, submit, finish. */
-async function markSentThroughFace(store: Store, week: string, at: Date): Promise<number> {
-  const added = await store.subscribers.add(SEED_READER, {
-    source: 'cli',
-    status: 'active',
-    now: at,
-  });
-  if (!added.ok) throw new Error(`seed reader: ${added.error}`);
-  const frozen = await store.ledger.freeze(week, 'test', at);
-  if (!frozen.ok) throw new Error('seed week: freeze refused');
-  const batch = await store.ledger.nextOpenBatch(week, -1);
-  if (!batch) throw new Error('seed week: no batch');
-  await store.ledger.startAttempt(week, batch.batchNo, at);
-  const rs = await store.ledger.queuedRecipients(week, batch.batchNo);
-  await store.ledger.markSubmitted(
-    week,
-    batch.batchNo,
-    rs.map((r) => r.subscriberId),
-    rs.map(() => SEED_MESSAGE_ID),
-    at,
-  );
-  if (!(await store.ledger.finishIfComplete(week, at))) throw new Error('seed week: not finished');
-  return added.value.id;
-}
 
 export type PgTestServer = Awaited<ReturnType<typeof start>>;
 
@@ -77,7 +53,9 @@ async function start(opts: { env?: Record<string, string> } = {}) {
     throw e;
   }
   const clock = { now: new Date('2026-11-30T09:00:00Z') };
-  const seedReaderId = await markSentThroughFace(store, WEEK, new Date('2026-11-30T08:00:00Z'));
+  const at = new Date('2026-11-30T08:00:00Z');
+  const seeded = await markSentThroughFace(store, WEEK, at, [SEED_READER], () => SEED_MESSAGE_ID);
+  const seedReaderId = seeded[0]!;
   const logs: string[] = [];
   const logger = createLogger({ format: 'json', out: (l) => logs.push(l) });
   let config: Config = base;
