@@ -39,6 +39,8 @@ const ctx = {
   deps,
   site: createSite(deps),
   subscribeLimiter: { hit: async () => true },
+  signupHourLimiter: { hit: async () => true },
+  pendingExpiry: { due: async () => {} },
   csrf: formCsrf(config.PUBLIC_BASE_URL),
 } as unknown as PublicContext;
 

@@ -5,14 +5,15 @@
 // this process: a fixed number of requests (a warm-up first), 32 in flight, round-robin over
 // the servers. Afterwards the store must hold every event exactly once (its figures for the
 // week, as `verdicts stats` reads them) and one pending reader per subscribe, with the site's
-// hourly confirmation cap held across servers; a row whose check fails fails. Where the CPU
+// confirmation queued for each; a row whose check fails fails. Where the CPU
 // went (servers, PostgreSQL, this load generator) is printed per run on stderr.
 //
 // Subscribes come as from distinct clients behind a proxy (TRUST_PROXY, one X-Forwarded-For
 // address each): the per-client limit stays at its default and is counted in the database for
-// each request, but never reached. Nothing else is raised: the confirmation cap stays at its
-// default (100 an hour), so the first 100 addresses queue a confirmation and the rest are
-// capped (the outbox transport sends the queued ones meanwhile).
+// each request, but never reached. The hourly confirmation cap is raised past the load, so
+// every subscribe takes the whole path (store the reader, queue its confirmation; the outbox
+// transport sends them meanwhile): past the cap the form would only answer a proof-of-work
+// page (sign-up-proof.ts), which is not what this row measures.
 import { execSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -41,13 +42,13 @@ const EVENTS = 5_000;
 const SUBSCRIBES = 2_000;
 const WARMUP = 500;
 const CONCURRENCY = 32;
-const CONFIRM_PER_HOUR = 100; // the default, not set
 const WEEK = '2026-W48';
 const TOKEN_SECRET = 'bench-token-secret-0123456789';
 const BASE_ENV = {
   PUBLIC_BASE_URL: PUBLIC_URL,
   TOKEN_SECRET,
   RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  CONFIRM_PER_HOUR: '1000000',
 };
 
 type What = 'webhooks' | 'subscribes';
@@ -138,8 +139,7 @@ async function storeCheck(store: Store, what: What, count: number) {
   const mail = Object.values(await store.mailQueue.countByStatus()).reduce((a, b) => a + b, 0);
   const problems: string[] = [];
   if (pending !== count) problems.push(`${pending} pending readers for ${count} subscribes`);
-  if (mail !== CONFIRM_PER_HOUR)
-    problems.push(`${mail} confirmations queued, the hourly cap is ${CONFIRM_PER_HOUR}`);
+  if (mail !== count) problems.push(`${mail} confirmations queued for ${count} subscribes`);
   return problems;
 }
 
