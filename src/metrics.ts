@@ -1,59 +1,20 @@
-// Prometheus metrics of one `serve` or `schedule` process, and the small HTTP server that
-// answers GET /metrics on METRICS_PORT. The only module that imports prom-client: the rest of
-// the program sees the narrow hooks below (SiteMetrics, SendMetrics) and calls them, so the
-// sender, the mail worker and the routes stay free of the library. Gauges that need the
+// Prometheus metrics of one `serve` or `schedule` process (metrics-server.ts answers GET
+// /metrics on METRICS_PORT). The only module that imports prom-client: the rest of the
+// program sees the narrow hooks of metrics-hooks.ts (SiteMetrics, SendMetrics) and calls them,
+// so the sender, the mail worker and the routes stay free of the library. Gauges that need the
 // database (the mail queue, a send's progress) are read on scrape, bounded by a timeout, and
 // a read that fails is counted (verdicts_metrics_collect_errors_total), never a failed scrape.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type {
+  Metrics,
+  QueueDepth,
+  SendMetrics,
+  SendSummary,
+  SiteMetrics,
+} from './metrics-hooks.ts';
 
-/** What the site's routes report: requests by route pattern, webhooks, capped confirmations. */
-export type SiteMetrics = {
-  /** `route` is the pattern that matched (`/confirm/:token`), never the raw path. */
-  request(method: string, route: string, status: number, seconds: number): void;
-  webhook(outcome: string): void;
-  confirmCapped(cap: 'mailbox' | 'hour'): void;
-};
-
-/** What a sender (the weekly send, the site's mail worker) reports about the provider. */
-export type SendMetrics = {
-  /** The provider answered 429. */
-  rateLimited(): void;
-  /** A request is tried again after a retryable failure (`kind`: the failure's kind). */
-  retried(kind: string): void;
-  /** This process sends `week` now; null: it finished or stopped. */
-  sending?(week: string | null): void;
-};
-
-/** The mail queue at scrape time (the store's mailQueue.depth). */
-export type QueueDepth = { queued: number; sending: number; oldestAgeSeconds: number };
-
-/** A week's ledger summary, as far as the gauges need it. */
-export type SendSummary = {
-  recipients: number;
-  sent: number;
-  skipped: number;
-  pending: number;
-  failed: number;
-  uncertain: number;
-  refused: number;
-  batches: Record<string, number>;
-};
-
-export type Metrics = {
-  readonly contentType: string;
-  /** The Prometheus text exposition of every metric. */
-  render(): Promise<string>;
-  readonly site: SiteMetrics;
-  /** Counters for one sender: `issue` (the weekly send) or `site` (confirmations, welcomes). */
-  sender(name: 'issue' | 'site'): SendMetrics;
-  watchMailQueue(read: () => Promise<QueueDepth>): void;
-  /** Progress of the week this process sends (or sent last), from its ledger summary. */
-  watchSend(summary: (week: string) => Promise<SendSummary>): void;
-  /** `verdicts_lease_held{lease}`: 1 while `held()` says this process holds it. */
-  watchLease(lease: string, held: () => boolean): void;
-};
+export { type MetricsServer, startMetricsServer } from './metrics-server.ts';
+export type { Metrics, QueueDepth, SendMetrics, SendSummary, SiteMetrics };
 
 export type MetricsOptions = {
   role: 'serve' | 'schedule';
@@ -268,54 +229,4 @@ export function createMetrics(opts: MetricsOptions): Metrics {
       });
     },
   };
-}
-
-export type MetricsServer = { url: string; port: number; close(): Promise<void> };
-
-/**
- * GET /metrics on its own port, apart from the public site: a proxy that routes the site
- * cannot expose it by mistake. Anything else is 404. Port 0 picks a free one (tests).
- */
-export function startMetricsServer(
-  metrics: Pick<Metrics, 'render' | 'contentType'>,
-  opts: { port: number; host: string },
-): Promise<MetricsServer> {
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end();
-      return;
-    }
-    metrics.render().then(
-      (text) => {
-        res.writeHead(200, { 'content-type': metrics.contentType });
-        res.end(req.method === 'HEAD' ? undefined : text);
-      },
-      (e: Error) => {
-        res.writeHead(500, { 'content-type': 'text/plain' }).end(`${e.message}\n`);
-      },
-    );
-  });
-  server.keepAliveTimeout = 5_000;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      const info = server.address() as AddressInfo;
-      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-      resolve({
-        url: `http://${host}:${info.port}/metrics`,
-        port: info.port,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
 }
