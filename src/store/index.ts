@@ -4,6 +4,7 @@
 export * from './copy/index.ts';
 export * from './email-address.ts';
 export type { EventLink, ProviderEvent, Recorded } from './events.ts';
+export * from './export-csv.ts';
 export * from './face.ts';
 export { type ForgetProblem, type ForgetReport, mentions } from './forget.ts';
 export * from './import-csv.ts';
