@@ -194,4 +194,3 @@ describe('pacer', () => {
     expect(taken.length).toBe(count + 1);
   });
 });
-
