@@ -1,24 +1,21 @@
 // A running public server for tests: real HTTP on 127.0.0.1 port 0, a real SQLite file and
 // outbox in a temp dir, the seed week archived (and marked sent on request), a manual clock.
 // Closed after each test. Helpers speak HTTP the way a browser or a mail provider would.
-import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
-import { simpleParser } from 'mailparser';
 import { afterEach } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
-import { createTransport } from '../../src/send/create-transport.ts';
 import type { Transport } from '../../src/send/transport.ts';
 import { type Db, openDatabase } from '../../src/store/db.ts';
 import { sqliteStore } from '../../src/store/sqlite-store.ts';
 import { createSubscribers } from '../../src/store/subscribers.ts';
-import { createPublicApp } from '../../src/web/public/app.ts';
-import { type DepsOverrides, type PublicDeps, publicDeps } from '../../src/web/public/deps.ts';
-import { startPublicServer } from '../../src/web/public/server.ts';
+import type { DepsOverrides } from '../../src/web/public/deps.ts';
 import { seedArchive, WEEK } from '../send/send-fixture.ts';
 import { runCli } from '../support/cli.ts';
 import { dataDir, tempDir } from '../support/paths.ts';
+import { listenSite, listMail, parseOutbox } from './site-server.ts';
 
 export { WEEK };
 export const SECRET = 'test-secret-0123456789abcdef';
@@ -56,34 +53,10 @@ async function start(opts: StartOptions = {}) {
   const clock = { now: new Date('2026-11-30T09:00:00Z') };
   const logs: string[] = [];
   const logger = createLogger({ format: 'json', out: (l) => logs.push(l) });
-  let config = base;
-  let deps: PublicDeps | undefined;
+  const store = sqliteStore(db, SECRET);
+  const site = await listenSite({ ...opts, base, store, clock, logger });
+  const { url } = site;
   let closing: Promise<void> | undefined;
-  const server = await startPublicServer({
-    port: 0,
-    host: '127.0.0.1',
-    app: (url) => {
-      config = { ...base, PUBLIC_BASE_URL: url };
-      const transport = (opts.transport ?? createTransport)(config);
-      deps = publicDeps(config, sqliteStore(db, SECRET), transport, logger, {
-        now: () => clock.now,
-        ...opts.overrides,
-      });
-      // As serve does: drain what an earlier server left queued, then poll.
-      deps.mail.start();
-      return createPublicApp(deps);
-    },
-  });
-  const url = server.url;
-
-  /** A form POST from our own pages (the browser sends Origin). */
-  const post = (p: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
-    fetch(url + p, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url, ...headers },
-      body: new URLSearchParams(form).toString(),
-      redirect: 'manual',
-    });
 
   return {
     url,
@@ -93,15 +66,15 @@ async function start(opts: StartOptions = {}) {
     clock,
     logs,
     get config() {
-      return config;
+      return site.config;
     },
     subscribers: createSubscribers(db),
-    get: (p: string, init: RequestInit = {}) => fetch(url + p, { redirect: 'manual', ...init }),
-    post,
-    subscribe: (email: string, name = '') => post('/subscribe', { email, name, website: '' }),
+    get: site.get,
+    post: site.post,
+    subscribe: site.subscribe,
     /** Parsed .eml files in the outbox, oldest first. */
     outbox: async () => {
-      await deps!.mail.idle();
+      await site.mailSent();
       return parseOutbox(env.OUTBOX_DIR);
     },
     /** `verdicts send --week WEEK` with this site's settings (and `extra`, which wins). */
@@ -113,25 +86,12 @@ async function start(opts: StartOptions = {}) {
         env: { ...env, DATA_DIR: dataDir, PUBLIC_BASE_URL: url, ...extra },
       });
     },
-    /** The path of the link in the latest confirmation email to `to`. */
-    confirmPath: async (to: string) => {
-      await deps!.mail.idle();
-      // The latest confirmation email (a welcome may have come after it).
-      const mails = (await listMail(env.OUTBOX_DIR)).filter((m) => m.to === to);
-      const link = mails
-        .map((m) => /https?:\/\/[^\s"<>]+\/confirm\/[^\s"<>]+/.exec(m.text)?.[0])
-        .filter((l) => l !== undefined)
-        .at(-1);
-      if (!link) throw new Error(`no confirmation email to ${to} in the outbox`);
-      return new URL(link).pathname;
-    },
-    /** The mail queue's worker has sent (or given up on) everything queued so far. */
-    mailSent: () => deps!.mail.idle(),
-    mailQueue: () => deps!.mailQueue.countByStatus(),
+    confirmPath: site.confirmPath,
+    mailSent: site.mailSent,
+    mailQueue: () => site.deps.mailQueue.countByStatus(),
     close: () => {
       closing ??= (async () => {
-        await server.close();
-        await deps?.mail.stop();
+        await site.close();
         db.close();
       })();
       return closing;
@@ -144,35 +104,6 @@ export function markSent(db: Db, week: string, status: 'sending' | 'sent' = 'sen
     `INSERT INTO issue_sends (week, content_hash, status, recipients, batches, started_at, finished_at)
      VALUES (?, 'test', ?, 0, 0, '2026-11-30T09:00:00Z', '2026-11-30T09:05:00Z')`,
   ).run(week, status);
-}
-
-function listEml(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir, { recursive: true }) as string[];
-  } catch {
-    return [];
-  }
-  // Oldest first by when each was written: a send's folder name carries a random send id, so
-  // name order says nothing of which send came last.
-  return names
-    .filter((n) => n.endsWith('.eml'))
-    .map((n) => path.join(dir, n))
-    .map((f) => ({ f, t: statSync(f).mtimeMs }))
-    .sort((a, b) => a.t - b.t || (a.f < b.f ? -1 : a.f > b.f ? 1 : 0))
-    .map(({ f }) => f);
-}
-
-const parseOutbox = (dir: string) =>
-  Promise.all(listEml(dir).map((f) => simpleParser(readFileSync(f))));
-
-async function listMail(dir: string) {
-  return (await parseOutbox(dir)).map((m) => ({
-    to: Array.isArray(m.to) ? m.to[0]?.text : m.to?.text,
-    subject: m.subject ?? '',
-    text: m.text ?? '',
-    html: typeof m.html === 'string' ? m.html : '',
-  }));
 }
 
 /**
