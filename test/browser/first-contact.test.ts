@@ -5,19 +5,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { artifactPath, type Browser, launchBrowser, screenshot } from '../support/browser.ts';
+import { artifactPath, screenshot, useBrowser } from '../support/browser.ts';
 import { isolatedPaths } from '../support/isolated-env.ts';
 import { repoRoot } from '../support/paths.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 type Serving = { url: string; bound: string; lines: string[]; stop: () => Promise<number> };
 const running: Serving[] = [];

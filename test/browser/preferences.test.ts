@@ -4,27 +4,14 @@
 // checked in the database, and the topic and pause in the next send. No JavaScript needed
 // (the page has none); screenshots go to test-artifacts/preferences-*.png.
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLedger } from '../../src/store/ledger.ts';
-import {
-  artifactPath,
-  type Browser,
-  launchBrowser,
-  measure,
-  screenshot,
-} from '../support/browser.ts';
+import { artifactPath, measure, screenshot, useBrowser } from '../support/browser.ts';
 import { dataDir } from '../support/paths.ts';
 import { mailTo, type TestServer, useServer, WEEK } from '../web/web-fixture.ts';
 
 const ADA = 'ada@example.com';
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const start = useServer();
 

@@ -2,25 +2,12 @@
 // the email, vote from the issue email, see the vote on the web version, unsubscribe and come
 // back. Screenshots of every step go to test-artifacts/public-site-*.png.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  artifactPath,
-  type Browser,
-  launchBrowser,
-  measure,
-  screenshot,
-} from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { artifactPath, measure, screenshot, useBrowser } from '../support/browser.ts';
 import { mailTo, type TestServer, useServer, WEEK } from '../web/web-fixture.ts';
 
 const ADA = 'ada@example.com';
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const start = useServer();
 

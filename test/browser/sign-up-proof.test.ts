@@ -2,17 +2,11 @@
 // with the altcha widget, which solves the challenge in this site's own worker (under the proof
 // page's CSP: no inline script, no other origin) and lets the reader subscribe. (What the page
 // says without JavaScript is in test/web/sign-up-flood.test.ts.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, type Browser, launchBrowser, screenshot } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { artifactPath, screenshot, useBrowser } from '../support/browser.ts';
 import { useServer } from '../web/web-fixture.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const start = useServer();
 

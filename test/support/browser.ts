@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { artifactsDir, tempDir } from './paths.ts';
 
 export const CHROMIUM_ARGS = [
@@ -100,4 +100,29 @@ export async function measure(page: Page): Promise<{ scrollWidth: number; innerW
   return page.evaluate(
     '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
   );
+}
+
+/**
+ * Call at the top of a test file: one Chromium for the file, launched before its first test
+ * and closed after its last. The Browser it returns works inside tests.
+ */
+export function useBrowser(): Browser {
+  let launched: Browser | undefined;
+  beforeAll(async () => {
+    launched = await launchBrowser();
+  });
+  afterAll(async () => {
+    await launched?.close();
+  });
+  const live = () => {
+    if (!launched) throw new Error('the browser is launched before the first test: use it in one');
+    return launched;
+  };
+  return {
+    get context() {
+      return live().context;
+    },
+    page: (opts) => live().page(opts),
+    close: async () => undefined,
+  };
 }
