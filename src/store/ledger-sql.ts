@@ -31,8 +31,12 @@ export function ledgerStatements(db: Db) {
     ),
     // Readers that get an email are numbered into batches; a paused reader, or one whose
     // topics meet no pair this week, is frozen `skipped` with its reason in no batch (-1).
+    // The routes are read out of their JSON once, into a table the join finds each reader's
+    // choice in by index: joined to json_each itself, SQLite parsed the whole JSON again for
+    // every reader (8 choices: +0.5 s a 200,000-reader freeze; 200 choices: 6.6 s, not 0.2 s).
     freezeRecipients: db.prepare<[{ week: string; routes: string }]>(
-      `INSERT INTO send_recipients (week, subscriber_id, batch_no, email, name, status, variant, skip_reason)
+      `WITH routes(key, value) AS MATERIALIZED (SELECT key, value FROM json_each(@routes))
+       INSERT INTO send_recipients (week, subscriber_id, batch_no, email, name, status, variant, skip_reason)
        SELECT @week, id,
          CASE WHEN skip IS NULL
            THEN (ROW_NUMBER() OVER (PARTITION BY skip IS NULL ORDER BY id) - 1) / ${BATCH_SIZE}
@@ -44,7 +48,7 @@ export function ledgerStatements(db: Db) {
                 WHEN r.value LIKE '!%' THEN substr(r.value, 2) END AS skip,
            CASE WHEN s.paused_issues > 0 OR r.value IS NULL OR r.value = '' OR r.value LIKE '!%'
                 THEN NULL ELSE r.value END AS variant
-         FROM subscribers s LEFT JOIN json_each(@routes) r ON r.key = IFNULL(s.topics, '*')
+         FROM subscribers s LEFT JOIN routes r ON r.key = IFNULL(s.topics, '*')
          WHERE s.status = 'active' AND s.forgotten_at IS NULL
        ) ORDER BY id`,
     ),

@@ -10,8 +10,9 @@ import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { sendWorkspace, type Workspace } from '../send/send-fixture.ts';
+import { sendWorkspace, WEEK, type Workspace } from '../send/send-fixture.ts';
 import { binPath, repoRoot, tempDir } from '../support/paths.ts';
+import type { Stats } from '../support/resend-stand-in/recorder.ts';
 import type { BenchRow } from './types.ts';
 
 const KEY = 're_bench';
@@ -24,8 +25,6 @@ process.on('exit', () => {
   writeSync(2, 'PEAK_RSS_KB=' + (m ? m[1] : '') + '\\n');
 });
 `;
-
-type Stats = { accepted: number; requests: number; byStatus: Record<string, number> };
 
 export async function startStandIn(rate: number): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
@@ -59,7 +58,7 @@ export async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** The stand-in's counts; retried, since a stand-in busy parsing a 10 MB body can drop a keep-alive poll. */
-async function stats(url: string): Promise<Stats> {
+export async function stats(url: string): Promise<Stats> {
   for (let attempt = 1; ; attempt++) {
     try {
       return (await (await fetch(`${url}/__stand-in/stats`)).json()) as Stats;
@@ -88,6 +87,8 @@ export async function runSend(
   pairs = 1,
   /** Settings the workspace needs beyond its own (a store elsewhere: DATABASE_URL). */
   prepare?: (ws: Workspace) => Promise<Record<string, string>>,
+  /** The week to send (its archive must be in the workspace by then: `prepare` puts it there). */
+  week = WEEK,
 ): Promise<SendRun> {
   const ws = await sendWorkspace({ subscribers, pairs });
   const env = {
@@ -97,7 +98,9 @@ export async function runSend(
     ...extraEnv,
     ...(prepare ? await prepare(ws) : {}),
   };
-  const child = spawn(process.execPath, ['--import', preload, binPath, ...ws.args()], {
+  const args = ws.args();
+  args[args.indexOf('--week') + 1] = week;
+  const child = spawn(process.execPath, ['--import', preload, binPath, ...args], {
     cwd: ws.dir, // not the repo: a developer's .env must not change the measured run
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,12 +113,19 @@ export async function runSend(
   const acceptedAt: number[] = [];
   let done = false;
   void exited.then(() => (done = true));
-  const base = (await stats(url)).accepted;
-  let last = base;
-  while (!done) {
-    const s = await stats(url);
-    for (; last < s.accepted; last += 100) acceptedAt.push(performance.now());
-    await new Promise((r) => setTimeout(r, 10));
+  try {
+    let last = (await stats(url)).accepted;
+    while (!done) {
+      const s = await stats(url);
+      for (; last < s.accepted; last += 100) acceptedAt.push(performance.now());
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } catch (e) {
+    // The stand-in stopped answering: the sender is not left running behind the bench.
+    child.kill('SIGKILL');
+    await exited;
+    ws.close();
+    throw e;
   }
   const code = await exited;
   ws.close();

@@ -2,7 +2,7 @@
 // so 200,000 take a second), an archive with the seed week already built (rendered once per
 // process and copied, MJML is slow), and the environment a `verdicts send` child needs.
 // `pairs: 6` builds the largest issue instead: the seed pair and five renamed copies of it.
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { type Db, openDatabase } from '../../src/store/db.ts';
@@ -47,8 +47,10 @@ export function seedDataWithPairs(pairs: number): string {
 const builtArchives = new Map<number, Promise<{ issuesDir: string; dataDir: string }>>();
 
 /** The seed week's archive with `pairs` pairs (1 or up to 6), built once per process. */
-export function seedArchive(pairs = 1): Promise<{ issuesDir: string; dataDir: string }> {
+export async function seedArchive(pairs = 1): Promise<{ issuesDir: string; dataDir: string }> {
   let built = builtArchives.get(pairs);
+  // A bench that cleans up after itself (variants.bench.ts) removes the folder: build it again.
+  if (built && !existsSync((await built).issuesDir)) built = undefined;
   if (!built) {
     built = (async () => {
       const data = seedDataWithPairs(pairs);

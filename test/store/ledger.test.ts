@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLedger } from '../../src/store/ledger.ts';
+import { ledgerStatements } from '../../src/store/ledger-sql.ts';
 import { createSubscribers } from '../../src/store/subscribers.ts';
 import { addReaders, reader } from '../send/send-fixture.ts';
 import { at, useDb } from './db-fixture.ts';
@@ -73,6 +74,31 @@ describe('ledger: freeze', () => {
     ledger.freeze(W, 'h', at(0));
     expect(await check(W)).toBe(true);
     expect(await check('2026-W49')).toBe(false);
+  });
+
+  it('reads the topic routes once into an indexed table, not once per reader, and routes every choice', () => {
+    const { db, ledger, subs } = setup(600);
+    // 300 distinct choices, as a long list of readers picking among many categories makes.
+    for (let id = 1; id <= 600; id++) subs.setTopics(id, [`topic-${id % 300}`], at(0));
+    const route = (topics: readonly string[] | null) => ({ variant: `v-${topics![0]}` });
+    expect(ledger.freeze(W, 'h', at(1), undefined, route)).toMatchObject({
+      value: { send: { recipients: 600 } },
+    });
+    const wrong = db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM send_recipients
+         WHERE week = ? AND variant IS NOT 'v-topic-' || (subscriber_id % 300)`,
+      )
+      .get(W);
+    expect(wrong).toEqual({ n: 0 });
+    // Joined to json_each itself, SQLite parsed all the routes' JSON again for every reader.
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN ${ledgerStatements(db).freezeRecipients.source}`)
+      .all({ week: W, routes: '{}' }) as { detail: string }[];
+    const steps = plan.map((s) => s.detail);
+    expect(steps).toContain('MATERIALIZE routes');
+    expect(steps.filter((s) => s.includes('VIRTUAL TABLE') && s.includes('JOIN'))).toEqual([]);
+    expect(steps.some((s) => /^SEARCH r USING .*INDEX/.test(s))).toBe(true);
   });
 });
 
