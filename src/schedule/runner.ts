@@ -4,48 +4,16 @@
 // check after the run if it is still within grace); one active runner per database (the
 // `schedule` lease; others stand by). Business time comes from an injected clock, so tests
 // fire slots by calling `fire`/`trigger` instead of waiting.
-import type { ScheduledTask } from 'node-cron';
 import { formatWeek } from '../content/index.ts';
-import type { Logger } from '../log.ts';
 import { emptyReport, type RunReport } from '../pipeline/index.ts';
-import { hostLabel, type LeaseHolder, type WeekState } from '../store/index.ts';
+import { hostLabel, type LeaseHolder } from '../store/index.ts';
 import { decideCatchUp, dueWeek } from './catch-up.ts';
-import type { Clock } from './clock.ts';
 import { createCronTask } from './cron-task.ts';
 import { type Health, type LastRun, readLastRun, reportFields, writeHealth } from './health.ts';
-import type { ScheduleLease } from './schedule-lease.ts';
-import { type CronSchedule, describeNext } from './slots.ts';
+import type { Runner, RunnerDeps, Trigger } from './runner-types.ts';
+import { describeNext } from './slots.ts';
 
-export type Trigger = LastRun['trigger'];
-
-export type RunnerDeps = {
-  schedule: CronSchedule;
-  clock: Clock;
-  log: Logger;
-  lease: ScheduleLease;
-  /** The weekly job for the week due at `slot`, with `slot` as its cutoff. Must not throw. */
-  runSlot: (slot: Date, signal: AbortSignal) => Promise<RunReport>;
-  weekState: (week: string) => Promise<WeekState>;
-  graceHours: number;
-  healthFile: string;
-  /** How often a standby runner tries to take the lease over (default 15 s). */
-  standbyPollMs?: number;
-};
-
-export type Runner = {
-  /** Take the lease (or stand by); when active, start the timer and run the catch-up check. */
-  start(): Promise<void>;
-  /** Run the slot at `slot` now, as the timer would (tests, catch-up). */
-  fire(slot: Date, trigger?: Trigger): Promise<RunReport | null>;
-  /** Fire through node-cron's own `execute()`: the slot is the clock's current second. */
-  trigger(): Promise<void>;
-  /** Stop taking work, abort the run in flight at its next checkpoint, release the lease. */
-  stop(): Promise<void>;
-  /** After stop(): the run it aborted, if any, was left incomplete (a restart resumes it). */
-  readonly stoppedMidSend: boolean;
-  readonly state: Health['state'];
-  readonly task: ScheduledTask;
-};
+export type { Runner, RunnerDeps, Trigger } from './runner-types.ts';
 
 export function createRunner(deps: RunnerDeps): Runner {
   const { schedule, clock, log, lease } = deps;
@@ -54,6 +22,7 @@ export function createRunner(deps: RunnerDeps): Runner {
   let lastSlotRun = Number.NEGATIVE_INFINITY;
   let lastRun: LastRun | null = null;
   let standbyTimer: NodeJS.Timeout | undefined;
+  let busyRetry: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | null = null;
   let stoppedMidSend = false;
   const abort = new AbortController();
@@ -101,18 +70,39 @@ export function createRunner(deps: RunnerDeps): Runner {
       log.warn('slot.skipped', { slot: at, reason: 'a run is still in progress' });
       return null;
     }
+    const before = lastSlotRun;
     lastSlotRun = Math.max(lastSlotRun, slot.getTime());
     const run = runOne(slot, trigger);
     inFlight = run;
+    let busy = false;
     try {
-      return await run;
+      const report = await run;
+      busy = report.outcome === 'busy';
+      return report;
     } finally {
       inFlight = null;
-      if (!stopping && state === 'active') {
+      if (busy) retryBusy(slot, before);
+      else if (!stopping && state === 'active') {
         log.info('runner.next', next());
         await catchUp();
       }
     }
+  }
+
+  /**
+   * Another sender holds the week's send lease: the slot is not done. (A runner on another
+   * host killed mid-send holds it until it lapses, which may be after its schedule lease did.)
+   * The catch-up check tries again a standby poll later: it resumes the week, or finds it sent.
+   */
+  function retryBusy(slot: Date, before: number): void {
+    lastSlotRun = before;
+    if (stopping || state !== 'active') return;
+    const inMs = deps.standbyPollMs ?? 15_000;
+    log.info('slot.retry', { slot: slot.toISOString(), inMs, reason: 'the send is busy' });
+    clearTimeout(busyRetry);
+    busyRetry = setTimeout(() => {
+      if (!stopping && state === 'active' && !inFlight) background(catchUp());
+    }, inMs);
   }
 
   async function runOne(slot: Date, trigger: Trigger): Promise<RunReport> {
@@ -224,6 +214,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     stop() {
       stopping ??= (async () => {
         clearInterval(standbyTimer);
+        clearTimeout(busyRetry);
         task.destroy();
         abort.abort(new Error('runner stopping'));
         const last = await inFlight;
