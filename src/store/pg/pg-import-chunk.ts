@@ -34,6 +34,8 @@ export type ChunkScope = {
   source: string;
   /** Addresses this import has inserted (or tried to) so far; null: the table had rows. */
   fresh: Set<string> | null;
+  /** Whether the import holds the table against other writers. */
+  locked: boolean;
 };
 
 // A row's state in its chunk: in the INSERT, left for the lookup, or refused.
@@ -80,7 +82,8 @@ export function prepareChunk(
     inserted.push(i);
     adds.push(r);
   }
-  const insert = adds.length > 0 ? insertOf(adds, scope, fresh === null) : undefined;
+  const mode = { probe: fresh === null, racing: !scope.locked };
+  const insert = adds.length > 0 ? insertOf(adds, scope, mode) : undefined;
   return { part, keys, state, why, inserted, insert };
 }
 

@@ -58,15 +58,22 @@ export function importRowsPg(
     // No suppression at all (the usual first import): no keyed hash per row.
     let checkSuppressed =
       (await one<{ n: boolean }>(c, 'SELECT EXISTS (SELECT 1 FROM suppressions) AS n'))?.n === true;
-    // The usual first import: every address this import inserts is known here, so the rest
-    // need no probe of the table (ON CONFLICT still guards against a writer racing it).
+    // Into an empty table (a first import, the usual bulk one: a list moved from another tool)
+    // the import holds the table against other writers until it commits (readers go on), as
+    // every writer waits behind an import on SQLite: then no address can appear but through it
+    // (pg-import-insert.ts). It knows every address it inserts, so the rest need no probe of
+    // the table. Into a table with subscribers, other writers go on.
+    const hasRows = async () =>
+      (await one<{ n: boolean }>(c, 'SELECT EXISTS (SELECT 1 FROM subscribers) AS n'))?.n === true;
+    const locked = !(await hasRows());
+    if (locked) await c.query('LOCK TABLE subscribers IN SHARE ROW EXCLUSIVE MODE');
+    // Asked again under the lock: a writer may have added a row in between.
+    const empty = locked && !(await hasRows());
     const scope: ChunkScope = {
       stamp,
       source: opts.source,
-      fresh:
-        (await one<{ n: boolean }>(c, 'SELECT EXISTS (SELECT 1 FROM subscribers) AS n'))?.n === true
-          ? null
-          : new Set<string>(),
+      fresh: empty ? new Set<string>() : null,
+      locked,
     };
 
     /** Which rows of a chunk the suppression list refuses, under either key (suppressions.ts). */
