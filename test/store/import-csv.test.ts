@@ -133,6 +133,25 @@ describe('importSubscribersCsv', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM subscribers').get()).toEqual({ n: 100_000 });
   });
 
+  // The file is read 256 KiB at a time and the parser keeps a view of the bytes it could not
+  // finish; a read buffer used again overwrote them, and line 7554 was stored as "Reader 7512".
+  it('stores every row as written across read boundaries', async () => {
+    const db = openDb();
+    const lines = ['email,name'];
+    for (let i = 0; i < 20_000; i++) lines.push(`reader${i}@example.com,Reader ${i}`);
+    const file = csvFile(`${lines.join('\n')}\n`);
+    await importSubscribersCsv(sqliteStore(db, SECRET), file, { at: at(0) });
+    const rows = db.prepare('SELECT email, name FROM subscribers ORDER BY id').all() as {
+      email: string;
+      name: string;
+    }[];
+    const wrong = rows.filter(
+      (r, i) => r.email !== `reader${i}@example.com` || r.name !== `Reader ${i}`,
+    );
+    expect(rows).toHaveLength(20_000);
+    expect(wrong).toEqual([]);
+  });
+
   it('a suppression list counts its unreadable rows as refused suppressions', async () => {
     const db = openDb();
     const file = csvFile(

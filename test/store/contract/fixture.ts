@@ -30,6 +30,17 @@ export const CONTRACT_SECRET = 'contract-test-secret-0123456789';
 /** The row shape importRows takes (not exported by the face under its own name). */
 export type ImportRow = Extract<Parameters<Store['importRows']>[0], readonly unknown[]>[number];
 
+/** An import row as a file's line gives it (no name unless `extra` has one). */
+export const importRow = (
+  line: number,
+  email: string,
+  status: ImportRow['status'],
+  extra: Partial<ImportRow> = {},
+): ImportRow => ({ line, email, status, name: null, ...extra });
+
+/** An import's counts for one status, all zero. */
+export const NO_COUNTS = { added: 0, kept: 0, updated: 0, refused: 0 };
+
 /** Instants for tests: `at(0)` is a fixed moment, `at(90)` ninety seconds later. */
 export const at = (seconds: number) => new Date(Date.UTC(2026, 7, 31, 8, 0, 0) + seconds * 1000);
 

@@ -7,6 +7,7 @@ import { archiveLimitsContract } from './archive-limits.ts';
 import { concurrencyContract } from './concurrency.ts';
 import { exportImportContract } from './export-import.ts';
 import type { OpenStore } from './fixture.ts';
+import { importChunksContract } from './import-chunks.ts';
 import { leasesContract } from './leases.ts';
 import { ledgerContract } from './ledger.ts';
 import { mailQueueContract } from './mail-queue.ts';
@@ -30,6 +31,7 @@ export function storeContract(name: string, open: OpenStore): void {
     statsContract(name, open);
     unitsContract(name, open);
     exportImportContract(name, open);
+    importChunksContract(name, open);
     concurrencyContract(name, open);
     archiveLimitsContract(name, open);
     providerBudgetContract(name, open);

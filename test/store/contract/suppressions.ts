@@ -10,24 +10,15 @@ import {
   CONTRACT_SECRET,
   collect,
   type ImportRow,
+  importRow,
+  NO_COUNTS,
   type OpenStore,
   sendWeek,
   useStores,
 } from './fixture.ts';
 
-const row = (
-  line: number,
-  email: string,
-  status: ImportRow['status'],
-  extra: Partial<ImportRow> = {},
-): ImportRow => ({
-  line,
-  email,
-  status,
-  name: null,
-  ...extra,
-});
-const none = { added: 0, kept: 0, updated: 0, refused: 0 };
+const row = importRow;
+const none = NO_COUNTS;
 
 export function suppressionsContract(_name: string, open: OpenStore): void {
   describe('suppressions', () => {
