@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { maskPath } from '../../src/web/public/access-log.ts';
+import { sourceOf } from '../../src/web/public/client-ip.ts';
 import { createRateLimiter } from '../../src/web/public/rate-limit.ts';
 import { tempDir } from '../support/paths.ts';
 
@@ -46,5 +47,19 @@ describe('maskPath', () => {
     expect(maskPath('/unsubscribe/7.0.xyz')).toBe('/unsubscribe/:token');
     expect(maskPath('/vote/2026-W48/p/t/1:2026-W48.0.sig')).toBe('/vote/2026-W48/p/t/:token');
     expect(maskPath('/issues/2026-W48/')).toBe('/issues/2026-W48/');
+  });
+});
+
+describe('the source a per-client limit counts', () => {
+  it('is an IPv4 address as is, an IPv6 address by its /64, a mapped address as IPv4', () => {
+    expect(sourceOf('203.0.113.7')).toBe('203.0.113.7');
+    expect(sourceOf('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    // Every address of one /64 is one source, however written.
+    const one = sourceOf('2001:db8:0:1::1');
+    expect(one).toBe('2001:db8:0:1::/64');
+    expect(sourceOf('2001:0DB8:0000:0001:ffff:ffff:ffff:ffff')).toBe(one);
+    expect(sourceOf('2001:db8::1:0:0:0:2')).toBe(one);
+    expect(sourceOf('2001:db8:0:2::1')).not.toBe(one);
+    expect(sourceOf('::1')).toBe('0:0:0:0::/64');
   });
 });

@@ -4,7 +4,7 @@
 // not. The way back is a "resubscribe" button on the done page (see subscription.ts).
 import { Hono, type MiddlewareHandler } from 'hono';
 import { routes } from '../../../links.ts';
-import { clientIp } from '../client-ip.ts';
+import { clientIp, sourceOf } from '../client-ip.ts';
 import type { PublicContext } from '../context.ts';
 import { canResubscribe, checkUnsubscribe, resubscribe, unsubscribe } from '../subscription.ts';
 import { linkProblem } from './link-problems.ts';
@@ -61,7 +61,12 @@ export function unsubscribeRoutes(ctx: PublicContext): Hono {
       return c.body(null, done.ok ? 200 : 404);
     }
     if (body['action'] === 'resubscribe') {
-      if (!(await ctx.subscribeLimiter.hit(clientIp(c, deps.config.TRUST_PROXY), deps.now())))
+      if (
+        !(await ctx.subscribeLimiter.hit(
+          sourceOf(clientIp(c, deps.config.TRUST_PROXY)),
+          deps.now(),
+        ))
+      )
         return site.message(c, 429, {
           title: 'Too many requests',
           heading: 'Too many requests',
