@@ -96,6 +96,23 @@ export function sqliteStore(db: Db, secret: string): Store {
     return p;
   };
   const run: Run = (op) => (units === 0 ? settle(op) : queued(op));
+  /** `fn` in one IMMEDIATE transaction, queued as a unit of work; any error rolls it back. */
+  const immediate = <T>(fn: () => Promise<T>): Promise<T> => {
+    units++;
+    return queued(async () => {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const out = await fn();
+        db.exec('COMMIT');
+        return out;
+      } catch (e) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw e;
+      }
+    }).finally(() => {
+      units--;
+    });
+  };
   const repos = reposOver(db, secret, run);
   const inside = reposOver(db, secret, settle);
   const schemaVersion = () => db.pragma('user_version', { simple: true }) as number;
@@ -103,41 +120,18 @@ export function sqliteStore(db: Db, secret: string): Store {
     kind: 'sqlite',
     ...repos,
     atomically<T>(_lock: string, fn: (tx: StoreRepos) => Promise<T>): Promise<T> {
-      units++;
-      return queued(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const out = await fn(inside);
-          db.exec('COMMIT');
-          return out;
-        } catch (e) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw e;
-        }
-      }).finally(() => {
-        units--;
-      });
+      return immediate(() => fn(inside));
     },
     // One IMMEDIATE transaction over every chunk, held while the chunks' source reads on (it
     // may await between them), so it queues like a unit of work; each chunk's applyImport
     // runs as a savepoint inside it. Any error, the source's included, rolls it all back.
     importRows(rows, opts) {
-      units++;
-      return queued(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const out: ImportApplied = { counts: {}, refused: [] };
-          for await (const chunk of importChunks(rows)) {
-            addApplied(out, applyImport(db, chunk, { ...opts, secret }));
-          }
-          db.exec('COMMIT');
-          return out;
-        } catch (e) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw e;
+      return immediate(async () => {
+        const out: ImportApplied = { counts: {}, refused: [] };
+        for await (const chunk of importChunks(rows)) {
+          addApplied(out, applyImport(db, chunk, { ...opts, secret }));
         }
-      }).finally(() => {
-        units--;
+        return out;
       });
     },
     forget: (email, at) => run(() => forgetAddress(db, email, { secret, at })),
