@@ -157,14 +157,12 @@ describe('the team rate, shared through the database', () => {
       sendArgs: ws.args(),
     };
     const r = await sendAndConfirm(target, readers, signups);
-    // The issue's target is at most one. A write woken well past its slot takes a fresh one
+    // At most one, as the issue asks. A write woken well past its slot takes a fresh one
     // (pace.ts), and the sign-ups run on a thread of their own, so the stand-in's arrival
-    // stamps on this thread are not held up by them (they were: 2 or 4 429s a run). Alone on
-    // this 2-core machine the run now sees none (0, 0, 0); beside the rest of the suite the
-    // stand-in's own process is starved now and then and stamps a spaced request ~25 ms late,
-    // which the 12 ms margin does not cover (seen: 2 in one full run). Up to three is what
-    // this test can promise there.
-    expect(r.stats.byStatus['429'] ?? 0, r.around429).toBeLessThanOrEqual(3);
+    // stamps on this thread are not held up by them. This file runs after the rest of the
+    // suite, alone (vitest.config.ts): beside it, the stand-in's process was starved now and
+    // then and stamped a spaced request ~25 ms late, a burst only the test made.
+    expect(r.stats.byStatus['429'] ?? 0, r.around429).toBeLessThanOrEqual(1);
     expect(r.stats.duplicates).toBe(0);
     for (const email of r.issueReaders) expect(r.copies.get(email), email).toBe(1);
     for (const email of r.emails) expect(r.copies.get(email), email).toBe(1);
