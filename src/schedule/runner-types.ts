@@ -22,6 +22,8 @@ export type RunnerDeps = {
   healthFile: string;
   /** How often a standby runner tries to take the lease over (default 15 s). */
   standbyPollMs?: number;
+  /** Waits before resuming an incomplete week, in turn; the last repeats (RESUME_DELAYS_MS). */
+  resumeDelaysMs?: readonly number[];
 };
 
 export type Runner = {

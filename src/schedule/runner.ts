@@ -3,7 +3,9 @@
 // One run at a time (a slot that fires during a run is skipped, and picked up by the catch-up
 // check after the run if it is still within grace); one active runner per database (the
 // `schedule` lease; others stand by). Business time comes from an injected clock, so tests
-// fire slots by calling `fire`/`trigger` instead of waiting.
+// fire slots by calling `fire`/`trigger` instead of waiting. A week left incomplete (the
+// provider down past the sender's retries, a batch failed) is tried again later, on a widening
+// delay, until it is sent: the ledger resumes it without sending anyone a second copy.
 import { formatWeek } from '../content/index.ts';
 import { emptyReport, type RunReport } from '../pipeline/index.ts';
 import { hostLabel, type LeaseHolder } from '../store/index.ts';
@@ -15,6 +17,9 @@ import { describeNext } from './slots.ts';
 
 export type { Runner, RunnerDeps, Trigger } from './runner-types.ts';
 
+/** Waits before resuming an incomplete week, one after another; the last one repeats. */
+export const RESUME_DELAYS_MS: readonly number[] = [60_000, 300_000, 900_000, 3_600_000];
+
 export function createRunner(deps: RunnerDeps): Runner {
   const { schedule, clock, log, lease } = deps;
   let state: Health['state'] = 'starting';
@@ -22,7 +27,9 @@ export function createRunner(deps: RunnerDeps): Runner {
   let lastSlotRun = Number.NEGATIVE_INFINITY;
   let lastRun: LastRun | null = null;
   let standbyTimer: NodeJS.Timeout | undefined;
-  let busyRetry: NodeJS.Timeout | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  /** Incomplete runs of the slot last run, in a row: which resume delay comes next. */
+  let incompleteRuns = 0;
   let stopping: Promise<void> | null = null;
   let stoppedMidSend = false;
   const abort = new AbortController();
@@ -74,15 +81,21 @@ export function createRunner(deps: RunnerDeps): Runner {
     lastSlotRun = Math.max(lastSlotRun, slot.getTime());
     const run = runOne(slot, trigger);
     inFlight = run;
-    let busy = false;
+    let outcome: RunReport['outcome'] | undefined;
     try {
       const report = await run;
-      busy = report.outcome === 'busy';
+      outcome = report.outcome;
       return report;
     } finally {
       inFlight = null;
-      if (busy) retryBusy(slot, before);
-      else if (!stopping && state === 'active') {
+      incompleteRuns = outcome === 'incomplete' ? incompleteRuns + 1 : 0;
+      if (outcome === 'busy') {
+        retryLater(slot, before, deps.standbyPollMs ?? 15_000, 'the send is busy');
+      } else if (outcome === 'incomplete') {
+        const delays = deps.resumeDelaysMs ?? RESUME_DELAYS_MS;
+        const inMs = delays[Math.min(incompleteRuns, delays.length) - 1]!;
+        retryLater(slot, before, inMs, 'the send is incomplete');
+      } else if (!stopping && state === 'active') {
         log.info('runner.next', next());
         await catchUp();
       }
@@ -90,17 +103,17 @@ export function createRunner(deps: RunnerDeps): Runner {
   }
 
   /**
-   * Another sender holds the week's send lease: the slot is not done. (A runner on another
-   * host killed mid-send holds it until it lapses, which may be after its schedule lease did.)
-   * The catch-up check tries again a standby poll later: it resumes the week, or finds it sent.
+   * The slot is not done: another sender holds the week's send lease (a runner on another host
+   * killed mid-send holds it until it lapses, which may be after its schedule lease did), or
+   * the run left the week incomplete. The catch-up check tries again `inMs` later: it resumes
+   * the week (the catch-up rule resumes a started week whatever its age), or finds it sent.
    */
-  function retryBusy(slot: Date, before: number): void {
+  function retryLater(slot: Date, before: number, inMs: number, reason: string): void {
     lastSlotRun = before;
     if (stopping || state !== 'active') return;
-    const inMs = deps.standbyPollMs ?? 15_000;
-    log.info('slot.retry', { slot: slot.toISOString(), inMs, reason: 'the send is busy' });
-    clearTimeout(busyRetry);
-    busyRetry = setTimeout(() => {
+    log.info('slot.retry', { slot: slot.toISOString(), inMs, reason });
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
       if (!stopping && state === 'active' && !inFlight) background(catchUp());
     }, inMs);
   }
@@ -214,7 +227,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     stop() {
       stopping ??= (async () => {
         clearInterval(standbyTimer);
-        clearTimeout(busyRetry);
+        clearTimeout(retryTimer);
         task.destroy();
         abort.abort(new Error('runner stopping'));
         const last = await inFlight;

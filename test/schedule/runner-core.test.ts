@@ -23,7 +23,19 @@ const freeLease = (): ScheduleLease & { released: number } => ({
 type Call = { slot: string; signal: AbortSignal; finish: () => void };
 
 /** A runner whose job records its slot and waits until the test finishes it. */
-function stubRunner(expr: string, zone: string, clock: () => Date, opts: { block?: boolean } = {}) {
+function stubRunner(
+  expr: string,
+  zone: string,
+  clock: () => Date,
+  opts: {
+    block?: boolean;
+    /** Each run's outcome in turn (then 'sent'); the week is 'sending' after an incomplete one, 'sent' after that. */
+    outcomes?: RunReport['outcome'][];
+    resumeDelaysMs?: number[];
+  } = {},
+) {
+  const outcomes = [...(opts.outcomes ?? [])];
+  let weekState: 'unsent' | 'sending' | 'sent' = 'unsent';
   const calls: Call[] = [];
   const out = captureLog();
   const lease = freeLease();
@@ -35,10 +47,16 @@ function stubRunner(expr: string, zone: string, clock: () => Date, opts: { block
     lease,
     graceHours: 24,
     healthFile,
-    weekState: async () => 'unsent',
+    ...(opts.resumeDelaysMs ? { resumeDelaysMs: opts.resumeDelaysMs } : {}),
+    weekState: async () => weekState,
     runSlot: (slot, signal) =>
       new Promise<RunReport>((resolve) => {
-        const finish = () => resolve({ ...emptyReport('2026-W49', 'sent', 'ok'), sent: 1 });
+        const finish = () => {
+          const outcome = outcomes.shift() ?? 'sent';
+          // A scripted week moves through the ledger's states; otherwise each slot is new.
+          if (opts.outcomes) weekState = outcome === 'incomplete' ? 'sending' : 'sent';
+          resolve({ ...emptyReport('2026-W49', outcome, outcome), sent: 1 });
+        };
         calls.push({ slot: slot.toISOString(), signal, finish });
         if (!opts.block) finish();
         signal.addEventListener('abort', () =>
@@ -78,6 +96,26 @@ describe('runner rules', () => {
       '2026-11-30T10:00:00.000Z',
     ]);
     expect(out.text()).toContain('catch_up.run slot=2026-11-30T10:00:00.000Z');
+  });
+
+  it('an incomplete week is resumed on a widening delay until it is sent, then left alone', async () => {
+    const clock = manualClock('2026-11-30T09:00:05Z');
+    const { runner, calls, out } = stubRunner('0 9 * * 1', 'UTC', clock, {
+      outcomes: ['incomplete', 'incomplete', 'incomplete'],
+      resumeDelaysMs: [20, 60],
+    });
+    await runner.start(); // catches up 09:00: incomplete three times, then sent
+    await vi.waitFor(() => expect(calls).toHaveLength(4), { timeout: 5_000, interval: 5 });
+    const retries = out.lines.filter((l) => l.includes('slot.retry'));
+    expect(retries).toHaveLength(3);
+    // The delays in turn, the last one repeating.
+    expect(retries.map((l) => /inMs=(\d+)/.exec(l)?.[1])).toEqual(['20', '60', '60']);
+    expect(retries[0]).toContain('reason="the send is incomplete"');
+    expect(out.text()).toContain('resuming the interrupted send of 2026-W49');
+    // Sent: nothing more is tried, and the next slot is what comes next.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(calls).toHaveLength(4);
+    expect(new Set(calls.map((c) => c.slot))).toEqual(new Set(['2026-11-30T09:00:00.000Z']));
   });
 
   it('stop: aborts the run at its checkpoint, waits for it, releases the lease, records it', async () => {
