@@ -5,7 +5,8 @@
 // run as a formula is written with a leading `'` (neutraliseCell), which import undoes.
 import { stringify } from 'csv-stringify/sync';
 import type { Store } from './face.ts';
-import { type ImportStatus, neutraliseCell } from './import-formats.ts';
+import { neutraliseCell } from './import-cells.ts';
+import type { ImportStatus } from './import-formats.ts';
 import type { SubscriberStatus } from './subscriber-model.ts';
 import { HASH_PREFIX } from './suppressions.ts';
 

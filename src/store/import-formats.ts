@@ -3,18 +3,19 @@
 // or to a reason it cannot be read. The sources each mapping follows are cited beside the
 // test fixtures (test/fixtures/imports/README.md); a status word we do not know refuses the
 // row instead of guessing "active", because a wrong guess mails someone who opted out.
-import { tz } from '@date-fns/tz';
-import { isValid } from 'date-fns/isValid';
-import { parseISO } from 'date-fns/parseISO';
-import { categorySlug } from '../content/index.ts';
 import { err, ok, type Result } from '../result.ts';
+import { joinName, type Rec, restored, toIso, v } from './import-cells.ts';
 import {
-  MAX_PAUSE_ISSUES,
-  normaliseTopics,
-  SUBSCRIBER_STATUSES,
-  type SubscriberStatus,
-  TOPIC_SLUG,
-} from './subscribers.ts';
+  commaTags,
+  jsonTags,
+  mailchimpTags,
+  ourPause,
+  ourTopics,
+  tagTopics,
+} from './import-tags.ts';
+import { SUBSCRIBER_STATUSES, type SubscriberStatus } from './subscribers.ts';
+
+export type { Rec } from './import-cells.ts';
 
 export const IMPORT_FORMATS = [
   'verdicts',
@@ -60,7 +61,6 @@ export type MappedRow = {
 /** Why a row cannot be read, and the status it asked for when that much was readable. */
 export type Unreadable = { reason: string; status?: ImportStatus };
 
-export type Rec = Record<string, string | undefined>;
 export type Format = {
   emailColumn: string;
   /** Columns (lower-cased) that identify the format; all must be present. */
@@ -69,85 +69,6 @@ export type Format = {
   /** Undo what our exporter did to a cell, before anything is read (our own format only). */
   prepare?: (r: Rec) => Rec;
 };
-
-export const v = (r: Rec, col: string) => (r[col] ?? '').trim();
-
-/**
- * CSV injection (OWASP): a spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a tab
- * or a carriage return as a formula, so a subscriber who typed `=HYPERLINK(…)` as a name could
- * attack the operator who opens the export. Such a cell is written with a leading `'` (shown
- * as text, never run). A cell that already starts with `'` gets one too, so the import can
- * undo exactly what the export did: strip one leading `'`, always, from our own export.
- */
-const FORMULA_START = /^[=+\-@\t\r']/;
-export const neutraliseCell = (value: string): string =>
-  FORMULA_START.test(value) ? `'${value}` : value;
-export const restoreCell = (value: string): string =>
-  value.startsWith("'") ? value.slice(1) : value;
-
-/** Our own export's cells, as the exporter had them before neutraliseCell. */
-const restored = (r: Rec): Rec => {
-  const out: Rec = {};
-  for (const [k, val] of Object.entries(r)) out[k] = val === undefined ? val : restoreCell(val);
-  return out;
-};
-const joinName = (...parts: string[]) => parts.filter(Boolean).join(' ') || null;
-const utc = tz('UTC');
-
-/** ISO 8601, or the `2018-02-05 19:28:23` / `… UTC` forms exports use, read as UTC. */
-export function toIso(raw: string | undefined): string | null {
-  const s = (raw ?? '').trim().replace(/ UTC$/, '');
-  if (s === '') return null;
-  const d = parseISO(s, { in: utc });
-  return isValid(d) ? new Date(d.getTime()).toISOString() : null;
-}
-
-/** Tags as slugs (none: undefined, so the reader keeps "everything"). */
-const tagTopics = (tags: readonly string[]): string[] | undefined => {
-  const slugs = normaliseTopics(tags.map(categorySlug)).filter((t) => TOPIC_SLUG.test(t));
-  return slugs.length > 0 ? slugs : undefined;
-};
-
-/** Mailchimp's TAGS: each tag double-quoted, comma-separated (`"Editors","Vision"`). */
-const mailchimpTags = (raw: string): string[] =>
-  [...raw.matchAll(/"((?:[^"]|"")*)"|([^,]+)/g)].map((m) =>
-    (m[1] ?? m[2] ?? '').replace(/""/g, '"'),
-  );
-
-/** Buttondown's tags: a JSON array of strings. */
-const jsonTags = (raw: string): string[] => {
-  try {
-    const v: unknown = JSON.parse(raw || '[]');
-    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
-  } catch {
-    return [];
-  }
-};
-
-/** Ghost's labels: comma-separated names. */
-const commaTags = (raw: string): string[] => raw.split(',');
-
-/** Our export's topics column: empty for everything, else a JSON array of slugs. */
-function ourTopics(raw: string): Result<string[] | null, Unreadable> {
-  if (raw === '') return ok(null);
-  try {
-    const v: unknown = JSON.parse(raw);
-    if (Array.isArray(v) && v.every((t) => typeof t === 'string' && TOPIC_SLUG.test(t))) {
-      return ok(normaliseTopics(v as string[]));
-    }
-  } catch {
-    // refused below
-  }
-  return err({ reason: `unknown topics ${JSON.stringify(raw)}` });
-}
-
-function ourPause(raw: string): Result<number, Unreadable> {
-  if (raw === '') return ok(0);
-  const n = Number(raw);
-  return /^\d+$/.test(raw) && n <= MAX_PAUSE_ISSUES
-    ? ok(n)
-    : err({ reason: `unknown pausedIssues ${JSON.stringify(raw)}` });
-}
 
 const byWord =
   (column: string, words: Record<string, ImportStatus>) =>

@@ -7,13 +7,13 @@ export type { EventLink, ProviderEvent, Recorded } from './events.ts';
 export * from './export-csv.ts';
 export * from './face.ts';
 export { type ForgetProblem, type ForgetReport, mentions } from './forget.ts';
+export { neutraliseCell } from './import-cells.ts';
 export * from './import-csv.ts';
 export {
   IMPORT_FORMATS,
   IMPORT_STATUSES,
   type ImportFormat,
   type ImportStatus,
-  neutraliseCell,
 } from './import-formats.ts';
 export { type AcquireOptions, type Lease, type LeaseHolder, newLeaseOwner } from './leases.ts';
 export type { AttemptStart, SendLease } from './ledger.ts';

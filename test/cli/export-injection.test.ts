@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { DEV_TOKEN_SECRET } from '../../src/config.ts';
 import { openDatabase } from '../../src/store/db.ts';
-import { neutraliseCell, restoreCell } from '../../src/store/import-formats.ts';
+import { neutraliseCell, restoreCell } from '../../src/store/import-cells.ts';
 import { createSubscribers } from '../../src/store/subscribers.ts';
 import { createSuppressions } from '../../src/store/suppressions.ts';
 import { at } from '../store/db-fixture.ts';
