@@ -5,6 +5,7 @@ export * from './backoff.ts';
 export * from './create-transport.ts';
 export * from './outbox-transport.ts';
 export * from './pace.ts';
+export * from './pacer-face.ts';
 export * from './progress.ts';
 export * from './real-send-guard.ts';
 export * from './resend-transport.ts';

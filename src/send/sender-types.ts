@@ -8,7 +8,7 @@ import type {
   SendLease,
 } from '../store/index.ts';
 import type { BackoffSettings } from './backoff.ts';
-import type { SharedSlots } from './pace.ts';
+import type { SharedSlots } from './pacer-face.ts';
 import type { Progress } from './progress.ts';
 import type { OutgoingEmail, Transport, TransportFailure } from './transport.ts';
 

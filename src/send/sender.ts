@@ -14,7 +14,8 @@ import {
   type RecipientOutcome,
 } from '../store/index.ts';
 import { backoffMs } from './backoff.ts';
-import { createPacer, sleep } from './pace.ts';
+import { createPacer } from './pace.ts';
+import { sleep } from './pacer-face.ts';
 import {
   describeFailure,
   REFUSALS_LISTED,

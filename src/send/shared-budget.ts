@@ -7,7 +7,8 @@
 // through `mailSlots`. What anyone learns from the provider (its limit, a 429's retry-after)
 // goes back to the row for everyone.
 import type { ProviderBudgetRepo } from '../store/index.ts';
-import { type Clock, PACE_MARGIN_MS, type SharedSlots, sleep } from './pace.ts';
+import { PACE_MARGIN_MS } from './pace.ts';
+import { type Clock, type SharedSlots, sleep } from './pacer-face.ts';
 import type { RateInfo } from './transport.ts';
 
 /** The budget of the Resend team this newsletter sends through. */
