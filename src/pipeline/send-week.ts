@@ -3,20 +3,12 @@
 // list (that ledger row is what freezes the archive too), and run the sender over the open
 // batches. `verdicts send` and `verdicts run` both call this. Every expected outcome is a
 // value; a changed archive throws (nothing is sent).
-import type { ArchivedEmail } from '../archive/index.ts';
-import { formatWeek, type Issue, variantChoice, type Week } from '../content/index.ts';
+import { formatWeek, type Issue, type Week } from '../content/index.ts';
 import { DATABASE_BUSY_MESSAGE } from '../db-busy.ts';
 import { isVerdictsError, VerdictsError } from '../errors.ts';
-import { compileFiller, type LintFinding } from '../render/index.ts';
+import type { LintFinding } from '../render/index.ts';
+import { type Progress, type SendReport, sendBatches, sharedSlots } from '../send/index.ts';
 import {
-  type OutgoingEmail,
-  type Progress,
-  type SendReport,
-  sendBatches,
-  sharedSlots,
-} from '../send/index.ts';
-import {
-  type FreezeRoute,
   hostLabel,
   type IssueSend,
   type LeaseHolder,
@@ -27,8 +19,9 @@ import type { Pipeline } from './open-pipeline.ts';
 import type { PrepareProblem } from './prepare-week.ts';
 import { publishArchive } from './published-archive.ts';
 import { type BaseUrlMismatch, gateArchive } from './send-gate.ts';
-import { type JobSettings, senderSettings } from './settings.ts';
+import { senderSettings } from './settings.ts';
 import { type ArchiveWhen, weekArchive } from './week-archive.ts';
+import { emailBuilder, variantRoute } from './week-mail.ts';
 
 export type SendWeekOptions = {
   signal: AbortSignal;
@@ -69,66 +62,6 @@ export const describeHolder = (h: LeaseHolder | null) =>
   h
     ? `${h.owner} (pid ${h.pid} on ${hostLabel(h.host)}, lease until ${h.expiresAt.toISOString()})`
     : `another process: ${DATABASE_BUSY_MESSAGE}`;
-
-type Mailable = Pick<ArchivedEmail, 'html' | 'text' | 'issue'> & { meta: { subject: string } };
-
-export function emailBuilder(
-  email: JobSettings['email'],
-  week: string,
-  archived: Mailable & { variants?: ReadonlyMap<string, Mailable> },
-) {
-  const { from, replyTo, links } = email;
-  // Bodies stay as the archive's shared segments plus this reader's values: the transport
-  // encodes the segments once per issue (per variant), not once per reader.
-  const one = (a: Mailable, variant: string | null) => {
-    const fill = compileFiller(a, a.issue);
-    const { subject } = a.meta;
-    const tags = [{ name: 'issue', value: week }];
-    if (variant) tags.push({ name: 'variant', value: variant });
-    return (r: { subscriberId: number; email: string; name: string | null }): OutgoingEmail => {
-      const { html, text, headers } = fill(r, links);
-      const e: OutgoingEmail = { from, to: r.email, subject, html, text, headers, tags };
-      if (replyTo) e.replyTo = replyTo;
-      return e;
-    };
-  };
-  const full = one(archived, null);
-  const byVariant = new Map<string, ReturnType<typeof one>>();
-  return (r: {
-    subscriberId: number;
-    email: string;
-    name: string | null;
-    variant?: string | null;
-  }): OutgoingEmail => {
-    if (!r.variant) return full(r);
-    let build = byVariant.get(r.variant);
-    if (!build) {
-      const v = archived.variants?.get(r.variant);
-      // The freeze only routes to variants of this archive, whose digest the ledger pins.
-      if (!v) throw new Error(`send: variant ${r.variant} of ${week} is not in its archive`);
-      build = one(v, r.variant);
-      byVariant.set(r.variant, build);
-    }
-    return build(r);
-  };
-}
-
-/** Where each topic choice goes this week: the full issue, an archived variant, or nowhere. */
-export function variantRoute(
-  archived: Pick<ArchivedEmail, 'issue' | 'variants' | 'meta'>,
-): FreezeRoute {
-  return (topics) => {
-    const choice = variantChoice(archived.issue, topics);
-    if (choice.kind === 'none') return { skip: 'no_topics' };
-    if (choice.kind === 'full') return { variant: null };
-    if (!archived.variants.has(choice.id)) {
-      // An archive built before variants existed: its readers get the full issue as before.
-      if (!archived.meta.variants) return { variant: null };
-      throw new Error(`send: the archive of ${archived.issue.week} lacks variant ${choice.id}`);
-    }
-    return { variant: choice.id };
-  };
-}
 
 export async function sendWeek(
   p: Pipeline,

@@ -5,7 +5,7 @@
 // a 64 KB block at a time, as the request writes it to the socket. Its ceiling is memcpy of
 // the same number of bytes, each batch's copy timed right after the batch; the baselines are what
 // "render per recipient" would cost, measured on a small sample.
-import { emailBuilder } from '../../src/pipeline/send-week.ts';
+import { emailBuilder } from '../../src/pipeline/week-mail.ts';
 import { compilePersonaliser } from '../../src/render/personalise.ts';
 import { renderIssue } from '../../src/render/render-issue.ts';
 import { loadTemplates } from '../../src/render/templates.ts';
