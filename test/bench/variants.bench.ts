@@ -16,7 +16,7 @@ import { execSync } from 'node:child_process';
 import { copyFileSync, cpSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ArchivedEmail } from '../../src/archive/index.ts';
-import { variantRoute } from '../../src/pipeline/send-week.ts';
+import { variantRoute } from '../../src/pipeline/week-mail.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { Workspace } from '../send/send-fixture.ts';
 import { repoRoot, tempDir } from '../support/paths.ts';
@@ -40,18 +40,44 @@ const MIN_RATE_RATIO = 0.8;
 const CPU_GROWTH = 1.2;
 const FREEZE_MS = 3000;
 const readers = READERS.toLocaleString('en-US');
-/** send.bench's peak-RSS preload, and the sender's CPU time (user + system, all threads). */
-const PRELOAD = `${PEAK_PRELOAD}process.on('exit', () => {
+/**
+ * send.bench's peak-RSS preload; the sender's CPU time (user + system, all threads); and what
+ * its memory was made of at the highest RSS sampled every 50 ms (V8's heap, of it the young
+ * generation; memory outside it; the kernel's split of RSS into anonymous and file pages), so a
+ * high peak says where it came from.
+ */
+const PRELOAD = `${PEAK_PRELOAD}import { getHeapSpaceStatistics } from 'node:v8';
+let top = null;
+setInterval(() => {
+  const m = process.memoryUsage();
+  if (top && m.rss <= top.rss) return;
+  const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (k) => Number(new RegExp(k + ':\\s+(\\d+) kB').exec(status)?.[1] ?? 0) * 1024;
+  top = { rss: m.rss, heap: m.heapTotal, young: young ? young.space_size : 0, external: m.external,
+    anon: kb('RssAnon'), file: kb('RssFile') };
+}, 50).unref();
+process.on('exit', () => {
   const c = process.cpuUsage();
   writeSync(2, 'CPU_US=' + (c.user + c.system) + '\\n');
+  if (top) writeSync(2, 'AT_PEAK=' + JSON.stringify(top) + '\\n');
 });
 `;
+type AtPeak = Record<'rss' | 'heap' | 'young' | 'external' | 'anon' | 'file', number>;
+const MiB = 1024 * 1024;
+const atPeak = (stderr: string) => {
+  const m = /AT_PEAK=(\{.*\})/.exec(stderr);
+  if (!m) return 'its makeup not sampled';
+  const p = JSON.parse(m[1]!) as AtPeak;
+  const mb = (n: number) => Math.round(n / MiB);
+  return `at ${mb(p.rss)} MB sampled: V8 heap ${mb(p.heap)} MB, of it young ${mb(p.young)} MB; external ${mb(p.external)} MB; anonymous ${mb(p.anon)} MB, file ${mb(p.file)} MB`;
+};
 
 type Figures = Record<
   'freezeMs' | 'rate' | 'peakMb' | 'cpuUs' | 'once' | 'variants' | 'emailKb',
   number
 >;
-type Measured = Figures & { problems: string[] };
+type Measured = Figures & { problems: string[]; atPeak: string };
 
 /** The freeze the child is about to do, timed on a copy of the same database. */
 async function timeFreeze(ws: Workspace, archived: ArchivedEmail): Promise<number> {
@@ -103,7 +129,18 @@ async function measure(
     if (variants !== (choices?.length ?? 1)) problems.push(`${variants} variants sent`);
     const [once, emailKb] = [recipients - duplicates, meanEmailKb(archived, choices)];
     const cpuUs = Number(/CPU_US=(\d+)/.exec(run.stderr)?.[1] ?? Number.NaN) / READERS;
-    return { freezeMs, rate, peakMb: run.peakKb / 1024, cpuUs, once, variants, emailKb, problems };
+    const peakMb = run.peakKb / 1024;
+    return {
+      freezeMs,
+      rate,
+      peakMb,
+      cpuUs,
+      once,
+      variants,
+      emailKb,
+      problems,
+      atPeak: atPeak(run.stderr),
+    };
   } finally {
     await stop(standIn.child);
   }
@@ -134,7 +171,7 @@ function rows(label: string, f: Measured, base?: Figures): BenchRow[] {
         : {}),
     },
     {
-      name: `${label}: that send's peak RSS`,
+      name: `${label}: that send's peak RSS (${f.atPeak})`,
       value: f.peakMb,
       unit: 'MB',
       ...vs(f.peakMb, base?.peakMb ?? 0),
