@@ -53,7 +53,7 @@ setInterval(() => {
   if (top && m.rss <= top.rss) return;
   const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
   const status = readFileSync('/proc/self/status', 'utf8');
-  const kb = (k) => Number(new RegExp(k + ':\\s+(\\d+) kB').exec(status)?.[1] ?? 0) * 1024;
+  const kb = (k) => Number(new RegExp(k + ':\\\\s+(\\\\d+) kB').exec(status)?.[1] ?? 0) * 1024;
   top = { rss: m.rss, heap: m.heapTotal, young: young ? young.space_size : 0, external: m.external,
     anon: kb('RssAnon'), file: kb('RssFile') };
 }, 50).unref();
