@@ -15,8 +15,6 @@ import {
 } from './import-tags.ts';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from './subscribers.ts';
 
-export type { Rec } from './import-cells.ts';
-
 export const IMPORT_FORMATS = [
   'verdicts',
   'mailchimp',

@@ -1,14 +1,8 @@
 // Which format a CSV is, from its header alone: the first format whose identifying columns
 // are all present, most specific first, or the one the operator forced with --format.
 import { err, ok, type Result } from '../result.ts';
-import { v } from './import-cells.ts';
-import {
-  FORMATS,
-  type ImportFormat,
-  type MappedRow,
-  type Rec,
-  type Unreadable,
-} from './import-formats.ts';
+import { type Rec, v } from './import-cells.ts';
+import { FORMATS, type ImportFormat, type MappedRow, type Unreadable } from './import-formats.ts';
 
 /** Most specific first: `plain` (just an email column) matches nearly anything. */
 const DETECT_ORDER: readonly ImportFormat[] = [
